@@ -1,0 +1,137 @@
+package connector
+
+import (
+	"context"
+
+	"github.com/paygate/paygate/internal/money"
+)
+
+// Connector talks to one processor. Every method must honour ctx's deadline.
+// A returned *Error with class Timeout or Unavailable means the outcome is
+// unknown or the request was not processed; callers resolve unknown outcomes
+// with Status, never by sending the charge again.
+type Connector interface {
+	// Name is the connector's stable identifier ("sandbox", "paytrace").
+	Name() string
+	// Authorize holds (and with Capture set, also captures) an amount on a card.
+	Authorize(ctx context.Context, req AuthorizeRequest) (Result, error)
+	// Capture captures up to the authorized amount of an earlier authorization.
+	Capture(ctx context.Context, req CaptureRequest) (Result, error)
+	// Void cancels an uncaptured authorization.
+	Void(ctx context.Context, req VoidRequest) (Result, error)
+	// Refund returns captured money to the payer, in part or in full.
+	Refund(ctx context.Context, req RefundRequest) (Result, error)
+	// Payout sends money from the merchant to a card or account.
+	Payout(ctx context.Context, req PayoutRequest) (Result, error)
+	// Status looks up the processor's view of an earlier Authorize, by the
+	// PaymentID that was sent with it (processors keep it as an order id or
+	// idempotency key) or by ProcessorRef.
+	Status(ctx context.Context, req StatusRequest) (Result, error)
+}
+
+// Card is the clear card data a connector needs. It exists only for the
+// length of one call and must never be logged or stored by a connector.
+type Card struct {
+	Number   string
+	ExpMonth int
+	ExpYear  int
+	CVC      string
+	Holder   string
+	Brand    string
+}
+
+// AuthorizeRequest asks for an authorization or a sale.
+type AuthorizeRequest struct {
+	PaymentID   string // paygate's id; processors use it as the idempotency key
+	MerchantID  string
+	Live        bool
+	Amount      money.Amount
+	Capture     bool // true: sale; false: authorize only
+	Card        Card
+	Description string
+	Reference   string
+	Customer    string
+	// MerchantInitiated marks a repeated payment on a stored card (no CVC, no payer present).
+	MerchantInitiated bool
+	ReturnURL         string
+}
+
+// CaptureRequest captures part or all of an authorization.
+type CaptureRequest struct {
+	PaymentID    string
+	OperationID  string
+	ProcessorRef string
+	Amount       money.Amount
+	Live         bool
+}
+
+// VoidRequest cancels an authorization.
+type VoidRequest struct {
+	PaymentID    string
+	OperationID  string
+	ProcessorRef string
+	Live         bool
+}
+
+// RefundRequest returns captured money.
+type RefundRequest struct {
+	PaymentID    string
+	OperationID  string
+	ProcessorRef string
+	Amount       money.Amount
+	Reason       string
+	Live         bool
+}
+
+// PayoutRequest sends money to a card.
+type PayoutRequest struct {
+	PayoutID string
+	Amount   money.Amount
+	Card     Card
+	Live     bool
+}
+
+// StatusRequest identifies an earlier authorization.
+type StatusRequest struct {
+	PaymentID    string
+	ProcessorRef string
+	Live         bool
+}
+
+// Outcome is what the processor decided.
+type Outcome string
+
+// Outcomes a processor can answer.
+const (
+	Approved       Outcome = "approved"        // authorized (or captured, for a sale)
+	Declined       Outcome = "declined"        // refused; DeclineCode says why
+	Pending        Outcome = "pending"         // accepted; decided later (poll Status)
+	ActionRequired Outcome = "action_required" // payer must authenticate at ActionURL
+	NotFound       Outcome = "not_found"       // Status only: the processor never saw it
+)
+
+// ThreeDS records a 3-D Secure result.
+type ThreeDS struct {
+	Version     string
+	TransStatus string // Y, A, N, U, C
+	ECI         string
+	CAVV        string
+}
+
+// Result is a processor's answer to any operation.
+type Result struct {
+	Outcome      Outcome
+	ProcessorRef string
+	// Captured is set by Authorize/Status when the money was captured too.
+	Captured bool
+	// AmountAuthorized may be less than requested for partial approvals.
+	AmountAuthorized int64
+	DeclineCode      string
+	Message          string
+	// Retryable marks a decline that may succeed if tried again (processing_error).
+	Retryable bool
+	ActionURL string
+	ThreeDS   *ThreeDS
+	// RawCode is the processor's own response code, kept for support.
+	RawCode string
+}

@@ -1,0 +1,89 @@
+package engine
+
+import (
+	"context"
+
+	"github.com/paygate/paygate/internal/card"
+	"github.com/paygate/paygate/internal/connector"
+	"github.com/paygate/paygate/internal/fault"
+	"github.com/paygate/paygate/internal/id"
+	"github.com/paygate/paygate/internal/money"
+	"github.com/paygate/paygate/internal/payment"
+)
+
+func (e *Engine) connectorFor(mode payment.Mode) (connector.Connector, error) {
+	c := e.connectors[mode]
+	if c == nil {
+		return nil, fault.New(fault.Unavailable, "processor_not_configured", "no processor is configured for %s mode", mode)
+	}
+	return c, nil
+}
+
+// CreatePayment validates the request, records the payment as processing,
+// asks the processor, and records the outcome. A decline is not an error: the
+// payment comes back failed with its failure code. With an Idempotency key, a
+// repeat answers the stored Replay and nothing else happens.
+func (e *Engine) CreatePayment(ctx context.Context, a Actor, in CreatePaymentInput, idem *Idempotency) (*payment.Payment, *Replay, error) {
+	now := e.now()
+	cur, number, brand, err := in.validate(now)
+	if err != nil {
+		return nil, nil, err
+	}
+	conn, err := e.connectorFor(a.Mode)
+	if err != nil {
+		return nil, nil, err
+	}
+	p := &payment.Payment{
+		ID: id.New("pay"), MerchantID: a.MerchantID, Mode: a.Mode, Status: payment.Processing,
+		Amount: in.Amount, Currency: cur, CaptureMethod: in.CaptureMethod,
+		Card: payment.Card{Brand: string(brand), First6: card.First6(number), Last4: card.Last4(number),
+			ExpMonth: in.Card.ExpMonth, ExpYear: normalizeYear(in.Card.ExpYear), Holder: in.Card.Holder},
+		Description: in.Description, Reference: in.Reference, Customer: in.Customer, Metadata: in.Metadata,
+		Connector: conn.Name(), CreatedAt: now, UpdatedAt: now,
+	}
+	if len(e.fpKey) > 0 {
+		p.Card.Fingerprint = card.Fingerprint(e.fpKey, number)
+	}
+	if idem != nil {
+		p.IdempotencyKey = idem.Key
+	}
+	kind := payment.OpAuthorize
+	if in.CaptureMethod == payment.CaptureAutomatic {
+		kind = payment.OpSale
+	}
+	op := &payment.Operation{ID: id.New("op"), PaymentID: p.ID, MerchantID: a.MerchantID, Mode: a.Mode, Kind: kind,
+		Status: payment.OpPending, Amount: in.Amount, Currency: cur.Code, CreatedAt: now, UpdatedAt: now}
+
+	replay, err := e.startTx(ctx, a, idem, p.ID, func(tx Tx) error {
+		if err := tx.InsertPayment(ctx, p); err != nil {
+			return err
+		}
+		return tx.InsertOperation(ctx, op)
+	})
+	if replay != nil || err != nil {
+		return nil, replay, err
+	}
+
+	pctx, cancel := e.processorContext(ctx)
+	defer cancel()
+	res, callErr := conn.Authorize(pctx, connector.AuthorizeRequest{
+		PaymentID: p.ID, MerchantID: a.MerchantID, Live: a.Mode == payment.Live,
+		Amount:  money.Amount{Minor: in.Amount, Currency: cur},
+		Capture: in.CaptureMethod == payment.CaptureAutomatic,
+		Card: connector.Card{Number: number, ExpMonth: in.Card.ExpMonth, ExpYear: normalizeYear(in.Card.ExpYear),
+			CVC: in.Card.CVC, Holder: in.Card.Holder, Brand: string(brand)},
+		Description: in.Description, Reference: in.Reference, Customer: in.Customer,
+	})
+	if connector.OutcomeUnknown(callErr) {
+		// The processor may have authorized: ask it rather than guess.
+		res, callErr = conn.Status(pctx, connector.StatusRequest{PaymentID: p.ID, Live: a.Mode == payment.Live})
+	}
+	return e.recordAuthorization(pctx, a, p.ID, op.ID, res, callErr, idem)
+}
+
+func normalizeYear(y int) int {
+	if y >= 0 && y < 100 {
+		return y + 2000
+	}
+	return y
+}

@@ -1,0 +1,108 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+
+	"github.com/paygate/paygate/internal/connector"
+	"github.com/paygate/paygate/internal/payment"
+)
+
+// Config wires an Engine. Store and at least one connector are required.
+type Config struct {
+	Store Store
+	// Connectors by mode: the sandbox processor serves sandbox mode; live mode
+	// has none until a real connector is configured (the orchestration issue
+	// adds per-configuration routing).
+	Connectors map[payment.Mode]connector.Connector
+	// ConnectorTimeout bounds one processor call (default 30 s).
+	ConnectorTimeout time.Duration
+	// FingerprintKey keys card fingerprints; without it fingerprints are omitted.
+	FingerprintKey []byte
+	Now            func() time.Time
+	Logger         *slog.Logger
+	// Observer, if set, hears about each committed payment change (metrics).
+	Observer Observer
+}
+
+// Observer is told about committed changes; it must not block.
+type Observer interface {
+	PaymentChanged(p *payment.Payment)
+}
+
+// Engine runs paygate's use cases. It is safe for concurrent use.
+type Engine struct {
+	store      Store
+	connectors map[payment.Mode]connector.Connector
+	timeout    time.Duration
+	fpKey      []byte
+	now        func() time.Time
+	log        *slog.Logger
+	observer   Observer
+}
+
+// New checks cfg and returns an Engine.
+func New(cfg Config) (*Engine, error) {
+	if cfg.Store == nil {
+		return nil, errors.New("engine: Store is required")
+	}
+	e := &Engine{store: cfg.Store, connectors: cfg.Connectors, timeout: cfg.ConnectorTimeout,
+		fpKey: cfg.FingerprintKey, now: cfg.Now, log: cfg.Logger, observer: cfg.Observer}
+	if e.timeout <= 0 {
+		e.timeout = 30 * time.Second
+	}
+	if e.now == nil {
+		e.now = time.Now
+	}
+	if e.log == nil {
+		e.log = slog.New(slog.DiscardHandler)
+	}
+	return e, nil
+}
+
+// Store returns the engine's store, for read-only use by doors and commands.
+func (e *Engine) Store() Store { return e.store }
+
+// Actor is who is asking: one merchant in one mode. Every use case is scoped
+// to it, so objects of other merchants or modes are invisible (NotFound).
+type Actor struct {
+	MerchantID string
+	Mode       payment.Mode
+}
+
+// Result is what a use case produced, handed to an Idempotency's Render.
+type Result struct {
+	Payment *payment.Payment
+	// Operation is set for refunds (the refund object is the answer).
+	Operation *payment.Operation
+}
+
+// Idempotency makes a POST safe to retry. Render turns the use case's result
+// (or its error) into the exact response to store and replay; it runs inside
+// the final transaction so the record and the state change commit together.
+type Idempotency struct {
+	Key         string
+	Fingerprint string
+	Render      func(Result, error) (status int, body []byte)
+}
+
+// Replay is a stored response for a repeated idempotency key.
+type Replay struct {
+	Status int
+	Body   []byte
+}
+
+func (e *Engine) notify(p *payment.Payment) {
+	if e.observer != nil && p != nil {
+		e.observer.PaymentChanged(p)
+	}
+}
+
+// processorContext detaches processor calls and their recording from the
+// caller's cancellation: a client that hangs up must not leave a charge
+// half-recorded. The timeout still bounds the work.
+func (e *Engine) processorContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), e.timeout)
+}

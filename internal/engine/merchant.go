@@ -1,0 +1,78 @@
+package engine
+
+import (
+	"context"
+	"strings"
+
+	"github.com/paygate/paygate/internal/auth"
+	"github.com/paygate/paygate/internal/fault"
+	"github.com/paygate/paygate/internal/id"
+	"github.com/paygate/paygate/internal/merchant"
+	"github.com/paygate/paygate/internal/payment"
+)
+
+// CreateMerchant creates a merchant with a sandbox secret key and returns the
+// key's secret, which is shown once and never stored.
+func (e *Engine) CreateMerchant(ctx context.Context, name string) (*merchant.Merchant, string, error) {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return nil, "", fault.InvalidParam("name", "parameter_missing", "merchant name is required")
+	}
+	if err := validText("name", name, 200); err != nil {
+		return nil, "", err
+	}
+	m := &merchant.Merchant{ID: id.New("mer"), Name: name, CreatedAt: e.now()}
+	secret, key := auth.NewSecretKey(m.ID, payment.Sandbox, e.now())
+	err := e.store.Update(ctx, func(tx Tx) error {
+		if err := tx.InsertMerchant(ctx, m); err != nil {
+			return err
+		}
+		return tx.InsertAPIKey(ctx, key)
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	return m, secret, nil
+}
+
+// CreateAPIKey adds a secret key for a merchant and mode; the secret is returned once.
+func (e *Engine) CreateAPIKey(ctx context.Context, merchantID string, mode payment.Mode) (*auth.APIKey, string, error) {
+	if mode != payment.Sandbox && mode != payment.Live {
+		return nil, "", fault.InvalidParam("mode", "parameter_invalid", "mode must be sandbox or live")
+	}
+	if _, err := e.store.GetMerchant(ctx, merchantID); err != nil {
+		return nil, "", err
+	}
+	secret, key := auth.NewSecretKey(merchantID, mode, e.now())
+	if err := e.store.Update(ctx, func(tx Tx) error { return tx.InsertAPIKey(ctx, key) }); err != nil {
+		return nil, "", err
+	}
+	return key, secret, nil
+}
+
+// RevokeAPIKey stops a key from authenticating.
+func (e *Engine) RevokeAPIKey(ctx context.Context, merchantID, keyID string) error {
+	return e.store.Update(ctx, func(tx Tx) error { return tx.RevokeAPIKey(ctx, merchantID, keyID, e.now()) })
+}
+
+// Authenticate turns a secret key into the merchant and mode it acts for.
+// Every failure is the same Unauthorized error, so callers learn nothing
+// about which keys exist.
+func (e *Engine) Authenticate(ctx context.Context, secret string) (Actor, error) {
+	denied := fault.New(fault.Unauthorized, "invalid_api_key", "the API key is missing, malformed, revoked or unknown")
+	if !auth.LooksLikeSecretKey(secret) {
+		return Actor{}, denied
+	}
+	hash := auth.HashSecret(secret)
+	k, err := e.store.FindAPIKey(ctx, hash)
+	if err != nil {
+		if fault.KindOf(err) == fault.NotFound {
+			return Actor{}, denied
+		}
+		return Actor{}, err
+	}
+	if !auth.HashesEqual(k.Hash, hash) || !k.Active(e.now()) || k.Mode != auth.ModeOfSecret(secret) {
+		return Actor{}, denied
+	}
+	return Actor{MerchantID: k.MerchantID, Mode: k.Mode}, nil
+}

@@ -1,0 +1,76 @@
+package engine
+
+import (
+	"context"
+	"time"
+
+	"github.com/paygate/paygate/internal/connector"
+	"github.com/paygate/paygate/internal/payment"
+)
+
+// Recover resolves payments left processing (a crash or timeout between the
+// processor call and its recording) or pending at the processor, by asking the
+// processor for its view. It never sends a charge again. It returns how many
+// payments it resolved.
+func (e *Engine) Recover(ctx context.Context, olderThan time.Duration) (int, error) {
+	resolved := 0
+	for _, status := range []payment.Status{payment.Processing, payment.Pending} {
+		ps, err := e.store.PaymentsInStatus(ctx, status, e.now().Add(-olderThan), 500)
+		if err != nil {
+			return resolved, err
+		}
+		for _, p := range ps {
+			ok, err := e.resolve(ctx, p)
+			if err != nil {
+				e.log.Warn("recovery failed", "payment", p.ID, "err", err)
+				continue
+			}
+			if ok {
+				resolved++
+			}
+		}
+	}
+	return resolved, nil
+}
+
+func (e *Engine) resolve(ctx context.Context, p *payment.Payment) (bool, error) {
+	conn := e.connectors[p.Mode]
+	if conn == nil {
+		return false, nil
+	}
+	pctx, cancel := e.processorContext(ctx)
+	defer cancel()
+	res, callErr := conn.Status(pctx, connector.StatusRequest{PaymentID: p.ID, ProcessorRef: p.ProcessorRef, Live: p.Mode == payment.Live})
+	if callErr != nil || res.Outcome == connector.Pending {
+		return false, nil // still unknown; try again on the next pass
+	}
+	a := Actor{MerchantID: p.MerchantID, Mode: p.Mode}
+	ops, err := e.store.ListOperations(pctx, a.MerchantID, a.Mode, p.ID)
+	if err != nil || len(ops) == 0 {
+		return false, err
+	}
+	var changed *payment.Payment
+	err = e.store.Update(pctx, func(tx Tx) error {
+		cur, err := tx.GetPaymentForUpdate(pctx, a.MerchantID, a.Mode, p.ID)
+		if err != nil {
+			return err
+		}
+		op, err := tx.GetOperationForUpdate(pctx, a.MerchantID, a.Mode, ops[0].ID)
+		if err != nil {
+			return err
+		}
+		before := cur.Status
+		if err := e.applyAuthorization(pctx, tx, cur, op, res, nil); err != nil {
+			return err
+		}
+		if cur.Status != before {
+			changed = cur
+		}
+		return nil
+	})
+	if err != nil || changed == nil {
+		return false, err
+	}
+	e.notify(changed)
+	return true, nil
+}

@@ -1,0 +1,124 @@
+package engine
+
+import (
+	"context"
+	"time"
+
+	"github.com/paygate/paygate/internal/auth"
+	"github.com/paygate/paygate/internal/ledger"
+	"github.com/paygate/paygate/internal/merchant"
+	"github.com/paygate/paygate/internal/payment"
+)
+
+// Store is durable state. Implementations: store/sqlite (embedded default) and
+// store/postgres. Every Store passes the store/storetest conformance suite.
+type Store interface {
+	// Update runs fn inside one write transaction and commits before it
+	// returns nil: the change is on disk when Update returns. If fn returns an
+	// error nothing it wrote is kept. Implementations may commit concurrent
+	// calls together (group commit); fn must therefore not block on anything
+	// but the Tx, and must not call Update itself.
+	Update(ctx context.Context, fn func(Tx) error) error
+	Reader
+	// Ping reports whether the store is reachable (readiness).
+	Ping(ctx context.Context) error
+	Close() error
+}
+
+// Reader holds the queries that need no write transaction. Each answers a
+// fault.NotFound error for an object of another merchant or mode.
+type Reader interface {
+	GetMerchant(ctx context.Context, id string) (*merchant.Merchant, error)
+	// FindAPIKey returns the key with this hash, revoked or not; NotFound if none.
+	FindAPIKey(ctx context.Context, hash string) (*auth.APIKey, error)
+	ListAPIKeys(ctx context.Context, merchantID string) ([]*auth.APIKey, error)
+	GetPayment(ctx context.Context, merchantID string, mode payment.Mode, id string) (*payment.Payment, error)
+	ListPayments(ctx context.Context, f PaymentFilter) ([]*payment.Payment, error)
+	// ListOperations returns a payment's operations, oldest first.
+	ListOperations(ctx context.Context, merchantID string, mode payment.Mode, paymentID string) ([]*payment.Operation, error)
+	// Balances sums a merchant's ledger lines by role and currency.
+	Balances(ctx context.Context, merchantID string, mode payment.Mode) ([]Balance, error)
+	// UnbalancedPostings returns the ids of postings whose lines do not sum to
+	// zero per currency (there must be none).
+	UnbalancedPostings(ctx context.Context) ([]string, error)
+	// EachPaymentBalance calls fn for every payment with the sums of its
+	// ledger lines by role, for ledger verification.
+	EachPaymentBalance(ctx context.Context, fn func(*payment.Payment, ledger.PaymentBalances) error) error
+	// PaymentsInStatus lists payments (any merchant) in a status last updated
+	// before a time, for crash recovery and pending resolution.
+	PaymentsInStatus(ctx context.Context, status payment.Status, updatedBefore time.Time, limit int) ([]*payment.Payment, error)
+}
+
+// Tx is one write transaction. The methods that read inside it (…ForUpdate)
+// lock the row until commit (PostgreSQL SELECT … FOR UPDATE; SQLite has one
+// writer), so a check followed by a write cannot race another transaction.
+type Tx interface {
+	InsertMerchant(ctx context.Context, m *merchant.Merchant) error
+	InsertAPIKey(ctx context.Context, k *auth.APIKey) error
+	// RevokeAPIKey sets revoked_at on the merchant's key; NotFound if none.
+	RevokeAPIKey(ctx context.Context, merchantID, keyID string, at time.Time) error
+
+	InsertPayment(ctx context.Context, p *payment.Payment) error
+	// GetPaymentForUpdate reads and locks a payment; NotFound across merchant or mode.
+	GetPaymentForUpdate(ctx context.Context, merchantID string, mode payment.Mode, id string) (*payment.Payment, error)
+	// UpdatePayment writes every mutable field of p (status, amounts, in_flight,
+	// processor ref, failure, next action, card, updated_at).
+	UpdatePayment(ctx context.Context, p *payment.Payment) error
+
+	InsertOperation(ctx context.Context, op *payment.Operation) error
+	GetOperationForUpdate(ctx context.Context, merchantID string, mode payment.Mode, id string) (*payment.Operation, error)
+	UpdateOperation(ctx context.Context, op *payment.Operation) error
+
+	// InsertPosting writes a posting and its lines; the caller has validated it.
+	InsertPosting(ctx context.Context, p ledger.Posting) error
+
+	// GetIdempotency returns the record for (merchant, mode, key) or nil, nil.
+	GetIdempotency(ctx context.Context, merchantID string, mode payment.Mode, key string) (*IdempotencyRecord, error)
+	InsertIdempotency(ctx context.Context, r *IdempotencyRecord) error
+	// CompleteIdempotency stores the response of a finished request.
+	CompleteIdempotency(ctx context.Context, r *IdempotencyRecord) error
+}
+
+// PaymentFilter selects payments for a list. Results are newest first;
+// StartingAfter is the id of the last payment of the previous page.
+type PaymentFilter struct {
+	MerchantID    string
+	Mode          payment.Mode
+	Status        payment.Status // empty: any
+	Reference     string         // empty: any
+	CreatedGTE    time.Time      // zero: unbounded
+	CreatedLT     time.Time      // zero: unbounded
+	StartingAfter string
+	Limit         int
+}
+
+// Balance is the sum of one ledger role in one currency.
+type Balance struct {
+	Role     string
+	Currency string
+	Amount   int64
+}
+
+// IdempotencyState says whether the first request with a key has finished.
+type IdempotencyState string
+
+// Idempotency record states.
+const (
+	IdemInProgress IdempotencyState = "in_progress"
+	IdemCompleted  IdempotencyState = "completed"
+)
+
+// IdempotencyRecord remembers a request by its Idempotency-Key.
+type IdempotencyRecord struct {
+	MerchantID  string
+	Mode        payment.Mode
+	Key         string
+	Fingerprint string
+	State       IdempotencyState
+	// ResourceID is the payment or operation the request created.
+	ResourceID     string
+	ResponseStatus int
+	ResponseBody   []byte
+	CreatedAt      time.Time
+	CompletedAt    *time.Time
+}

@@ -1,0 +1,138 @@
+package engine
+
+import (
+	"errors"
+	"time"
+	"unicode/utf8"
+
+	"github.com/paygate/paygate/internal/card"
+	"github.com/paygate/paygate/internal/fault"
+	"github.com/paygate/paygate/internal/money"
+	"github.com/paygate/paygate/internal/payment"
+)
+
+// MaxAmount caps one payment at 10^12 minor units: far above any real card
+// payment and far below int64 overflow however many are summed.
+const MaxAmount = 1_000_000_000_000
+
+func validAmount(param string, v int64) error {
+	if v <= 0 {
+		return fault.InvalidParam(param, "amount_invalid", "%s must be a positive integer number of minor units", param)
+	}
+	if v > MaxAmount {
+		return fault.InvalidParam(param, "amount_too_large", "%s must be at most %d minor units", param, int64(MaxAmount))
+	}
+	return nil
+}
+
+func validText(param string, v string, max int) error {
+	if !utf8.ValidString(v) {
+		return fault.InvalidParam(param, "parameter_invalid", "%s must be valid UTF-8", param)
+	}
+	if utf8.RuneCountInString(v) > max {
+		return fault.InvalidParam(param, "parameter_too_long", "%s must be at most %d characters", param, max)
+	}
+	return nil
+}
+
+func validMetadata(md map[string]string) error {
+	if len(md) > 50 {
+		return fault.InvalidParam("metadata", "metadata_invalid", "metadata may hold at most 50 keys")
+	}
+	for k, v := range md {
+		if k == "" || utf8.RuneCountInString(k) > 40 {
+			return fault.InvalidParam("metadata", "metadata_invalid", "metadata keys must be 1 to 40 characters")
+		}
+		if err := validText("metadata."+k, v, 500); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// CardInput is clear card data from a request. It lives for one request only.
+type CardInput struct {
+	Number   string
+	ExpMonth int
+	ExpYear  int
+	CVC      string
+	Holder   string
+}
+
+// validCard checks the card before any processor sees it and returns the
+// normalized number and brand. Messages never contain the number.
+func validCard(c *CardInput, now time.Time) (string, card.Brand, error) {
+	const p = "payment_method.card."
+	if c == nil {
+		return "", card.Unknown, fault.InvalidParam("payment_method.card", "parameter_missing", "payment_method.card is required for type card")
+	}
+	if c.Number == "" {
+		return "", card.Unknown, fault.InvalidParam(p+"number", "parameter_missing", "card number is required")
+	}
+	number, brand, err := card.ValidateNumber(c.Number)
+	if err != nil {
+		return "", brand, fault.InvalidParam(p+"number", "incorrect_number", "the card number is not a valid card number")
+	}
+	if err := card.ValidateExpiry(c.ExpMonth, c.ExpYear, now); err != nil {
+		switch {
+		case errors.Is(err, card.ErrExpired):
+			return "", brand, fault.InvalidParam(p+"exp_year", "expired_card", "the card has expired")
+		case c.ExpMonth < 1 || c.ExpMonth > 12:
+			return "", brand, fault.InvalidParam(p+"exp_month", "invalid_expiry_month", "exp_month must be 1 to 12")
+		default:
+			return "", brand, fault.InvalidParam(p+"exp_year", "invalid_expiry_year", "exp_year must be a four-digit year")
+		}
+	}
+	if err := card.ValidateCVC(c.CVC, brand); err != nil {
+		return "", brand, fault.InvalidParam(p+"cvc", "invalid_cvc", "cvc must be 3 digits (4 for American Express)")
+	}
+	if err := validText(p+"holder", c.Holder, 100); err != nil {
+		return "", brand, err
+	}
+	return number, brand, nil
+}
+
+// CreatePaymentInput is a request for a sale or an authorization.
+type CreatePaymentInput struct {
+	Amount        int64
+	Currency      string
+	CaptureMethod payment.CaptureMethod
+	Card          *CardInput
+	Description   string
+	Reference     string
+	Customer      string
+	Metadata      map[string]string
+}
+
+func (in *CreatePaymentInput) validate(now time.Time) (money.Currency, string, card.Brand, error) {
+	if err := validAmount("amount", in.Amount); err != nil {
+		return money.Currency{}, "", "", err
+	}
+	if in.Currency == "" {
+		return money.Currency{}, "", "", fault.InvalidParam("currency", "parameter_missing", "currency is required (ISO 4217 code such as USD)")
+	}
+	cur, err := money.Lookup(in.Currency)
+	if err != nil {
+		return money.Currency{}, "", "", fault.InvalidParam("currency", "currency_invalid", "%q is not a supported ISO 4217 currency code", in.Currency)
+	}
+	switch in.CaptureMethod {
+	case "":
+		in.CaptureMethod = payment.CaptureAutomatic
+	case payment.CaptureAutomatic, payment.CaptureManual:
+	default:
+		return cur, "", "", fault.InvalidParam("capture", "parameter_invalid", "capture must be automatic or manual")
+	}
+	for _, f := range []struct {
+		param, v string
+		max      int
+	}{{"description", in.Description, 1000}, {"reference", in.Reference, 255}, {"customer", in.Customer, 255}} {
+		if err := validText(f.param, f.v, f.max); err != nil {
+			return cur, "", "", err
+		}
+	}
+	if err := validMetadata(in.Metadata); err != nil {
+		return cur, "", "", err
+	}
+	number, brand, err := validCard(in.Card, now)
+	return cur, number, brand, err
+}

@@ -1,0 +1,99 @@
+package payment
+
+import (
+	"time"
+
+	"github.com/paygate/paygate/internal/fault"
+	"github.com/paygate/paygate/internal/money"
+)
+
+// Mode separates test money from real money. Objects never cross modes.
+type Mode string
+
+// The two modes of every merchant.
+const (
+	Sandbox Mode = "sandbox"
+	Live    Mode = "live"
+)
+
+// CaptureMethod says whether a payment is a sale or an authorization only.
+type CaptureMethod string
+
+// Capture methods.
+const (
+	CaptureAutomatic CaptureMethod = "automatic" // sale
+	CaptureManual    CaptureMethod = "manual"    // authorize, capture later
+)
+
+// Card is what paygate keeps of a card outside the vault: never the number, never the CVC.
+type Card struct {
+	Brand       string `json:"brand"`
+	First6      string `json:"first6"`
+	Last4       string `json:"last4"`
+	ExpMonth    int    `json:"exp_month"`
+	ExpYear     int    `json:"exp_year"`
+	Holder      string `json:"holder,omitempty"`
+	Fingerprint string `json:"fingerprint,omitempty"`
+}
+
+// NextAction tells the client what the payer must do for requires_action.
+type NextAction struct {
+	Type        string `json:"type"`
+	RedirectURL string `json:"redirect_url"`
+}
+
+// Payment is one attempt to take money from a payer for a merchant.
+// Amounts are minor units of Currency. Invariants (checked by Check):
+// Captured <= Authorized, Refunded + RefundPending <= Captured.
+type Payment struct {
+	ID            string
+	MerchantID    string
+	Mode          Mode
+	Status        Status
+	Amount        int64
+	Currency      money.Currency
+	CaptureMethod CaptureMethod
+	Authorized    int64
+	Captured      int64
+	Refunded      int64
+	// RefundPending is money reserved by refunds sent to the processor whose
+	// outcome is not recorded yet; it counts against what may still be refunded.
+	RefundPending int64
+	// InFlight names a capture or void sent to the processor and not yet
+	// recorded, so a second one is refused rather than sent twice.
+	InFlight       string
+	Card           Card
+	Description    string
+	Reference      string
+	Customer       string
+	Metadata       map[string]string
+	Connector      string
+	ProcessorRef   string
+	FailureCode    string
+	FailureMessage string
+	NextAction     *NextAction
+	IdempotencyKey string
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}
+
+// Refundable returns how much may still be refunded.
+func (p *Payment) Refundable() int64 { return p.Captured - p.Refunded - p.RefundPending }
+
+// Check verifies the amount invariants; a violation is a bug, never user error.
+func (p *Payment) Check() error {
+	if p.Captured > p.Authorized || p.Refunded+p.RefundPending > p.Captured || p.Refunded < 0 || p.RefundPending < 0 {
+		return fault.New(fault.Internal, "amount_invariant", "payment %s amounts out of bounds: authorized %d captured %d refunded %d pending %d",
+			p.ID, p.Authorized, p.Captured, p.Refunded, p.RefundPending)
+	}
+	return nil
+}
+
+// TransitionTo moves the payment to a new status or answers a Conflict.
+func (p *Payment) TransitionTo(to Status) error {
+	if !CanTransition(p.Status, to) {
+		return fault.New(fault.Conflict, "payment_invalid_state", "payment %s is %s and cannot become %s", p.ID, p.Status, to)
+	}
+	p.Status = to
+	return nil
+}
