@@ -76,3 +76,29 @@ func (e *Engine) Authenticate(ctx context.Context, secret string) (Actor, error)
 	}
 	return Actor{MerchantID: k.MerchantID, Mode: k.Mode}, nil
 }
+
+// DemoMerchantID is the fixed id of the merchant created on a first start.
+const DemoMerchantID = "mer_demo"
+
+// EnsureDemoMerchant creates the demo merchant with a sandbox key if it does
+// not exist yet. It returns the secret only when it created it (first start),
+// so the key is printed once and never again.
+func (e *Engine) EnsureDemoMerchant(ctx context.Context) (string, error) {
+	if _, err := e.store.GetMerchant(ctx, DemoMerchantID); err == nil {
+		return "", nil
+	} else if fault.KindOf(err) != fault.NotFound {
+		return "", err
+	}
+	m := &merchant.Merchant{ID: DemoMerchantID, Name: "Demo Shop", CreatedAt: e.now()}
+	secret, key := auth.NewSecretKey(m.ID, payment.Sandbox, e.now())
+	err := e.store.Update(ctx, func(tx Tx) error {
+		if err := tx.InsertMerchant(ctx, m); err != nil {
+			return err
+		}
+		return tx.InsertAPIKey(ctx, key)
+	})
+	if err != nil {
+		return "", err
+	}
+	return secret, nil
+}

@@ -1,0 +1,307 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/paygate/paygate/client"
+	"github.com/paygate/paygate/internal/engine"
+)
+
+// benchBareCmd is the hidden subcommand that runs the bare reference handler
+// in its own process, so it competes for the CPU exactly as paygate does.
+const benchBareCmd = "__bench-bare"
+
+// benchBody is a payment-sized JSON body (the size the machine's limits were measured with).
+const benchBody = `{"amount":1099,"currency":"USD","capture":"automatic","description":"Order 1001 for a pair of running shoes","reference":"order-1001","customer":"cus_42","metadata":{"cart":"7","channel":"web"},"payment_method":{"type":"card","card":{"number":"4242424242424242","exp_month":12,"exp_year":2030,"cvc":"123","holder":"Jane Doe"}}}`
+
+type benchResult struct {
+	name     string
+	requests int
+	errors   int
+	elapsed  time.Duration
+	p50, p99 time.Duration
+}
+
+func (r benchResult) rps() float64 { return float64(r.requests) / r.elapsed.Seconds() }
+
+func (r benchResult) String() string {
+	return fmt.Sprintf("%-5s %9.0f req/s   p50 %6.2f ms   p99 %6.2f ms   (%d requests, %d errors)",
+		r.name, r.rps(), ms(r.p50), ms(r.p99), r.requests, r.errors)
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+func benchCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	var duration time.Duration
+	var concurrency int
+	tmp, err := os.MkdirTemp("", "paygate-bench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	// --database takes the short names sqlite (a fresh temporary file, the
+	// default) and postgres (PAYGATE_TEST_POSTGRES_URL or the local server).
+	args = append([]string(nil), args...)
+	for i, a := range args {
+		for _, name := range []string{"sqlite", "postgres"} {
+			if a == "--database="+name || ((a == "--database" || a == "-database") && i+1 < len(args) && args[i+1] == name) {
+				url := benchDatabase(name, tmp, getenv)
+				if strings.Contains(a, "=") {
+					args[i] = "--database=" + url
+				} else {
+					args[i+1] = url
+				}
+			}
+		}
+	}
+	c, fs, err := parse("bench", args, getenv, stderr, func(fs *flag.FlagSet) {
+		fs.DurationVar(&duration, "duration", 10*time.Second, "how long each load runs")
+		fs.IntVar(&concurrency, "concurrency", 64, "concurrent requests in flight")
+	})
+	if err != nil {
+		return err
+	}
+	dbURL := benchDatabase("sqlite", tmp, getenv)
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == "database" {
+			dbURL = c.DatabaseURL
+		}
+	})
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "paygate bench: concurrency %d, duration %s, database %s, GOMAXPROCS of this machine: %d cores\n",
+		concurrency, duration, redactURL(dbURL), numCPU())
+
+	// (a) the bare handler.
+	bareAddr, stopBare, err := startChild(ctx, self, []string{benchBareCmd}, "", "")
+	if err != nil {
+		return fmt.Errorf("start bare server: %w", err)
+	}
+	hc := benchHTTPClient(concurrency)
+	bare := load(ctx, "bare", concurrency, duration, func(ctx context.Context) error {
+		req, _ := http.NewRequestWithContext(ctx, "POST", "http://"+bareAddr+"/pay", strings.NewReader(benchBody))
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := hc.Do(req)
+		if err != nil {
+			return err
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			return fmt.Errorf("status %d", resp.StatusCode)
+		}
+		return nil
+	})
+	stopBare()
+	fmt.Fprintln(stdout, bare)
+
+	// (b) paygate sales, each with a fresh idempotency key.
+	secret, err := benchMerchant(ctx, dbURL, stderr)
+	if err != nil {
+		return err
+	}
+	addr, err := freeAddr()
+	if err != nil {
+		return err
+	}
+	_, stopGW, err := startChild(ctx, self, []string{"serve", "--addr", addr, "--database", dbURL, "--log-level", "warn"}, addr, "")
+	if err != nil {
+		return fmt.Errorf("start paygate: %w", err)
+	}
+	pid := childPID
+	cl := client.New("http://"+addr, secret, client.WithHTTPClient(hc))
+	var seq atomicCounter
+	cardBody := client.CreatePaymentParams{Amount: 1099, Currency: "USD", Capture: "automatic",
+		Description: "Order 1001 for a pair of running shoes", Reference: "order-1001", Customer: "cus_42",
+		Metadata: map[string]string{"cart": "7", "channel": "web"},
+		Card:     client.CardParams{Number: "4242424242424242", ExpMonth: 12, ExpYear: 2030, CVC: "123", Holder: "Jane Doe"}}
+	run := strconv.FormatInt(time.Now().UnixNano(), 36)
+	sale := load(ctx, "sale", concurrency, duration, func(ctx context.Context) error {
+		p, err := cl.CreatePayment(ctx, cardBody, client.IdempotencyKey(run+"-"+strconv.FormatInt(seq.next(), 10)))
+		if err != nil {
+			return err
+		}
+		if p.Status != "captured" {
+			return fmt.Errorf("status %s", p.Status)
+		}
+		return nil
+	})
+	peak := peakRSS(pid)
+	stopGW()
+	fmt.Fprintln(stdout, sale)
+	fmt.Fprintf(stdout, "paygate peak RSS: %.1f MB\n", float64(peak)/(1<<20))
+	fmt.Fprintf(stdout, "sale/bare ratio: %.2f\n", sale.rps()/bare.rps())
+	if sale.errors > 0 || bare.errors > 0 {
+		return fmt.Errorf("%d sale errors, %d bare errors", sale.errors, bare.errors)
+	}
+	return nil
+}
+
+// benchMerchant creates a merchant for the run and returns its secret key.
+func benchMerchant(ctx context.Context, dbURL string, stderr io.Writer) (string, error) {
+	c := defaultConfig(func(string) string { return "" })
+	c.DatabaseURL, c.LogLevel = dbURL, "warn"
+	var secret string
+	err := withEngine(ctx, c, stderr, func(e *engine.Engine) error {
+		_, s, err := e.CreateMerchant(ctx, "bench")
+		secret = s
+		return err
+	})
+	return secret, err
+}
+
+// load runs fn from `workers` goroutines for d and summarises latencies.
+func load(ctx context.Context, name string, workers int, d time.Duration, fn func(context.Context) error) benchResult {
+	ctx, cancel := context.WithTimeout(ctx, d+30*time.Second)
+	defer cancel()
+	deadline := time.Now().Add(d)
+	lat := make([][]time.Duration, workers)
+	errs := make([]int, workers)
+	var wg sync.WaitGroup
+	start := time.Now()
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for time.Now().Before(deadline) && ctx.Err() == nil {
+				t0 := time.Now()
+				if err := fn(ctx); err != nil {
+					errs[w]++
+					continue
+				}
+				lat[w] = append(lat[w], time.Since(t0))
+			}
+		}(w)
+	}
+	wg.Wait()
+	r := benchResult{name: name, elapsed: time.Since(start)}
+	var all []time.Duration
+	for w := range lat {
+		all = append(all, lat[w]...)
+		r.errors += errs[w]
+	}
+	r.requests = len(all)
+	sort.Slice(all, func(i, j int) bool { return all[i] < all[j] })
+	if len(all) > 0 {
+		r.p50 = all[len(all)*50/100]
+		r.p99 = all[len(all)*99/100]
+	}
+	return r
+}
+
+func benchHTTPClient(concurrency int) *http.Client {
+	return &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{
+		MaxIdleConns: concurrency * 2, MaxIdleConnsPerHost: concurrency * 2, IdleConnTimeout: 90 * time.Second,
+		DisableCompression: true,
+	}}
+}
+
+// childPID is the pid of the last child startChild started.
+var childPID int
+
+// startChild runs this binary with args and waits until it accepts HTTP. For
+// the bare server the address is read from its first line of output.
+func startChild(ctx context.Context, self string, args []string, addr, _ string) (string, func(), error) {
+	cmd := exec.CommandContext(ctx, self, args...)
+	cmd.Stderr = os.Stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return "", nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return "", nil, err
+	}
+	childPID = cmd.Process.Pid
+	stop := func() {
+		cmd.Process.Signal(os.Interrupt)
+		done := make(chan struct{})
+		go func() { cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			cmd.Process.Kill()
+			<-done
+		}
+	}
+	lines := bufio.NewScanner(out)
+	if addr == "" {
+		if !lines.Scan() {
+			stop()
+			return "", nil, fmt.Errorf("%s printed no address", args[0])
+		}
+		addr = strings.TrimSpace(lines.Text())
+	}
+	go io.Copy(io.Discard, out)
+	for i := 0; i < 200; i++ {
+		resp, err := http.Get("http://" + addr + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+			return addr, stop, nil
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	stop()
+	return "", nil, fmt.Errorf("%s did not become healthy at %s", args[0], addr)
+}
+
+func freeAddr() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer ln.Close()
+	return ln.Addr().String(), nil
+}
+
+// peakRSS reads the child's high-water resident set size (VmHWM) in bytes.
+func peakRSS(pid int) int64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			return kb * 1024
+		}
+	}
+	return 0
+}
+
+type atomicCounter struct {
+	mu sync.Mutex
+	n  int64
+}
+
+func (c *atomicCounter) next() int64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.n++
+	return c.n
+}
+
+func benchDatabase(name, tmp string, getenv func(string) string) string {
+	if name == "postgres" {
+		if u := getenv("PAYGATE_TEST_POSTGRES_URL"); u != "" {
+			return u
+		}
+		return "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
+	}
+	return "sqlite:" + filepath.Join(tmp, "bench.db")
+}

@@ -1,0 +1,107 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"time"
+)
+
+// Config is everything the gateway reads at start. Flags override the
+// PAYGATE_* environment variables, which override the defaults.
+type Config struct {
+	Addr             string
+	DatabaseURL      string
+	LogLevel         string
+	LogFormat        string
+	PublicURL        string
+	ConnectorTimeout time.Duration
+	ShutdownTimeout  time.Duration
+	RecoveryInterval time.Duration
+	// SandboxLatency delays each sandbox processor call (tests, demos).
+	SandboxLatency time.Duration
+}
+
+func defaultConfig(getenv func(string) string) Config {
+	c := Config{
+		Addr: ":8080", DatabaseURL: "sqlite:./data/paygate.db", LogLevel: "info", LogFormat: "text",
+		PublicURL: "http://localhost:8080", ConnectorTimeout: 30 * time.Second,
+		ShutdownTimeout: 15 * time.Second, RecoveryInterval: 5 * time.Second,
+	}
+	for env, dst := range map[string]*string{
+		"PAYGATE_ADDR": &c.Addr, "PAYGATE_DATABASE_URL": &c.DatabaseURL, "PAYGATE_LOG_LEVEL": &c.LogLevel,
+		"PAYGATE_LOG_FORMAT": &c.LogFormat, "PAYGATE_PUBLIC_URL": &c.PublicURL,
+	} {
+		if v := getenv(env); v != "" {
+			*dst = v
+		}
+	}
+	for env, dst := range map[string]*time.Duration{
+		"PAYGATE_CONNECTOR_TIMEOUT": &c.ConnectorTimeout, "PAYGATE_SHUTDOWN_TIMEOUT": &c.ShutdownTimeout,
+		"PAYGATE_RECOVERY_INTERVAL": &c.RecoveryInterval, "PAYGATE_SANDBOX_LATENCY": &c.SandboxLatency,
+	} {
+		if d, err := time.ParseDuration(getenv(env)); err == nil {
+			*dst = d
+		}
+	}
+	return c
+}
+
+// flags registers the common flags of every command on fs.
+func (c *Config) flags(fs *flag.FlagSet) {
+	fs.StringVar(&c.Addr, "addr", c.Addr, "listen address")
+	fs.StringVar(&c.DatabaseURL, "database", c.DatabaseURL, "sqlite:PATH or postgres://…")
+	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error")
+	fs.StringVar(&c.LogFormat, "log-format", c.LogFormat, "text or json")
+	fs.StringVar(&c.PublicURL, "public-url", c.PublicURL, "base URL for links paygate hands out")
+	fs.DurationVar(&c.ConnectorTimeout, "connector-timeout", c.ConnectorTimeout, "timeout of one processor call")
+	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", c.ShutdownTimeout, "how long in-flight requests may finish on shutdown")
+	fs.DurationVar(&c.RecoveryInterval, "recovery-interval", c.RecoveryInterval, "how often unresolved payments are checked with the processor")
+	fs.DurationVar(&c.SandboxLatency, "sandbox-latency", c.SandboxLatency, "delay added to each sandbox processor call")
+}
+
+func (c *Config) validate() error {
+	if !strings.HasPrefix(c.DatabaseURL, "sqlite:") && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
+		return fmt.Errorf("--database must be sqlite:PATH or a postgres:// URL, got %q", c.DatabaseURL)
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		return fmt.Errorf("--log-format must be text or json")
+	}
+	if c.ConnectorTimeout <= 0 || c.ShutdownTimeout <= 0 || c.RecoveryInterval <= 0 {
+		return errors.New("timeouts and intervals must be positive")
+	}
+	var l slog.Level
+	return l.UnmarshalText([]byte(c.LogLevel))
+}
+
+// parse reads flags for a command and validates the result.
+func parse(name string, args []string, getenv func(string) string, stderr io.Writer, extra func(*flag.FlagSet)) (Config, *flag.FlagSet, error) {
+	c := defaultConfig(getenv)
+	fs := flag.NewFlagSet("paygate "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	c.flags(fs)
+	if extra != nil {
+		extra(fs)
+	}
+	// Flags may follow positional arguments ("merchant create NAME --json"):
+	// parse, set the first positional aside, parse the rest again.
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return c, fs, exitCode(0)
+			}
+			return c, fs, exitCode(2)
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		positional = append(positional, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+	_ = fs.Parse(positional) // leaves them as fs.Args() for the command
+	return c, fs, c.validate()
+}

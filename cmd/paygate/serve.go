@@ -1,0 +1,145 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/paygate/paygate/internal/api"
+	"github.com/paygate/paygate/internal/connector"
+	"github.com/paygate/paygate/internal/connector/sandbox"
+	"github.com/paygate/paygate/internal/engine"
+	"github.com/paygate/paygate/internal/payment"
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// gateway is a wired, running-capable paygate.
+type gateway struct {
+	store  engine.Store
+	engine *engine.Engine
+	api    *api.Server
+	log    *slog.Logger
+}
+
+func newGateway(ctx context.Context, c Config, logw io.Writer, migrate bool) (*gateway, error) {
+	log := newLogger(c, logw)
+	st, err := openStore(ctx, c.DatabaseURL, migrate)
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	reg := prometheus.NewRegistry()
+	metrics := api.NewMetrics(reg)
+	eng, err := engine.New(engine.Config{
+		Store: st,
+		Connectors: map[payment.Mode]connector.Connector{
+			payment.Sandbox: sandbox.New(sandbox.Options{BaseURL: strings.TrimRight(c.PublicURL, "/"), Latency: c.SandboxLatency}),
+		},
+		ConnectorTimeout: c.ConnectorTimeout,
+		Logger:           log,
+		Observer:         metrics,
+	})
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	srv := api.New(api.Config{Engine: eng, Logger: log, Registry: reg, Metrics: metrics})
+	return &gateway{store: st, engine: eng, api: srv, log: log}, nil
+}
+
+func serveCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	c, _, err := parse("serve", args, getenv, stderr, nil)
+	if err != nil {
+		return err
+	}
+	g, err := newGateway(ctx, c, stderr, true)
+	if err != nil {
+		return err
+	}
+	defer g.store.Close()
+
+	if secret, err := g.engine.EnsureDemoMerchant(ctx); err != nil {
+		return err
+	} else if secret != "" {
+		printDemoKey(stdout, c, secret)
+	}
+
+	ln, err := net.Listen("tcp", c.Addr)
+	if err != nil {
+		return err
+	}
+	hs := &http.Server{Handler: g.api.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
+	g.log.Info("paygate listening", "addr", ln.Addr().String(), "database", redactURL(c.DatabaseURL))
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	go g.recoverLoop(ctx, c)
+
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	g.log.Info("shutting down: letting in-flight requests finish", "timeout", c.ShutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), c.ShutdownTimeout)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// recoverLoop resolves payments whose outcome was left unknown, by asking the
+// processor. It only looks at payments older than a connector timeout, so it
+// never races a request still waiting for its answer.
+func (g *gateway) recoverLoop(ctx context.Context, c Config) {
+	t := time.NewTicker(c.RecoveryInterval)
+	defer t.Stop()
+	for {
+		if n, err := g.engine.Recover(ctx, c.ConnectorTimeout+5*time.Second); err != nil {
+			g.log.Warn("recovery pass failed", "err", err)
+		} else if n > 0 {
+			g.log.Info("recovered payments", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+func printDemoKey(w io.Writer, c Config, secret string) {
+	base := strings.TrimRight(c.PublicURL, "/")
+	fmt.Fprintf(w, `
+paygate: created the demo merchant %q. Its sandbox secret key is shown only this once:
+
+    %s
+
+Try a first payment:
+
+    curl -s %s/v1/payments \
+      -H "Authorization: Bearer %s" \
+      -H "Content-Type: application/json" \
+      -H "Idempotency-Key: first-payment" \
+      -d '{"amount":1099,"currency":"USD","payment_method":{"type":"card","card":{"number":"4242424242424242","exp_month":12,"exp_year":2030,"cvc":"123"}}}'
+
+`, engine.DemoMerchantID, secret, base, secret)
+}
+
+// redactURL drops a password from a database URL before it is logged.
+func redactURL(u string) string {
+	if at := strings.LastIndex(u, "@"); at > 0 {
+		if i := strings.Index(u, "://"); i > 0 && i < at {
+			userinfo := u[i+3 : at]
+			if name, _, ok := strings.Cut(userinfo, ":"); ok {
+				return u[:i+3] + name + ":***" + u[at:]
+			}
+		}
+	}
+	return u
+}

@@ -1,0 +1,18 @@
+package main
+
+import (
+	"context"
+	"strings"
+
+	"github.com/paygate/paygate/internal/engine"
+	"github.com/paygate/paygate/internal/store/postgres"
+	"github.com/paygate/paygate/internal/store/sqlite"
+)
+
+// openStore opens the store a database URL names, migrating it when asked.
+func openStore(ctx context.Context, url string, migrate bool) (engine.Store, error) {
+	if path, ok := strings.CutPrefix(url, "sqlite:"); ok {
+		return sqlite.Open(ctx, path, sqlite.Options{Migrate: migrate})
+	}
+	return postgres.Open(ctx, url, postgres.Options{Migrate: migrate})
+}
