@@ -28,6 +28,11 @@ func (e *Engine) recordAuthorization(ctx context.Context, a Actor, paymentID, op
 			return err
 		}
 		out = p
+		if p.Status == payment.Processing {
+			// Outcome unknown: keep the key in progress so a retry waits for
+			// recovery instead of replaying an answer that is not final.
+			return nil
+		}
 		return e.completeIdempotent(ctx, tx, a, idem, Result{Payment: p}, nil)
 	})
 	if err != nil {

@@ -87,7 +87,9 @@ func (e *Engine) completeRecoveredPayment(ctx context.Context, tx Tx, a Actor, i
 	if !strings.HasPrefix(rec.ResourceID, "pay_") || idem.Render == nil {
 		return nil, nil
 	}
-	p, err := tx.GetPaymentForUpdate(ctx, a.MerchantID, a.Mode, rec.ResourceID)
+	// A plain read, not a row lock: the request that owns the key may hold
+	// the payment's lock while it waits for this key's row.
+	p, err := tx.GetPayment(ctx, a.MerchantID, a.Mode, rec.ResourceID)
 	if err != nil || p.Status == payment.Processing {
 		return nil, nil
 	}

@@ -17,7 +17,8 @@ type Store interface {
 	// returns nil: the change is on disk when Update returns. If fn returns an
 	// error nothing it wrote is kept. Implementations may commit concurrent
 	// calls together (group commit); fn must therefore not block on anything
-	// but the Tx, and must not call Update itself.
+	// but the Tx: no Reader calls (they need another connection, and a pool
+	// of waiting transactions would starve), and no nested Update.
 	Update(ctx context.Context, fn func(Tx) error) error
 	Reader
 	// Ping reports whether the store is reachable (readiness).
@@ -59,6 +60,8 @@ type Tx interface {
 	RevokeAPIKey(ctx context.Context, merchantID, keyID string, at time.Time) error
 
 	InsertPayment(ctx context.Context, p *payment.Payment) error
+	// GetPayment reads a payment without locking it.
+	GetPayment(ctx context.Context, merchantID string, mode payment.Mode, id string) (*payment.Payment, error)
 	// GetPaymentForUpdate reads and locks a payment; NotFound across merchant or mode.
 	GetPaymentForUpdate(ctx context.Context, merchantID string, mode payment.Mode, id string) (*payment.Payment, error)
 	// UpdatePayment writes every mutable field of p (status, amounts, in_flight,

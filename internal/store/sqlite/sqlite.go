@@ -1,0 +1,120 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+
+	"github.com/paygate/paygate/internal/engine"
+	"github.com/paygate/paygate/internal/store/sqlstore"
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+// Options tune Open.
+type Options struct {
+	// Migrate applies pending migrations before returning.
+	Migrate bool
+	// Readers is the size of the read pool (default 2×GOMAXPROCS, at least 4).
+	Readers int
+	// MaxBatch caps how many transactions one commit may group (default 256).
+	MaxBatch int
+}
+
+// Store is the SQLite engine.Store.
+type Store struct {
+	sqlstore.Reader
+	writeDB *sql.DB
+	conn    *sql.Conn
+	jobs    chan *job
+	stopped chan struct{}
+	maxB    int
+}
+
+var _ engine.Store = (*Store)(nil)
+
+var dialect = &sqlstore.Dialect{
+	Name: "sqlite", Blob: "BLOB",
+	IsUniqueViolation: func(err error) bool {
+		return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
+	},
+}
+
+func dsn(path string, readOnly bool) string {
+	q := url.Values{}
+	for _, p := range []string{"journal_mode(WAL)", "synchronous(FULL)", "busy_timeout(10000)", "foreign_keys(1)"} {
+		q.Add("_pragma", p)
+	}
+	if readOnly {
+		q.Add("_pragma", "query_only(1)")
+	}
+	return "file:" + path + "?" + q.Encode()
+}
+
+// Open opens (creating if needed) the database file at path.
+func Open(ctx context.Context, path string, opts Options) (*Store, error) {
+	if path == "" {
+		return nil, errors.New("sqlite: empty database path")
+	}
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, fmt.Errorf("sqlite: create %s: %w", dir, err)
+		}
+	}
+	w, err := sql.Open("sqlite", dsn(path, false))
+	if err != nil {
+		return nil, err
+	}
+	w.SetMaxOpenConns(1)
+	if opts.Migrate {
+		if err := sqlstore.Migrate(ctx, w, dialect); err != nil {
+			w.Close()
+			return nil, err
+		}
+	}
+	conn, err := w.Conn(ctx)
+	if err != nil {
+		w.Close()
+		return nil, err
+	}
+	readers := opts.Readers
+	if readers <= 0 {
+		readers = max(4, 2*runtime.GOMAXPROCS(0))
+	}
+	r, err := sql.Open("sqlite", dsn(path, true))
+	if err != nil {
+		conn.Close()
+		w.Close()
+		return nil, err
+	}
+	r.SetMaxOpenConns(readers)
+	r.SetMaxIdleConns(readers)
+	s := &Store{Reader: sqlstore.Reader{DB: r, D: dialect}, writeDB: w, conn: conn,
+		jobs: make(chan *job, 4096), stopped: make(chan struct{}), maxB: opts.MaxBatch}
+	if s.maxB <= 0 {
+		s.maxB = 256
+	}
+	go s.writer()
+	return s, nil
+}
+
+// Ping implements engine.Store.
+func (s *Store) Ping(ctx context.Context) error { return s.Reader.DB.PingContext(ctx) }
+
+// Close stops the writer after the queued transactions and closes the files.
+func (s *Store) Close() error {
+	select {
+	case <-s.stopped:
+		return nil
+	default:
+	}
+	close(s.jobs)
+	<-s.stopped
+	err := errors.Join(s.conn.Close(), s.writeDB.Close(), s.Reader.DB.Close())
+	return err
+}

@@ -1,0 +1,47 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"strconv"
+	"strings"
+)
+
+// Dialect holds what differs between the databases.
+type Dialect struct {
+	Name string
+	// Positional placeholders: false for SQLite's "?", true for PostgreSQL's "$n".
+	Numbered bool
+	// ForUpdate is appended to reads that lock a row inside a transaction.
+	ForUpdate string
+	// Blob is the column type for raw bytes.
+	Blob string
+	// IsUniqueViolation recognises a duplicate-key error of the driver.
+	IsUniqueViolation func(error) bool
+}
+
+// Rebind turns "?" placeholders into the dialect's form.
+func (d *Dialect) Rebind(q string) string {
+	if !d.Numbered {
+		return q
+	}
+	var b strings.Builder
+	n := 0
+	for i := 0; i < len(q); i++ {
+		if q[i] == '?' {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(q[i])
+	}
+	return b.String()
+}
+
+// Querier is what both *sql.DB, *sql.Tx and *sql.Conn offer.
+type Querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}

@@ -1,0 +1,236 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/paygate/paygate/internal/auth"
+	"github.com/paygate/paygate/internal/engine"
+	"github.com/paygate/paygate/internal/fault"
+	"github.com/paygate/paygate/internal/ledger"
+	"github.com/paygate/paygate/internal/merchant"
+	"github.com/paygate/paygate/internal/payment"
+)
+
+// Reader implements engine.Reader over a pool of connections.
+type Reader struct {
+	DB *sql.DB
+	D  *Dialect
+}
+
+func (r *Reader) row(ctx context.Context, q string, args ...any) *sql.Row {
+	return r.DB.QueryRowContext(ctx, r.D.Rebind(q), args...)
+}
+
+// GetMerchant implements engine.Reader.
+func (r *Reader) GetMerchant(ctx context.Context, id string) (*merchant.Merchant, error) {
+	var m merchant.Merchant
+	var created int64
+	err := r.row(ctx, `SELECT id, name, created_at FROM merchants WHERE id = ?`, id).Scan(&m.ID, &m.Name, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fault.NotFoundf("merchant", id)
+	}
+	m.CreatedAt = fromMicros(created)
+	return &m, err
+}
+
+const apiKeyColumns = `id, merchant_id, mode, kind, hint, hash, created_at, revoked_at`
+
+func scanAPIKey(s scanner) (*auth.APIKey, error) {
+	var k auth.APIKey
+	var created int64
+	var revoked sql.NullInt64
+	if err := s.Scan(&k.ID, &k.MerchantID, &k.Mode, &k.Kind, &k.Hint, &k.Hash, &created, &revoked); err != nil {
+		return nil, err
+	}
+	k.CreatedAt, k.RevokedAt = fromMicros(created), timePtr(revoked)
+	return &k, nil
+}
+
+// FindAPIKey implements engine.Reader.
+func (r *Reader) FindAPIKey(ctx context.Context, hash string) (*auth.APIKey, error) {
+	k, err := scanAPIKey(r.row(ctx, `SELECT `+apiKeyColumns+` FROM api_keys WHERE hash = ?`, hash))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fault.NotFoundf("api key", "")
+	}
+	return k, err
+}
+
+// ListAPIKeys implements engine.Reader.
+func (r *Reader) ListAPIKeys(ctx context.Context, merchantID string) ([]*auth.APIKey, error) {
+	rows, err := r.DB.QueryContext(ctx, r.D.Rebind(`SELECT `+apiKeyColumns+` FROM api_keys WHERE merchant_id = ? ORDER BY id`), merchantID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*auth.APIKey
+	for rows.Next() {
+		k, err := scanAPIKey(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, k)
+	}
+	return out, rows.Err()
+}
+
+// GetPayment implements engine.Reader.
+func (r *Reader) GetPayment(ctx context.Context, merchantID string, mode payment.Mode, id string) (*payment.Payment, error) {
+	p, err := scanPayment(r.row(ctx, `SELECT `+paymentColumns+` FROM payments WHERE id = ? AND merchant_id = ? AND mode = ?`, id, merchantID, string(mode)))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fault.NotFoundf("payment", id)
+	}
+	return p, err
+}
+
+func (r *Reader) payments(ctx context.Context, q string, args ...any) ([]*payment.Payment, error) {
+	rows, err := r.DB.QueryContext(ctx, r.D.Rebind(q), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*payment.Payment
+	for rows.Next() {
+		p, err := scanPayment(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// ListPayments implements engine.Reader: newest first, keyset pagination on id.
+func (r *Reader) ListPayments(ctx context.Context, f engine.PaymentFilter) ([]*payment.Payment, error) {
+	var where strings.Builder
+	where.WriteString(`merchant_id = ? AND mode = ?`)
+	args := []any{f.MerchantID, string(f.Mode)}
+	add := func(cond string, v any) {
+		where.WriteString(" AND " + cond)
+		args = append(args, v)
+	}
+	if f.Status != "" {
+		add("status = ?", string(f.Status))
+	}
+	if f.Reference != "" {
+		add("reference = ?", f.Reference)
+	}
+	if !f.CreatedGTE.IsZero() {
+		add("created_at >= ?", micros(f.CreatedGTE))
+	}
+	if !f.CreatedLT.IsZero() {
+		add("created_at < ?", micros(f.CreatedLT))
+	}
+	if f.StartingAfter != "" {
+		add("id < ?", f.StartingAfter)
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 10
+	}
+	args = append(args, limit)
+	return r.payments(ctx, `SELECT `+paymentColumns+` FROM payments WHERE `+where.String()+` ORDER BY id DESC LIMIT ?`, args...)
+}
+
+// ListOperations implements engine.Reader.
+func (r *Reader) ListOperations(ctx context.Context, merchantID string, mode payment.Mode, paymentID string) ([]*payment.Operation, error) {
+	rows, err := r.DB.QueryContext(ctx, r.D.Rebind(`SELECT `+operationColumns+` FROM operations WHERE payment_id = ? AND merchant_id = ? AND mode = ? ORDER BY id`),
+		paymentID, merchantID, string(mode))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*payment.Operation
+	for rows.Next() {
+		op, err := scanOperation(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, op)
+	}
+	return out, rows.Err()
+}
+
+// Balances implements engine.Reader.
+func (r *Reader) Balances(ctx context.Context, merchantID string, mode payment.Mode) ([]engine.Balance, error) {
+	rows, err := r.DB.QueryContext(ctx, r.D.Rebind(`SELECT role, currency, SUM(amount) FROM ledger_lines
+ WHERE merchant_id = ? AND mode = ? GROUP BY role, currency ORDER BY currency, role`), merchantID, string(mode))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []engine.Balance
+	for rows.Next() {
+		var b engine.Balance
+		if err := rows.Scan(&b.Role, &b.Currency, &b.Amount); err != nil {
+			return nil, err
+		}
+		out = append(out, b)
+	}
+	return out, rows.Err()
+}
+
+// UnbalancedPostings implements engine.Reader.
+func (r *Reader) UnbalancedPostings(ctx context.Context) ([]string, error) {
+	rows, err := r.DB.QueryContext(ctx, `SELECT DISTINCT posting_id FROM (SELECT posting_id, currency FROM ledger_lines
+ GROUP BY posting_id, currency HAVING SUM(amount) <> 0) unbalanced ORDER BY posting_id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
+
+// EachPaymentBalance implements engine.Reader with one pass over payments
+// joined to their summed ledger lines.
+func (r *Reader) EachPaymentBalance(ctx context.Context, fn func(*payment.Payment, ledger.PaymentBalances) error) error {
+	cols := "p." + strings.ReplaceAll(strings.ReplaceAll(paymentColumns, "\n", ""), ", ", ", p.")
+	rows, err := r.DB.QueryContext(ctx, `SELECT `+cols+`,
+ COALESCE(l.holds, 0), COALESCE(l.available, 0), COALESCE(l.payers, 0), COALESCE(l.payouts, 0)
+ FROM payments p LEFT JOIN (SELECT payment_id,
+   SUM(CASE WHEN role = 'holds' THEN amount ELSE 0 END) AS holds,
+   SUM(CASE WHEN role = 'available' THEN amount ELSE 0 END) AS available,
+   SUM(CASE WHEN role = 'payers' THEN amount ELSE 0 END) AS payers,
+   SUM(CASE WHEN role = 'payouts' THEN amount ELSE 0 END) AS payouts
+   FROM ledger_lines GROUP BY payment_id) l ON l.payment_id = p.id ORDER BY p.id`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var b ledger.PaymentBalances
+		p, err := scanPayment(multiScanner{rows, []any{&b.Holds, &b.Available, &b.Payers, &b.Payouts}})
+		if err != nil {
+			return err
+		}
+		if err := fn(p, b); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// multiScanner appends extra destinations to a row scan.
+type multiScanner struct {
+	rows  *sql.Rows
+	extra []any
+}
+
+func (m multiScanner) Scan(dest ...any) error { return m.rows.Scan(append(dest, m.extra...)...) }
+
+// PaymentsInStatus implements engine.Reader.
+func (r *Reader) PaymentsInStatus(ctx context.Context, status payment.Status, updatedBefore time.Time, limit int) ([]*payment.Payment, error) {
+	return r.payments(ctx, `SELECT `+paymentColumns+` FROM payments WHERE status = ? AND updated_at < ? ORDER BY updated_at LIMIT ?`,
+		string(status), micros(updatedBefore), limit)
+}

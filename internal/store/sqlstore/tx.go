@@ -1,0 +1,188 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/paygate/paygate/internal/auth"
+	"github.com/paygate/paygate/internal/engine"
+	"github.com/paygate/paygate/internal/fault"
+	"github.com/paygate/paygate/internal/ledger"
+	"github.com/paygate/paygate/internal/merchant"
+	"github.com/paygate/paygate/internal/payment"
+)
+
+// Tx implements engine.Tx over one open transaction (or a connection inside
+// a group-committed transaction).
+type Tx struct {
+	Q Querier
+	D *Dialect
+}
+
+var _ engine.Tx = (*Tx)(nil)
+
+func (t *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	return t.Q.ExecContext(ctx, t.D.Rebind(q), args...)
+}
+
+// InsertMerchant implements engine.Tx.
+func (t *Tx) InsertMerchant(ctx context.Context, m *merchant.Merchant) error {
+	_, err := t.exec(ctx, `INSERT INTO merchants (id, name, created_at) VALUES (?, ?, ?)`, m.ID, m.Name, micros(m.CreatedAt))
+	return err
+}
+
+// InsertAPIKey implements engine.Tx.
+func (t *Tx) InsertAPIKey(ctx context.Context, k *auth.APIKey) error {
+	_, err := t.exec(ctx, `INSERT INTO api_keys (id, merchant_id, mode, kind, hint, hash, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		k.ID, k.MerchantID, string(k.Mode), string(k.Kind), k.Hint, k.Hash, micros(k.CreatedAt), nullMicros(k.RevokedAt))
+	return err
+}
+
+// RevokeAPIKey implements engine.Tx.
+func (t *Tx) RevokeAPIKey(ctx context.Context, merchantID, keyID string, at time.Time) error {
+	res, err := t.exec(ctx, `UPDATE api_keys SET revoked_at = ? WHERE merchant_id = ? AND id = ? AND revoked_at IS NULL`, micros(at), merchantID, keyID)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fault.NotFoundf("api key", keyID)
+	}
+	return nil
+}
+
+const insertPayment = `INSERT INTO payments (` + paymentColumns + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
+// InsertPayment implements engine.Tx.
+func (t *Tx) InsertPayment(ctx context.Context, p *payment.Payment) error {
+	_, err := t.exec(ctx, insertPayment, paymentArgs(p)...)
+	return err
+}
+
+// GetPayment implements engine.Tx.
+func (t *Tx) GetPayment(ctx context.Context, merchantID string, mode payment.Mode, id string) (*payment.Payment, error) {
+	return t.getPayment(ctx, merchantID, mode, id, "")
+}
+
+// GetPaymentForUpdate implements engine.Tx.
+func (t *Tx) GetPaymentForUpdate(ctx context.Context, merchantID string, mode payment.Mode, id string) (*payment.Payment, error) {
+	return t.getPayment(ctx, merchantID, mode, id, t.D.ForUpdate)
+}
+
+func (t *Tx) getPayment(ctx context.Context, merchantID string, mode payment.Mode, id, lock string) (*payment.Payment, error) {
+	row := t.Q.QueryRowContext(ctx, t.D.Rebind(`SELECT `+paymentColumns+` FROM payments WHERE id = ? AND merchant_id = ? AND mode = ?`+lock), id, merchantID, string(mode))
+	p, err := scanPayment(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fault.NotFoundf("payment", id)
+	}
+	return p, err
+}
+
+// UpdatePayment implements engine.Tx.
+func (t *Tx) UpdatePayment(ctx context.Context, p *payment.Payment) error {
+	res, err := t.exec(ctx, `UPDATE payments SET status = ?, amount_authorized = ?, amount_captured = ?, amount_refunded = ?,
+ amount_refund_pending = ?, in_flight = ?, card_brand = ?, card_first6 = ?, card_last4 = ?, card_exp_month = ?, card_exp_year = ?,
+ card_holder = ?, card_fingerprint = ?, processor_ref = ?, failure_code = ?, failure_message = ?, next_action = ?, updated_at = ?
+ WHERE id = ? AND merchant_id = ? AND mode = ?`,
+		string(p.Status), p.Authorized, p.Captured, p.Refunded, p.RefundPending, p.InFlight,
+		p.Card.Brand, p.Card.First6, p.Card.Last4, p.Card.ExpMonth, p.Card.ExpYear, p.Card.Holder, p.Card.Fingerprint,
+		p.ProcessorRef, p.FailureCode, p.FailureMessage, encodeNextAction(p.NextAction), micros(p.UpdatedAt),
+		p.ID, p.MerchantID, string(p.Mode))
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return fault.NotFoundf("payment", p.ID)
+	}
+	return nil
+}
+
+// InsertOperation implements engine.Tx.
+func (t *Tx) InsertOperation(ctx context.Context, op *payment.Operation) error {
+	_, err := t.exec(ctx, `INSERT INTO operations (`+operationColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, operationArgs(op)...)
+	return err
+}
+
+// GetOperationForUpdate implements engine.Tx.
+func (t *Tx) GetOperationForUpdate(ctx context.Context, merchantID string, mode payment.Mode, id string) (*payment.Operation, error) {
+	row := t.Q.QueryRowContext(ctx, t.D.Rebind(`SELECT `+operationColumns+` FROM operations WHERE id = ? AND merchant_id = ? AND mode = ?`+t.D.ForUpdate), id, merchantID, string(mode))
+	op, err := scanOperation(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fault.NotFoundf("operation", id)
+	}
+	return op, err
+}
+
+// UpdateOperation implements engine.Tx.
+func (t *Tx) UpdateOperation(ctx context.Context, op *payment.Operation) error {
+	_, err := t.exec(ctx, `UPDATE operations SET status = ?, amount = ?, currency = ?, processor_ref = ?, failure_code = ?, failure_message = ?, updated_at = ?
+ WHERE id = ? AND merchant_id = ? AND mode = ?`,
+		string(op.Status), op.Amount, op.Currency, op.ProcessorRef, op.FailureCode, op.FailureMessage, micros(op.UpdatedAt),
+		op.ID, op.MerchantID, string(op.Mode))
+	return err
+}
+
+// InsertPosting implements engine.Tx: all lines in one statement.
+func (t *Tx) InsertPosting(ctx context.Context, p ledger.Posting) error {
+	var b strings.Builder
+	b.WriteString(`INSERT INTO ledger_lines (posting_id, seq, merchant_id, mode, payment_id, operation_id, kind, account, role, amount, currency, created_at) VALUES `)
+	args := make([]any, 0, 12*len(p.Lines))
+	for i, l := range p.Lines {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+		role := l.Account[strings.LastIndexByte(l.Account, ':')+1:]
+		args = append(args, p.ID, i, p.MerchantID, p.Mode, p.PaymentID, p.OperationID, p.Kind, l.Account, role, l.Amount, l.Currency, micros(p.CreatedAt))
+	}
+	_, err := t.exec(ctx, b.String(), args...)
+	return err
+}
+
+// GetIdempotency implements engine.Tx.
+func (t *Tx) GetIdempotency(ctx context.Context, merchantID string, mode payment.Mode, key string) (*engine.IdempotencyRecord, error) {
+	r := engine.IdempotencyRecord{MerchantID: merchantID, Mode: mode, Key: key}
+	var created int64
+	var completed sql.NullInt64
+	err := t.Q.QueryRowContext(ctx, t.D.Rebind(`SELECT fingerprint, state, resource_id, response_status, response_body, created_at, completed_at
+ FROM idempotency_keys WHERE merchant_id = ? AND mode = ? AND key = ?`+t.D.ForUpdate), merchantID, string(mode), key).
+		Scan(&r.Fingerprint, &r.State, &r.ResourceID, &r.ResponseStatus, &r.ResponseBody, &created, &completed)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	r.CreatedAt, r.CompletedAt = fromMicros(created), timePtr(completed)
+	return &r, nil
+}
+
+// InsertIdempotency implements engine.Tx. A concurrent insert of the same
+// key by another transaction surfaces as "in use".
+func (t *Tx) InsertIdempotency(ctx context.Context, r *engine.IdempotencyRecord) error {
+	_, err := t.exec(ctx, `INSERT INTO idempotency_keys (merchant_id, mode, key, fingerprint, state, resource_id, response_status, response_body, created_at, completed_at)
+ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		r.MerchantID, string(r.Mode), r.Key, r.Fingerprint, string(r.State), r.ResourceID, r.ResponseStatus, r.ResponseBody, micros(r.CreatedAt), nullMicros(r.CompletedAt))
+	if err != nil && t.D.IsUniqueViolation(err) {
+		return &fault.Error{Kind: fault.IdempotencyInProgress, Code: "idempotency_key_in_use", Param: "Idempotency-Key",
+			Message: "a request with this Idempotency-Key is still being processed; retry later"}
+	}
+	return err
+}
+
+// CompleteIdempotency implements engine.Tx.
+func (t *Tx) CompleteIdempotency(ctx context.Context, r *engine.IdempotencyRecord) error {
+	res, err := t.exec(ctx, `UPDATE idempotency_keys SET state = ?, response_status = ?, response_body = ?, completed_at = ?
+ WHERE merchant_id = ? AND mode = ? AND key = ?`,
+		string(r.State), r.ResponseStatus, r.ResponseBody, nullMicros(r.CompletedAt), r.MerchantID, string(r.Mode), r.Key)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return fmt.Errorf("complete idempotency key %q: %d rows", r.Key, n)
+	}
+	return nil
+}
