@@ -1,0 +1,93 @@
+// Package conformancetest is the behaviour every connector must show, run by
+// each connector's own tests against its real processor or a faithful fake:
+// sales, authorize/capture/refund limits, voids, declines and status lookups.
+package conformancetest
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/paygate/paygate/internal/connector"
+	"github.com/paygate/paygate/internal/id"
+	"github.com/paygate/paygate/internal/money"
+)
+
+// Cards names the cards a connector's processor approves and declines.
+type Cards struct {
+	Approve, Decline connector.Card
+	DeclineCode      string
+}
+
+func amount(minor int64) money.Amount { return money.Amount{Minor: minor, Currency: money.MustLookup("USD")} }
+
+// Run checks c against the shared contract.
+func Run(t *testing.T, c connector.Connector, cards Cards) {
+	ctx := context.Background()
+	authorize := func(t *testing.T, card connector.Card, capture bool, minor int64) (string, connector.Result) {
+		t.Helper()
+		pid := id.New("pay")
+		res, err := c.Authorize(ctx, connector.AuthorizeRequest{PaymentID: pid, Amount: amount(minor), Capture: capture, Card: card})
+		if err != nil {
+			t.Fatalf("authorize: %v", err)
+		}
+		return pid, res
+	}
+	t.Run("a sale with an approving card is approved and captured", func(t *testing.T) {
+		_, res := authorize(t, cards.Approve, true, 1000)
+		if res.Outcome != connector.Approved || !res.Captured || res.ProcessorRef == "" {
+			t.Fatalf("%+v", res)
+		}
+	})
+	t.Run("a declining card is declined with its code", func(t *testing.T) {
+		_, res := authorize(t, cards.Decline, true, 1000)
+		if res.Outcome != connector.Declined || res.DeclineCode != cards.DeclineCode {
+			t.Fatalf("%+v", res)
+		}
+	})
+	t.Run("capture part, refund twice, and a refund beyond the capture is refused", func(t *testing.T) {
+		pid, res := authorize(t, cards.Approve, false, 1000)
+		if res.Outcome != connector.Approved || res.Captured {
+			t.Fatalf("authorize: %+v", res)
+		}
+		if r, err := c.Capture(ctx, connector.CaptureRequest{PaymentID: pid, OperationID: id.New("op"), ProcessorRef: res.ProcessorRef, Amount: amount(600)}); err != nil || r.Outcome != connector.Approved {
+			t.Fatalf("capture: %+v %v", r, err)
+		}
+		for i := 0; i < 2; i++ {
+			if r, err := c.Refund(ctx, connector.RefundRequest{PaymentID: pid, OperationID: id.New("re"), ProcessorRef: res.ProcessorRef, Amount: amount(250)}); err != nil || r.Outcome != connector.Approved {
+				t.Fatalf("refund %d: %+v %v", i, r, err)
+			}
+		}
+		_, err := c.Refund(ctx, connector.RefundRequest{PaymentID: pid, OperationID: id.New("re"), ProcessorRef: res.ProcessorRef, Amount: amount(101)})
+		var ce *connector.Error
+		if !errors.As(err, &ce) || ce.Class != connector.InvalidRequest {
+			t.Fatalf("over-refund: %v", err)
+		}
+	})
+	t.Run("a voided authorization cannot be captured", func(t *testing.T) {
+		pid, res := authorize(t, cards.Approve, false, 500)
+		if r, err := c.Void(ctx, connector.VoidRequest{PaymentID: pid, ProcessorRef: res.ProcessorRef}); err != nil || r.Outcome != connector.Approved {
+			t.Fatalf("void: %+v %v", r, err)
+		}
+		if _, err := c.Capture(ctx, connector.CaptureRequest{PaymentID: pid, ProcessorRef: res.ProcessorRef, Amount: amount(500)}); err == nil {
+			t.Fatal("captured a voided authorization")
+		}
+	})
+	t.Run("status reports an authorization and knows nothing of unknown ids", func(t *testing.T) {
+		pid, _ := authorize(t, cards.Approve, false, 700)
+		if r, err := c.Status(ctx, connector.StatusRequest{PaymentID: pid}); err != nil || r.Outcome != connector.Approved {
+			t.Fatalf("status: %+v %v", r, err)
+		}
+		if r, err := c.Status(ctx, connector.StatusRequest{PaymentID: id.New("pay")}); err != nil || r.Outcome != connector.NotFound {
+			t.Fatalf("unknown status: %+v %v", r, err)
+		}
+	})
+	t.Run("a cancelled context ends the call with a timeout", func(t *testing.T) {
+		cctx, cancel := context.WithCancel(ctx)
+		cancel()
+		_, err := c.Authorize(cctx, connector.AuthorizeRequest{PaymentID: id.New("pay"), Amount: amount(100), Card: cards.Approve})
+		if !connector.OutcomeUnknown(err) {
+			t.Fatalf("cancelled call: %v", err)
+		}
+	})
+}
