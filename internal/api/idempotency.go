@@ -1,0 +1,72 @@
+package api
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"net/http"
+	"strings"
+
+	"github.com/paygate/paygate/internal/engine"
+	"github.com/paygate/paygate/internal/fault"
+)
+
+// idempotencyKey reads the Idempotency-Key header: at most one, 1 to 255
+// printable ASCII characters, bare or as a quoted sf-string.
+func idempotencyKey(r *http.Request) (string, error) {
+	vals := r.Header.Values("Idempotency-Key")
+	if len(vals) == 0 {
+		return "", nil
+	}
+	bad := fault.InvalidParam("Idempotency-Key", "parameter_invalid", "Idempotency-Key must be one header of 1 to 255 printable ASCII characters")
+	if len(vals) > 1 {
+		return "", bad
+	}
+	k := vals[0]
+	if len(k) >= 2 && k[0] == '"' && k[len(k)-1] == '"' {
+		k = k[1 : len(k)-1]
+	}
+	if k == "" || len(k) > 255 {
+		return "", bad
+	}
+	for i := 0; i < len(k); i++ {
+		if k[i] < 0x20 || k[i] > 0x7e {
+			return "", bad
+		}
+	}
+	return k, nil
+}
+
+// fingerprint identifies a request for its idempotency key: method, path
+// and the body in canonical JSON, so reordered keys or other whitespace
+// still count as the same request.
+func fingerprint(r *http.Request, body []byte) string {
+	canon := body
+	var v any
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	if len(body) > 0 && dec.Decode(&v) == nil {
+		if b, err := json.Marshal(v); err == nil {
+			canon = b
+		}
+	}
+	h := sha256.New()
+	h.Write([]byte(r.Method + "\n" + strings.TrimSuffix(r.URL.Path, "/") + "\n"))
+	h.Write(canon)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// idempotency builds the engine's idempotency request for r, or nil.
+func idempotency(r *http.Request, key string, body []byte, render func(engine.Result, error) (int, []byte)) *engine.Idempotency {
+	if key == "" {
+		return nil
+	}
+	return &engine.Idempotency{Key: key, Fingerprint: fingerprint(r, body), Render: render}
+}
+
+// writeReplay answers a repeated request with the stored answer.
+func writeReplay(w http.ResponseWriter, rp *engine.Replay) {
+	w.Header().Set("Idempotent-Replayed", "true")
+	writeBody(w, rp.Status, rp.Body)
+}

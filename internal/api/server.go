@@ -1,0 +1,71 @@
+package api
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/paygate/paygate/internal/engine"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// Config wires a Server.
+type Config struct {
+	Engine *engine.Engine
+	Logger *slog.Logger
+	// Registry gathers /metrics; Metrics must be registered on it (NewMetrics).
+	Registry *prometheus.Registry
+	Metrics  *Metrics
+	// BodyLimit caps request bodies (default 64 KiB).
+	BodyLimit int64
+	// AuthCacheTTL is how long a verified key is trusted without a lookup (default 2 s).
+	AuthCacheTTL time.Duration
+}
+
+// Server is the native API.
+type Server struct {
+	engine  *engine.Engine
+	log     *slog.Logger
+	reg     *prometheus.Registry
+	metrics *Metrics
+	limit   int64
+	auth    *authCache
+	handler http.Handler
+}
+
+// New builds the API from cfg.
+func New(cfg Config) *Server {
+	s := &Server{engine: cfg.Engine, log: cfg.Logger, reg: cfg.Registry, metrics: cfg.Metrics, limit: cfg.BodyLimit}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.reg == nil {
+		s.reg = prometheus.NewRegistry()
+	}
+	if s.metrics == nil {
+		s.metrics = NewMetrics(s.reg)
+	}
+	if s.limit <= 0 {
+		s.limit = 64 << 10
+	}
+	ttl := cfg.AuthCacheTTL
+	if ttl <= 0 {
+		ttl = 2 * time.Second
+	}
+	s.auth = &authCache{ttl: ttl, m: map[string]authEntry{}}
+	mux := http.NewServeMux()
+	for _, rt := range s.routes() {
+		h := rt.handler
+		if rt.auth {
+			h = s.authenticate(h)
+		}
+		mux.HandleFunc(rt.method+" "+rt.path, h)
+	}
+	mux.Handle("GET /metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{}))
+	s.handler = s.observe(muxErrors{mux: mux})
+	return s
+}
+
+// Handler returns the HTTP handler of the whole API.
+func (s *Server) Handler() http.Handler { return s.handler }
