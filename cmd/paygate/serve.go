@@ -69,6 +69,13 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 		printDemoKey(stdout, c, secret)
 	}
 
+	if path := getenv("PAYGATE_CPUPROFILE"); path != "" {
+		stopProfile, err := startCPUProfile(path)
+		if err != nil {
+			return err
+		}
+		defer stopProfile()
+	}
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {
 		return err

@@ -13,18 +13,14 @@ import (
 // sale in one transaction: status, amounts, operation, ledger postings and
 // the idempotent response. An unknown outcome leaves the payment processing
 // for recovery to resolve.
-func (e *Engine) recordAuthorization(ctx context.Context, a Actor, paymentID, opID string, res connector.Result, callErr error, idem *Idempotency) (*payment.Payment, *Replay, error) {
+func (e *Engine) recordAuthorization(ctx context.Context, a Actor, paymentID string, op *payment.Operation, res connector.Result, callErr error, idem *Idempotency) (*payment.Payment, *Replay, error) {
 	var out *payment.Payment
 	err := e.store.Update(ctx, func(tx Tx) error {
 		p, err := tx.GetPaymentForUpdate(ctx, a.MerchantID, a.Mode, paymentID)
 		if err != nil {
 			return err
 		}
-		op, err := tx.GetOperationForUpdate(ctx, a.MerchantID, a.Mode, opID)
-		if err != nil {
-			return err
-		}
-		if err := e.applyAuthorization(ctx, tx, p, op, res, callErr); err != nil {
+		if err := e.applyAuthorization(ctx, tx, p, op, false, res, callErr); err != nil {
 			return err
 		}
 		out = p
@@ -45,7 +41,9 @@ func (e *Engine) recordAuthorization(ctx context.Context, a Actor, paymentID, op
 // applyAuthorization mutates p and op for a processor answer and writes them.
 // It is shared by payment creation, 3-D Secure completion, pending resolution
 // and crash recovery, so every path records outcomes the same way.
-func (e *Engine) applyAuthorization(ctx context.Context, tx Tx, p *payment.Payment, op *payment.Operation, res connector.Result, callErr error) error {
+// opStored says whether op already has a row (a pending or 3-D Secure
+// authorization being resolved) or is written here for the first time.
+func (e *Engine) applyAuthorization(ctx context.Context, tx Tx, p *payment.Payment, op *payment.Operation, opStored bool, res connector.Result, callErr error) error {
 	if p.Status != payment.Processing && p.Status != payment.Pending && p.Status != payment.RequiresAction {
 		return nil // already resolved by another path; first answer wins
 	}
@@ -102,10 +100,8 @@ func (e *Engine) applyAuthorization(ctx context.Context, tx Tx, p *payment.Payme
 	default:
 		fail(p, op, "processor_error", "unexpected processor answer "+string(res.Outcome))
 	}
-	for i := range postings {
-		if err := e.post(ctx, tx, postings[i]); err != nil {
-			return err
-		}
+	if err := e.post(ctx, tx, postings...); err != nil {
+		return err
 	}
 	if err := p.Check(); err != nil {
 		return err
@@ -113,7 +109,10 @@ func (e *Engine) applyAuthorization(ctx context.Context, tx Tx, p *payment.Payme
 	if err := tx.UpdatePayment(ctx, p); err != nil {
 		return err
 	}
-	return tx.UpdateOperation(ctx, op)
+	if opStored {
+		return tx.UpdateOperation(ctx, op)
+	}
+	return tx.InsertOperation(ctx, op)
 }
 
 func fail(p *payment.Payment, op *payment.Operation, code, msg string) {

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"time"
 
 	"github.com/paygate/paygate/internal/card"
 	"github.com/paygate/paygate/internal/connector"
@@ -47,19 +48,11 @@ func (e *Engine) CreatePayment(ctx context.Context, a Actor, in CreatePaymentInp
 	if idem != nil {
 		p.IdempotencyKey = idem.Key
 	}
-	kind := payment.OpAuthorize
-	if in.CaptureMethod == payment.CaptureAutomatic {
-		kind = payment.OpSale
-	}
-	op := &payment.Operation{ID: id.New("op"), PaymentID: p.ID, MerchantID: a.MerchantID, Mode: a.Mode, Kind: kind,
-		Status: payment.OpPending, Amount: in.Amount, Currency: cur.Code, CreatedAt: now, UpdatedAt: now}
+	op := authorizationOp(p, now)
 
-	replay, err := e.startTx(ctx, a, idem, p.ID, func(tx Tx) error {
-		if err := tx.InsertPayment(ctx, p); err != nil {
-			return err
-		}
-		return tx.InsertOperation(ctx, op)
-	})
+	// The operation is written with its outcome, in the second transaction:
+	// until then the payment's own "processing" status is the record.
+	replay, err := e.startTx(ctx, a, idem, p.ID, func(tx Tx) error { return tx.InsertPayment(ctx, p) })
 	if replay != nil || err != nil {
 		return nil, replay, err
 	}
@@ -78,7 +71,7 @@ func (e *Engine) CreatePayment(ctx context.Context, a Actor, in CreatePaymentInp
 		// The processor may have authorized: ask it rather than guess.
 		res, callErr = conn.Status(pctx, connector.StatusRequest{PaymentID: p.ID, Live: a.Mode == payment.Live})
 	}
-	return e.recordAuthorization(pctx, a, p.ID, op.ID, res, callErr, idem)
+	return e.recordAuthorization(pctx, a, p.ID, op, res, callErr, idem)
 }
 
 func normalizeYear(y int) int {
@@ -86,4 +79,14 @@ func normalizeYear(y int) int {
 		return y + 2000
 	}
 	return y
+}
+
+// authorizationOp is the operation that records a payment's authorization or sale.
+func authorizationOp(p *payment.Payment, now time.Time) *payment.Operation {
+	kind := payment.OpAuthorize
+	if p.CaptureMethod == payment.CaptureAutomatic {
+		kind = payment.OpSale
+	}
+	return &payment.Operation{ID: id.New("op"), PaymentID: p.ID, MerchantID: p.MerchantID, Mode: p.Mode, Kind: kind,
+		Status: payment.OpPending, Amount: p.Amount, Currency: p.Currency.Code, CreatedAt: now, UpdatedAt: now}
 }

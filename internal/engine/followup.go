@@ -87,10 +87,8 @@ func (e *Engine) followUp(ctx context.Context, a Actor, paymentID string, idem *
 		if err != nil {
 			return err
 		}
-		op, err := tx.GetOperationForUpdate(pctx, a.MerchantID, a.Mode, op.ID)
-		if err != nil {
-			return err
-		}
+		// op's row changes only under the payment's lock, taken just above,
+		// so the copy from the first transaction is current.
 		var dbErr error
 		if outErr, dbErr = e.applyFollowUp(pctx, tx, p, op, spec, res, callErr); dbErr != nil {
 			return dbErr
@@ -129,10 +127,8 @@ func (e *Engine) applyFollowUp(ctx context.Context, tx Tx, p *payment.Payment, o
 	case callErr == nil && res.Outcome == connector.Approved:
 		op.Status = payment.OpSucceeded
 		op.ProcessorRef = res.ProcessorRef
-		for _, post := range spec.succeed(p, op) {
-			if err := e.post(ctx, tx, post); err != nil {
-				return nil, err
-			}
+		if err := e.post(ctx, tx, spec.succeed(p, op)...); err != nil {
+			return nil, err
 		}
 	default:
 		code, msg := res.DeclineCode, res.Message

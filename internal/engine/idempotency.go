@@ -21,6 +21,13 @@ func (e *Engine) beginIdempotent(ctx context.Context, tx Tx, a Actor, idem *Idem
 	if idem == nil || idem.Key == "" {
 		return nil, nil
 	}
+	inserted, err := tx.InsertIdempotency(ctx, &IdempotencyRecord{
+		MerchantID: a.MerchantID, Mode: a.Mode, Key: idem.Key, Fingerprint: idem.Fingerprint,
+		State: IdemInProgress, ResourceID: resourceID, CreatedAt: e.now(),
+	})
+	if err != nil || inserted {
+		return nil, err
+	}
 	rec, err := tx.GetIdempotency(ctx, a.MerchantID, a.Mode, idem.Key)
 	if err != nil {
 		return nil, err
@@ -39,10 +46,9 @@ func (e *Engine) beginIdempotent(ctx context.Context, tx Tx, a Actor, idem *Idem
 		return nil, &fault.Error{Kind: fault.IdempotencyInProgress, Code: "idempotency_key_in_use", Param: "Idempotency-Key",
 			Message: "a request with this Idempotency-Key is still being processed; retry later"}
 	}
-	return nil, tx.InsertIdempotency(ctx, &IdempotencyRecord{
-		MerchantID: a.MerchantID, Mode: a.Mode, Key: idem.Key, Fingerprint: idem.Fingerprint,
-		State: IdemInProgress, ResourceID: resourceID, CreatedAt: e.now(),
-	})
+	// Reaped between our insert attempt and the read: treat as in use.
+	return nil, &fault.Error{Kind: fault.IdempotencyInProgress, Code: "idempotency_key_in_use", Param: "Idempotency-Key",
+		Message: "a request with this Idempotency-Key is still being processed; retry later"}
 }
 
 // completeIdempotent stores the rendered answer inside the final transaction.

@@ -8,12 +8,18 @@ import (
 	"github.com/paygate/paygate/internal/ledger"
 )
 
-// post validates and writes one ledger posting inside the caller's transaction.
-func (e *Engine) post(ctx context.Context, tx Tx, p ledger.Posting) error {
-	p.ID = id.New("pst")
-	p.CreatedAt = e.now()
-	if err := p.Validate(); err != nil {
-		return &fault.Error{Kind: fault.Internal, Code: "ledger_unbalanced", Message: err.Error()}
+// post validates and writes ledger postings inside the caller's transaction.
+func (e *Engine) post(ctx context.Context, tx Tx, ps ...ledger.Posting) error {
+	if len(ps) == 0 {
+		return nil
 	}
-	return tx.InsertPosting(ctx, p)
+	now := e.now()
+	for i := range ps {
+		ps[i].ID = id.New("pst")
+		ps[i].CreatedAt = now
+		if err := ps[i].Validate(); err != nil {
+			return &fault.Error{Kind: fault.Internal, Code: "ledger_unbalanced", Message: err.Error()}
+		}
+	}
+	return tx.InsertPostings(ctx, ps)
 }

@@ -46,7 +46,7 @@ func (e *Engine) resolve(ctx context.Context, p *payment.Payment) (bool, error) 
 	}
 	a := Actor{MerchantID: p.MerchantID, Mode: p.Mode}
 	ops, err := e.store.ListOperations(pctx, a.MerchantID, a.Mode, p.ID)
-	if err != nil || len(ops) == 0 {
+	if err != nil {
 		return false, err
 	}
 	var changed *payment.Payment
@@ -55,12 +55,16 @@ func (e *Engine) resolve(ctx context.Context, p *payment.Payment) (bool, error) 
 		if err != nil {
 			return err
 		}
-		op, err := tx.GetOperationForUpdate(pctx, a.MerchantID, a.Mode, ops[0].ID)
-		if err != nil {
-			return err
+		// A processing payment has no operation row yet; a pending one has.
+		op, stored := authorizationOp(cur, e.now()), false
+		if len(ops) > 0 {
+			if op, err = tx.GetOperationForUpdate(pctx, a.MerchantID, a.Mode, ops[0].ID); err != nil {
+				return err
+			}
+			stored = true
 		}
 		before := cur.Status
-		if err := e.applyAuthorization(pctx, tx, cur, op, res, nil); err != nil {
+		if err := e.applyAuthorization(pctx, tx, cur, op, stored, res, nil); err != nil {
 			return err
 		}
 		if cur.Status != before {

@@ -72,12 +72,14 @@ type Tx interface {
 	GetOperationForUpdate(ctx context.Context, merchantID string, mode payment.Mode, id string) (*payment.Operation, error)
 	UpdateOperation(ctx context.Context, op *payment.Operation) error
 
-	// InsertPosting writes a posting and its lines; the caller has validated it.
-	InsertPosting(ctx context.Context, p ledger.Posting) error
+	// InsertPostings writes postings and their lines; the caller has validated them.
+	InsertPostings(ctx context.Context, ps []ledger.Posting) error
 
 	// GetIdempotency returns the record for (merchant, mode, key) or nil, nil.
 	GetIdempotency(ctx context.Context, merchantID string, mode payment.Mode, key string) (*IdempotencyRecord, error)
-	InsertIdempotency(ctx context.Context, r *IdempotencyRecord) error
+	// InsertIdempotency records a new key and reports false, without error,
+	// when the key already exists (the caller then reads it).
+	InsertIdempotency(ctx context.Context, r *IdempotencyRecord) (bool, error)
 	// CompleteIdempotency stores the response of a finished request.
 	CompleteIdempotency(ctx context.Context, r *IdempotencyRecord) error
 }

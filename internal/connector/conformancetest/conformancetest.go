@@ -19,7 +19,9 @@ type Cards struct {
 	DeclineCode      string
 }
 
-func amount(minor int64) money.Amount { return money.Amount{Minor: minor, Currency: money.MustLookup("USD")} }
+func amount(minor int64) money.Amount {
+	return money.Amount{Minor: minor, Currency: money.MustLookup("USD")}
+}
 
 // Run checks c against the shared contract.
 func Run(t *testing.T, c connector.Connector, cards Cards) {

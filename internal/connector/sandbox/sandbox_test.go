@@ -16,7 +16,9 @@ import (
 	"github.com/paygate/paygate/internal/money"
 )
 
-func usd(minor int64) money.Amount { return money.Amount{Minor: minor, Currency: money.MustLookup("USD")} }
+func usd(minor int64) money.Amount {
+	return money.Amount{Minor: minor, Currency: money.MustLookup("USD")}
+}
 
 func cardOf(number string) connector.Card {
 	_, brand, _ := card.ValidateNumber(number)

@@ -57,7 +57,7 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 			return nil, err
 		}
 	}
-	return &Store{Reader: sqlstore.Reader{DB: db, D: dialect}}, nil
+	return &Store{Reader: sqlstore.Reader{DB: db, D: dialect}}, nil // pgx caches prepared statements per connection itself
 }
 
 // Update implements engine.Store: one transaction, committed before it returns.

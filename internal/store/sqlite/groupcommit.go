@@ -64,36 +64,54 @@ func (s *Store) writer() {
 	}
 }
 
+// commit runs a batch in one transaction. The fast path runs the functions
+// back to back with no savepoints; a function that fails without having
+// written anything needs no rollback. Only when a failed function had
+// written does the batch roll back and run again with a savepoint per
+// function (the slow path), so one failure never undoes another's work.
 func (s *Store) commit(batch []*job, results []error) []error {
+	results, clean := s.runBatch(batch, results, false)
+	if !clean {
+		results, _ = s.runBatch(batch, results[:0], true)
+	}
+	return results
+}
+
+func (s *Store) runBatch(batch []*job, results []error, savepoints bool) ([]error, bool) {
 	ctx := context.Background()
 	exec := func(q string) error { _, err := s.conn.ExecContext(ctx, q); return err }
 	if err := exec("BEGIN IMMEDIATE"); err != nil {
 		for range batch {
 			results = append(results, fmt.Errorf("sqlite: begin: %w", err))
 		}
-		return results
+		return results, true
 	}
-	tx := &sqlstore.Tx{Q: s.conn, D: dialect}
-	ok := 0
+	tx := &sqlstore.Tx{Q: sqlstore.Cached(s.wstmts, s.conn), D: dialect}
 	for _, j := range batch {
 		if err := j.ctx.Err(); err != nil {
 			results = append(results, err)
 			continue
 		}
-		if err := exec("SAVEPOINT job"); err != nil {
-			results = append(results, err)
-			continue
-		}
-		err := run(j.fn, tx)
-		if err != nil {
-			if rbErr := exec("ROLLBACK TO job"); rbErr != nil {
-				err = errors.Join(err, rbErr)
+		if savepoints {
+			if err := exec("SAVEPOINT job"); err != nil {
+				results = append(results, err)
+				continue
 			}
-		} else {
-			ok++
 		}
-		if relErr := exec("RELEASE job"); relErr != nil && err == nil {
-			err = relErr
+		tx.Writes = 0
+		err := run(j.fn, tx)
+		if savepoints {
+			if err != nil {
+				if rbErr := exec("ROLLBACK TO job"); rbErr != nil {
+					err = errors.Join(err, rbErr)
+				}
+			}
+			if relErr := exec("RELEASE job"); relErr != nil && err == nil {
+				err = relErr
+			}
+		} else if err != nil && tx.Writes > 0 {
+			_ = exec("ROLLBACK")
+			return results[:0], false
 		}
 		results = append(results, err)
 	}
@@ -105,7 +123,7 @@ func (s *Store) commit(batch []*job, results []error) []error {
 			}
 		}
 	}
-	return results
+	return results, true
 }
 
 // run calls fn, turning a panic into that job's error so one bad function

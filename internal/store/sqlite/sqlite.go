@@ -31,6 +31,8 @@ type Store struct {
 	sqlstore.Reader
 	writeDB *sql.DB
 	conn    *sql.Conn
+	wstmts  *sqlstore.StmtCache
+	rstmts  *sqlstore.StmtCache
 	jobs    chan *job
 	stopped chan struct{}
 	maxB    int
@@ -47,7 +49,7 @@ var dialect = &sqlstore.Dialect{
 
 func dsn(path string, readOnly bool) string {
 	q := url.Values{}
-	for _, p := range []string{"journal_mode(WAL)", "synchronous(FULL)", "busy_timeout(10000)", "foreign_keys(1)"} {
+	for _, p := range []string{"journal_mode(WAL)", "synchronous(FULL)", "busy_timeout(10000)", "foreign_keys(1)", "temp_store(MEMORY)", "cache_size(-8000)"} {
 		q.Add("_pragma", p)
 	}
 	if readOnly {
@@ -94,8 +96,9 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	}
 	r.SetMaxOpenConns(readers)
 	r.SetMaxIdleConns(readers)
-	s := &Store{Reader: sqlstore.Reader{DB: r, D: dialect}, writeDB: w, conn: conn,
-		jobs: make(chan *job, 4096), stopped: make(chan struct{}), maxB: opts.MaxBatch}
+	s := &Store{writeDB: w, conn: conn, jobs: make(chan *job, 4096), stopped: make(chan struct{}), maxB: opts.MaxBatch,
+		wstmts: sqlstore.NewStmtCache(conn.PrepareContext), rstmts: sqlstore.NewStmtCache(r.PrepareContext)}
+	s.Reader = sqlstore.Reader{DB: r, D: dialect, Q: sqlstore.Cached(s.rstmts, r)}
 	if s.maxB <= 0 {
 		s.maxB = 256
 	}
@@ -115,6 +118,6 @@ func (s *Store) Close() error {
 	}
 	close(s.jobs)
 	<-s.stopped
-	err := errors.Join(s.conn.Close(), s.writeDB.Close(), s.Reader.DB.Close())
+	err := errors.Join(s.wstmts.Close(), s.rstmts.Close(), s.conn.Close(), s.writeDB.Close(), s.Reader.DB.Close())
 	return err
 }

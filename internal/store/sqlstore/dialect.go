@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Dialect holds what differs between the databases.
@@ -18,12 +19,17 @@ type Dialect struct {
 	Blob string
 	// IsUniqueViolation recognises a duplicate-key error of the driver.
 	IsUniqueViolation func(error) bool
+
+	rebound sync.Map // query text -> rebound text
 }
 
 // Rebind turns "?" placeholders into the dialect's form.
 func (d *Dialect) Rebind(q string) string {
 	if !d.Numbered {
 		return q
+	}
+	if r, ok := d.rebound.Load(q); ok {
+		return r.(string)
 	}
 	var b strings.Builder
 	n := 0
@@ -36,6 +42,7 @@ func (d *Dialect) Rebind(q string) string {
 		}
 		b.WriteByte(q[i])
 	}
+	d.rebound.Store(q, b.String())
 	return b.String()
 }
 

@@ -19,10 +19,19 @@ import (
 type Reader struct {
 	DB *sql.DB
 	D  *Dialect
+	// Q, when set, runs the queries (a statement cache over DB); else DB does.
+	Q Querier
+}
+
+func (r *Reader) q() Querier {
+	if r.Q != nil {
+		return r.Q
+	}
+	return r.DB
 }
 
 func (r *Reader) row(ctx context.Context, q string, args ...any) *sql.Row {
-	return r.DB.QueryRowContext(ctx, r.D.Rebind(q), args...)
+	return r.q().QueryRowContext(ctx, r.D.Rebind(q), args...)
 }
 
 // GetMerchant implements engine.Reader.
@@ -61,7 +70,7 @@ func (r *Reader) FindAPIKey(ctx context.Context, hash string) (*auth.APIKey, err
 
 // ListAPIKeys implements engine.Reader.
 func (r *Reader) ListAPIKeys(ctx context.Context, merchantID string) ([]*auth.APIKey, error) {
-	rows, err := r.DB.QueryContext(ctx, r.D.Rebind(`SELECT `+apiKeyColumns+` FROM api_keys WHERE merchant_id = ? ORDER BY id`), merchantID)
+	rows, err := r.q().QueryContext(ctx, r.D.Rebind(`SELECT `+apiKeyColumns+` FROM api_keys WHERE merchant_id = ? ORDER BY id`), merchantID)
 	if err != nil {
 		return nil, err
 	}
@@ -87,7 +96,7 @@ func (r *Reader) GetPayment(ctx context.Context, merchantID string, mode payment
 }
 
 func (r *Reader) payments(ctx context.Context, q string, args ...any) ([]*payment.Payment, error) {
-	rows, err := r.DB.QueryContext(ctx, r.D.Rebind(q), args...)
+	rows, err := r.q().QueryContext(ctx, r.D.Rebind(q), args...)
 	if err != nil {
 		return nil, err
 	}
@@ -137,7 +146,7 @@ func (r *Reader) ListPayments(ctx context.Context, f engine.PaymentFilter) ([]*p
 
 // ListOperations implements engine.Reader.
 func (r *Reader) ListOperations(ctx context.Context, merchantID string, mode payment.Mode, paymentID string) ([]*payment.Operation, error) {
-	rows, err := r.DB.QueryContext(ctx, r.D.Rebind(`SELECT `+operationColumns+` FROM operations WHERE payment_id = ? AND merchant_id = ? AND mode = ? ORDER BY id`),
+	rows, err := r.q().QueryContext(ctx, r.D.Rebind(`SELECT `+operationColumns+` FROM operations WHERE payment_id = ? AND merchant_id = ? AND mode = ? ORDER BY id`),
 		paymentID, merchantID, string(mode))
 	if err != nil {
 		return nil, err
@@ -156,7 +165,7 @@ func (r *Reader) ListOperations(ctx context.Context, merchantID string, mode pay
 
 // Balances implements engine.Reader.
 func (r *Reader) Balances(ctx context.Context, merchantID string, mode payment.Mode) ([]engine.Balance, error) {
-	rows, err := r.DB.QueryContext(ctx, r.D.Rebind(`SELECT role, currency, SUM(amount) FROM ledger_lines
+	rows, err := r.q().QueryContext(ctx, r.D.Rebind(`SELECT role, currency, SUM(amount) FROM ledger_lines
  WHERE merchant_id = ? AND mode = ? GROUP BY role, currency ORDER BY currency, role`), merchantID, string(mode))
 	if err != nil {
 		return nil, err
@@ -175,7 +184,7 @@ func (r *Reader) Balances(ctx context.Context, merchantID string, mode payment.M
 
 // UnbalancedPostings implements engine.Reader.
 func (r *Reader) UnbalancedPostings(ctx context.Context) ([]string, error) {
-	rows, err := r.DB.QueryContext(ctx, `SELECT DISTINCT posting_id FROM (SELECT posting_id, currency FROM ledger_lines
+	rows, err := r.q().QueryContext(ctx, `SELECT DISTINCT posting_id FROM (SELECT posting_id, currency FROM ledger_lines
  GROUP BY posting_id, currency HAVING SUM(amount) <> 0) unbalanced ORDER BY posting_id`)
 	if err != nil {
 		return nil, err
@@ -196,7 +205,7 @@ func (r *Reader) UnbalancedPostings(ctx context.Context) ([]string, error) {
 // joined to their summed ledger lines.
 func (r *Reader) EachPaymentBalance(ctx context.Context, fn func(*payment.Payment, ledger.PaymentBalances) error) error {
 	cols := "p." + strings.ReplaceAll(strings.ReplaceAll(paymentColumns, "\n", ""), ", ", ", p.")
-	rows, err := r.DB.QueryContext(ctx, `SELECT `+cols+`,
+	rows, err := r.q().QueryContext(ctx, `SELECT `+cols+`,
  COALESCE(l.holds, 0), COALESCE(l.available, 0), COALESCE(l.payers, 0), COALESCE(l.payouts, 0)
  FROM payments p LEFT JOIN (SELECT payment_id,
    SUM(CASE WHEN role = 'holds' THEN amount ELSE 0 END) AS holds,

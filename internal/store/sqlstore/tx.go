@@ -21,12 +21,19 @@ import (
 type Tx struct {
 	Q Querier
 	D *Dialect
+	// Writes counts statements that changed data, so a group committer knows
+	// whether a failed function left anything to roll back.
+	Writes int
 }
 
 var _ engine.Tx = (*Tx)(nil)
 
 func (t *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	return t.Q.ExecContext(ctx, t.D.Rebind(q), args...)
+	res, err := t.Q.ExecContext(ctx, t.D.Rebind(q), args...)
+	if err == nil {
+		t.Writes++
+	}
+	return res, err
 }
 
 // InsertMerchant implements engine.Tx.
@@ -125,18 +132,20 @@ func (t *Tx) UpdateOperation(ctx context.Context, op *payment.Operation) error {
 	return err
 }
 
-// InsertPosting implements engine.Tx: all lines in one statement.
-func (t *Tx) InsertPosting(ctx context.Context, p ledger.Posting) error {
+// InsertPostings implements engine.Tx: all lines of all postings in one statement.
+func (t *Tx) InsertPostings(ctx context.Context, ps []ledger.Posting) error {
 	var b strings.Builder
 	b.WriteString(`INSERT INTO ledger_lines (posting_id, seq, merchant_id, mode, payment_id, operation_id, kind, account, role, amount, currency, created_at) VALUES `)
-	args := make([]any, 0, 12*len(p.Lines))
-	for i, l := range p.Lines {
-		if i > 0 {
-			b.WriteString(", ")
+	var args []any
+	for _, p := range ps {
+		for i, l := range p.Lines {
+			if len(args) > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+			role := l.Account[strings.LastIndexByte(l.Account, ':')+1:]
+			args = append(args, p.ID, i, p.MerchantID, p.Mode, p.PaymentID, p.OperationID, p.Kind, l.Account, role, l.Amount, l.Currency, micros(p.CreatedAt))
 		}
-		b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-		role := l.Account[strings.LastIndexByte(l.Account, ':')+1:]
-		args = append(args, p.ID, i, p.MerchantID, p.Mode, p.PaymentID, p.OperationID, p.Kind, l.Account, role, l.Amount, l.Currency, micros(p.CreatedAt))
 	}
 	_, err := t.exec(ctx, b.String(), args...)
 	return err
@@ -160,17 +169,21 @@ func (t *Tx) GetIdempotency(ctx context.Context, merchantID string, mode payment
 	return &r, nil
 }
 
-// InsertIdempotency implements engine.Tx. A concurrent insert of the same
-// key by another transaction surfaces as "in use".
-func (t *Tx) InsertIdempotency(ctx context.Context, r *engine.IdempotencyRecord) error {
-	_, err := t.exec(ctx, `INSERT INTO idempotency_keys (merchant_id, mode, key, fingerprint, state, resource_id, response_status, response_body, created_at, completed_at)
- VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+// InsertIdempotency implements engine.Tx. ON CONFLICT DO NOTHING keeps a
+// PostgreSQL transaction usable when the key exists (a failed INSERT would
+// abort it); a concurrent inserter waits for the first to commit.
+func (t *Tx) InsertIdempotency(ctx context.Context, r *engine.IdempotencyRecord) (bool, error) {
+	res, err := t.Q.ExecContext(ctx, t.D.Rebind(`INSERT INTO idempotency_keys (merchant_id, mode, key, fingerprint, state, resource_id, response_status, response_body, created_at, completed_at)
+ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (merchant_id, mode, key) DO NOTHING`),
 		r.MerchantID, string(r.Mode), r.Key, r.Fingerprint, string(r.State), r.ResourceID, r.ResponseStatus, r.ResponseBody, micros(r.CreatedAt), nullMicros(r.CompletedAt))
-	if err != nil && t.D.IsUniqueViolation(err) {
-		return &fault.Error{Kind: fault.IdempotencyInProgress, Code: "idempotency_key_in_use", Param: "Idempotency-Key",
-			Message: "a request with this Idempotency-Key is still being processed; retry later"}
+	if err != nil {
+		return false, err
 	}
-	return err
+	n, err := res.RowsAffected()
+	if n > 0 {
+		t.Writes++
+	}
+	return n > 0, err
 }
 
 // CompleteIdempotency implements engine.Tx.
