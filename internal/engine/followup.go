@@ -31,10 +31,7 @@ type followUpSpec struct {
 // void); the processor is called outside any transaction; the second
 // transaction records the outcome and releases the reservation.
 func (e *Engine) followUp(ctx context.Context, a Actor, paymentID string, idem *Idempotency, spec followUpSpec) (*payment.Payment, *payment.Operation, *Replay, error) {
-	conn, err := e.connectorFor(a.Mode)
-	if err != nil {
-		return nil, nil, nil, err
-	}
+	var conn connector.Connector
 	now := e.now()
 	op := &payment.Operation{ID: id.New(opPrefix(spec.kind)), PaymentID: paymentID, MerchantID: a.MerchantID, Mode: a.Mode,
 		Kind: spec.kind, Status: payment.OpPending, Reason: spec.reason, Metadata: spec.meta, CreatedAt: now, UpdatedAt: now}
@@ -45,6 +42,10 @@ func (e *Engine) followUp(ctx context.Context, a Actor, paymentID string, idem *
 	replay, err := e.startTx(ctx, a, idem, op.ID, func(tx Tx) error {
 		var err error
 		if p, err = tx.GetPaymentForUpdate(ctx, a.MerchantID, a.Mode, paymentID); err != nil {
+			return err
+		}
+		// Checked after the lookup, so an unknown payment is a 404 first.
+		if conn, err = e.connectorFor(a.Mode); err != nil {
 			return err
 		}
 		// Refunds reserve money and may run side by side; a capture or void
