@@ -11,6 +11,9 @@ import (
 	"time"
 
 	"github.com/paygate/paygate/internal/engine"
+	"github.com/paygate/paygate/internal/id"
+	"github.com/paygate/paygate/internal/money"
+	"github.com/paygate/paygate/internal/payment"
 	"github.com/paygate/paygate/internal/store/postgres"
 	"github.com/paygate/paygate/internal/store/storetest"
 )
@@ -70,4 +73,34 @@ func TestMigrationsRerunAsNoOps(t *testing.T) {
 	for range 3 {
 		open(t, url).Close()
 	}
+}
+
+// BenchmarkUpdateParallel measures durable single-insert transactions on
+// PostgreSQL from many goroutines (the server groups WAL flushes itself).
+func BenchmarkUpdateParallel(b *testing.B) {
+	base := os.Getenv("PAYGATE_TEST_POSTGRES_URL")
+	if base == "" {
+		b.Skip("PAYGATE_TEST_POSTGRES_URL not set")
+	}
+	db, _ := sql.Open("pgx", base)
+	schema := fmt.Sprintf("bench_%d", time.Now().UnixNano())
+	db.Exec("CREATE SCHEMA " + schema)
+	defer func() { db.Exec("DROP SCHEMA " + schema + " CASCADE"); db.Close() }()
+	st, err := postgres.Open(context.Background(), base+"&search_path="+schema, postgres.Options{Migrate: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	b.SetParallelism(16)
+	b.RunParallel(func(pb *testing.PB) {
+		ctx := context.Background()
+		for pb.Next() {
+			p := &payment.Payment{ID: id.New("pay"), MerchantID: "mer_b", Mode: payment.Sandbox, Status: payment.Captured, Amount: 100,
+				Currency: money.MustLookup("USD"), CaptureMethod: payment.CaptureAutomatic, CreatedAt: time.Now(), UpdatedAt: time.Now()}
+			if err := st.Update(ctx, func(tx engine.Tx) error { return tx.InsertPayment(ctx, p) }); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "commits/s")
 }
