@@ -40,7 +40,7 @@ func newMerchant(t *testing.T, st engine.Store) *merchant.Merchant {
 func newPayment(m *merchant.Merchant, mode payment.Mode) *payment.Payment {
 	return &payment.Payment{ID: id.New("pay"), MerchantID: m.ID, Mode: mode, Status: payment.Captured, Amount: 500,
 		Currency: money.MustLookup("KWD"), CaptureMethod: payment.CaptureAutomatic, Authorized: 500, Captured: 500,
-		Card: payment.Card{Brand: "visa", First6: "424242", Last4: "4242", ExpMonth: 12, ExpYear: 2030, Holder: "Jane", Fingerprint: "fp"},
+		Card:        payment.Card{Brand: "visa", First6: "424242", Last4: "4242", ExpMonth: 12, ExpYear: 2030, Holder: "Jane", Fingerprint: "fp"},
 		Description: "d", Reference: "ref-1", Customer: "cus", Metadata: map[string]string{"k": "v"}, Connector: "sandbox",
 		ProcessorRef: "sbx_1", NextAction: &payment.NextAction{Type: "redirect_to_url", RedirectURL: "https://x"},
 		IdempotencyKey: "idem", CreatedAt: now, UpdatedAt: now}
