@@ -76,13 +76,13 @@ func (e *Engine) applyAuthorization(ctx context.Context, tx Tx, p *payment.Payme
 		p.ProcessorRef, op.ProcessorRef = res.ProcessorRef, res.ProcessorRef
 		p.NextAction = nil
 		op.Status = payment.OpSucceeded
-		postings = append(postings, ledger.Authorize(p, op.ID, amount))
 		if res.Captured {
 			p.Captured = amount
 			p.Status = payment.Captured
-			postings = append(postings, ledger.Capture(p, op.ID, amount, 0))
+			postings = append(postings, ledger.Sale(p, op.ID, amount))
 		} else {
 			p.Status = payment.Authorized
+			postings = append(postings, ledger.Authorize(p, op.ID, amount))
 		}
 	case res.Outcome == connector.Declined:
 		fail(p, op, res.DeclineCode, res.Message)

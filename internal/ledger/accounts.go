@@ -40,6 +40,12 @@ func Authorize(p *payment.Payment, opID string, amount int64) Posting {
 	return pair(p, "authorize", opID, RolePayers, RoleHolds, amount)
 }
 
+// Sale records an authorization captured at once: money goes straight from
+// the payer to available, as authorize then capture would leave it.
+func Sale(p *payment.Payment, opID string, amount int64) Posting {
+	return pair(p, "sale", opID, RolePayers, RoleAvailable, amount)
+}
+
 // Capture moves captured money from holds to available and releases the rest
 // of the hold back to the payer (a partial capture ends the authorization).
 func Capture(p *payment.Payment, opID string, captured, released int64) Posting {

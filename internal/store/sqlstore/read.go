@@ -240,6 +240,7 @@ func (m multiScanner) Scan(dest ...any) error { return m.rows.Scan(append(dest, 
 
 // PaymentsInStatus implements engine.Reader.
 func (r *Reader) PaymentsInStatus(ctx context.Context, status payment.Status, updatedBefore time.Time, limit int) ([]*payment.Payment, error) {
-	return r.payments(ctx, `SELECT `+paymentColumns+` FROM payments WHERE status = ? AND updated_at < ? ORDER BY updated_at LIMIT ?`,
+	// The partial index payments_unresolved serves these statuses only.
+	return r.payments(ctx, `SELECT `+paymentColumns+` FROM payments WHERE status = ? AND status IN ('processing', 'pending', 'requires_action') AND updated_at < ? ORDER BY updated_at LIMIT ?`,
 		string(status), micros(updatedBefore), limit)
 }

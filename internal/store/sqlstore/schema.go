@@ -69,7 +69,7 @@ CREATE TABLE payments (
 );
 CREATE INDEX payments_list ON payments (merchant_id, mode, id);
 CREATE INDEX payments_reference ON payments (merchant_id, mode, reference);
-CREATE INDEX payments_status ON payments (status, updated_at);
+CREATE INDEX payments_unresolved ON payments (status, updated_at) WHERE status IN ('processing', 'pending', 'requires_action');
 CREATE TABLE operations (
   id TEXT PRIMARY KEY,
   payment_id TEXT NOT NULL,
@@ -104,7 +104,6 @@ CREATE TABLE ledger_lines (
   created_at BIGINT NOT NULL,
   PRIMARY KEY (posting_id, seq)
 );
-CREATE INDEX ledger_lines_payment ON ledger_lines (payment_id);
 CREATE INDEX ledger_lines_balance ON ledger_lines (merchant_id, mode, role, currency);
 CREATE TABLE idempotency_keys (
   merchant_id TEXT NOT NULL,
