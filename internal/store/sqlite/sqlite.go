@@ -49,7 +49,7 @@ var dialect = &sqlstore.Dialect{
 
 func dsn(path string, readOnly bool) string {
 	q := url.Values{}
-	for _, p := range []string{"journal_mode(WAL)", "synchronous(FULL)", "busy_timeout(10000)", "foreign_keys(1)", "temp_store(MEMORY)", "cache_size(-8000)"} {
+	for _, p := range []string{"journal_mode(WAL)", "synchronous(FULL)", "busy_timeout(10000)", "foreign_keys(1)", "temp_store(MEMORY)", "cache_size(-8000)", "wal_autocheckpoint(8000)"} {
 		q.Add("_pragma", p)
 	}
 	if readOnly {
