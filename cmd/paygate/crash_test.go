@@ -16,6 +16,7 @@ import (
 
 	_ "github.com/jackc/pgx/v5/stdlib"
 	"github.com/paygate/paygate/client"
+	"github.com/paygate/paygate/internal/store/pgtest"
 	_ "modernc.org/sqlite"
 )
 
@@ -23,27 +24,9 @@ import (
 // always a fresh SQLite file, and a fresh PostgreSQL schema when configured.
 func databases(t *testing.T) map[string]string {
 	dbs := map[string]string{"sqlite": "sqlite:" + filepath.Join(t.TempDir(), "paygate.db")}
-	base := os.Getenv("PAYGATE_TEST_POSTGRES_URL")
-	if base == "" {
-		if os.Getenv("PAYGATE_REQUIRE_POSTGRES") != "" {
-			t.Fatal("PAYGATE_REQUIRE_POSTGRES is set but PAYGATE_TEST_POSTGRES_URL is empty")
-		}
-		return dbs
+	if os.Getenv("PAYGATE_TEST_POSTGRES_URL") != "" || os.Getenv("PAYGATE_REQUIRE_POSTGRES") != "" {
+		dbs["postgres"] = pgtest.FreshURL(t)
 	}
-	db, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	schema := fmt.Sprintf("cmdtest_%d", time.Now().UnixNano())
-	if _, err := db.Exec("CREATE SCHEMA " + schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Exec("DROP SCHEMA " + schema + " CASCADE"); db.Close() })
-	sep := "?"
-	if strings.Contains(base, "?") {
-		sep = "&"
-	}
-	dbs["postgres"] = base + sep + "search_path=" + schema
 	return dbs
 }
 

@@ -2,11 +2,7 @@ package engine_test
 
 import (
 	"context"
-	"database/sql"
-	"fmt"
-	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -16,6 +12,7 @@ import (
 	"github.com/paygate/paygate/internal/connector"
 	"github.com/paygate/paygate/internal/engine"
 	"github.com/paygate/paygate/internal/payment"
+	"github.com/paygate/paygate/internal/store/pgtest"
 	"github.com/paygate/paygate/internal/store/postgres"
 	"github.com/paygate/paygate/internal/store/sqlite"
 )
@@ -32,30 +29,11 @@ func eachStore(t *testing.T, fn func(t *testing.T, st engine.Store)) {
 		fn(t, st)
 	})
 	t.Run("postgres", func(t *testing.T) {
-		base := os.Getenv("PAYGATE_TEST_POSTGRES_URL")
-		if base == "" {
-			if os.Getenv("PAYGATE_REQUIRE_POSTGRES") != "" {
-				t.Fatal("PostgreSQL required but PAYGATE_TEST_POSTGRES_URL is empty")
-			}
-			t.Skip("PAYGATE_TEST_POSTGRES_URL not set")
-		}
-		db, err := sql.Open("pgx", base)
+		st, err := postgres.Open(context.Background(), pgtest.FreshURL(t), postgres.Options{Migrate: true})
 		if err != nil {
 			t.Fatal(err)
 		}
-		schema := fmt.Sprintf("enginetest_%d", time.Now().UnixNano())
-		if _, err := db.Exec("CREATE SCHEMA " + schema); err != nil {
-			t.Fatal(err)
-		}
-		sep := "?"
-		if strings.Contains(base, "?") {
-			sep = "&"
-		}
-		st, err := postgres.Open(context.Background(), base+sep+"search_path="+schema, postgres.Options{Migrate: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { st.Close(); db.Exec("DROP SCHEMA " + schema + " CASCADE"); db.Close() })
+		t.Cleanup(func() { st.Close() })
 		fn(t, st)
 	})
 }

@@ -22,17 +22,23 @@ func (e *Engine) CreateMerchant(ctx context.Context, name string) (*merchant.Mer
 		return nil, "", err
 	}
 	m := &merchant.Merchant{ID: id.New("mer"), Name: name, CreatedAt: e.now()}
+	secret, err := e.insertMerchant(ctx, m)
+	if err != nil {
+		return nil, "", err
+	}
+	return m, secret, nil
+}
+
+// insertMerchant stores a merchant with a new sandbox secret key, in one
+// transaction, and returns the key's secret.
+func (e *Engine) insertMerchant(ctx context.Context, m *merchant.Merchant) (string, error) {
 	secret, key := auth.NewSecretKey(m.ID, payment.Sandbox, e.now())
-	err := e.store.Update(ctx, func(tx Tx) error {
+	return secret, e.store.Update(ctx, func(tx Tx) error {
 		if err := tx.InsertMerchant(ctx, m); err != nil {
 			return err
 		}
 		return tx.InsertAPIKey(ctx, key)
 	})
-	if err != nil {
-		return nil, "", err
-	}
-	return m, secret, nil
 }
 
 // CreateAPIKey adds a secret key for a merchant and mode; the secret is returned once.
@@ -89,14 +95,7 @@ func (e *Engine) EnsureDemoMerchant(ctx context.Context) (string, error) {
 	} else if fault.KindOf(err) != fault.NotFound {
 		return "", err
 	}
-	m := &merchant.Merchant{ID: DemoMerchantID, Name: "Demo Shop", CreatedAt: e.now()}
-	secret, key := auth.NewSecretKey(m.ID, payment.Sandbox, e.now())
-	err := e.store.Update(ctx, func(tx Tx) error {
-		if err := tx.InsertMerchant(ctx, m); err != nil {
-			return err
-		}
-		return tx.InsertAPIKey(ctx, key)
-	})
+	secret, err := e.insertMerchant(ctx, &merchant.Merchant{ID: DemoMerchantID, Name: "Demo Shop", CreatedAt: e.now()})
 	if err != nil {
 		return "", err
 	}

@@ -2,11 +2,6 @@ package postgres_test
 
 import (
 	"context"
-	"database/sql"
-	"fmt"
-	"os"
-	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -14,37 +9,12 @@ import (
 	"github.com/paygate/paygate/internal/id"
 	"github.com/paygate/paygate/internal/money"
 	"github.com/paygate/paygate/internal/payment"
+	"github.com/paygate/paygate/internal/store/pgtest"
 	"github.com/paygate/paygate/internal/store/postgres"
 	"github.com/paygate/paygate/internal/store/storetest"
 )
 
-var seq atomic.Int64
-
-// freshSchema returns a URL whose search_path is a new, empty schema.
-func freshSchema(t *testing.T) string {
-	t.Helper()
-	base := os.Getenv("PAYGATE_TEST_POSTGRES_URL")
-	if base == "" {
-		if os.Getenv("PAYGATE_REQUIRE_POSTGRES") != "" {
-			t.Fatal("PAYGATE_REQUIRE_POSTGRES is set but PAYGATE_TEST_POSTGRES_URL is empty")
-		}
-		t.Skip("PAYGATE_TEST_POSTGRES_URL not set")
-	}
-	db, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	schema := fmt.Sprintf("storetest_%d_%d", time.Now().UnixNano(), seq.Add(1))
-	if _, err := db.Exec("CREATE SCHEMA " + schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Exec("DROP SCHEMA " + schema + " CASCADE"); db.Close() })
-	sep := "?"
-	if strings.Contains(base, "?") {
-		sep = "&"
-	}
-	return base + sep + "search_path=" + schema
-}
+func freshSchema(t testing.TB) string { return pgtest.FreshURL(t) }
 
 func open(t *testing.T, url string) *postgres.Store {
 	t.Helper()
@@ -78,15 +48,7 @@ func TestMigrationsRerunAsNoOps(t *testing.T) {
 // BenchmarkUpdateParallel measures durable single-insert transactions on
 // PostgreSQL from many goroutines (the server groups WAL flushes itself).
 func BenchmarkUpdateParallel(b *testing.B) {
-	base := os.Getenv("PAYGATE_TEST_POSTGRES_URL")
-	if base == "" {
-		b.Skip("PAYGATE_TEST_POSTGRES_URL not set")
-	}
-	db, _ := sql.Open("pgx", base)
-	schema := fmt.Sprintf("bench_%d", time.Now().UnixNano())
-	db.Exec("CREATE SCHEMA " + schema)
-	defer func() { db.Exec("DROP SCHEMA " + schema + " CASCADE"); db.Close() }()
-	st, err := postgres.Open(context.Background(), base+"&search_path="+schema, postgres.Options{Migrate: true})
+	st, err := postgres.Open(context.Background(), freshSchema(b), postgres.Options{Migrate: true})
 	if err != nil {
 		b.Fatal(err)
 	}
