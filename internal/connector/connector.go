@@ -29,6 +29,15 @@ type Connector interface {
 	Status(ctx context.Context, req StatusRequest) (Result, error)
 }
 
+// InProcess is implemented by connectors that answer from memory, without
+// I/O and without blocking (the built-in sandbox). The engine may then call
+// them inside the transaction that records the answer. Such a connector must
+// treat a repeated Authorize for the same PaymentID as the same request
+// (answer what it answered before), because a transaction may be re-run.
+type InProcess interface {
+	InProcess() bool
+}
+
 // Card is the clear card data a connector needs. It exists only for the
 // length of one call and must never be logged or stored by a connector.
 type Card struct {

@@ -47,14 +47,36 @@ func (e *Engine) applyAuthorization(ctx context.Context, tx Tx, p *payment.Payme
 	if p.Status != payment.Processing && p.Status != payment.Pending && p.Status != payment.RequiresAction {
 		return nil // already resolved by another path; first answer wins
 	}
+	if connector.OutcomeUnknown(callErr) {
+		return nil // stays processing; recovery asks the processor again
+	}
+	postings := e.resolveAuthorization(p, op, res, callErr)
+	if err := e.post(ctx, tx, postings...); err != nil {
+		return err
+	}
+	if err := p.Check(); err != nil {
+		return err
+	}
+	if err := tx.UpdatePayment(ctx, p); err != nil {
+		return err
+	}
+	if opStored {
+		return tx.UpdateOperation(ctx, op)
+	}
+	return tx.InsertOperation(ctx, op)
+}
+
+// resolveAuthorization applies a processor's answer to p and op in memory
+// and returns the postings it calls for. An unknown outcome changes nothing.
+func (e *Engine) resolveAuthorization(p *payment.Payment, op *payment.Operation, res connector.Result, callErr error) []ledger.Posting {
+	if connector.OutcomeUnknown(callErr) {
+		return nil
+	}
 	now := e.now()
 	p.UpdatedAt, op.UpdatedAt = now, now
 	var postings []ledger.Posting
 	switch {
 	case callErr != nil:
-		if connector.OutcomeUnknown(callErr) {
-			return nil // stays processing; recovery asks the processor again
-		}
 		code, msg := "processor_error", "the processor could not process the payment"
 		var ce *connector.Error
 		if errors.As(callErr, &ce) {
@@ -100,19 +122,7 @@ func (e *Engine) applyAuthorization(ctx context.Context, tx Tx, p *payment.Payme
 	default:
 		fail(p, op, "processor_error", "unexpected processor answer "+string(res.Outcome))
 	}
-	if err := e.post(ctx, tx, postings...); err != nil {
-		return err
-	}
-	if err := p.Check(); err != nil {
-		return err
-	}
-	if err := tx.UpdatePayment(ctx, p); err != nil {
-		return err
-	}
-	if opStored {
-		return tx.UpdateOperation(ctx, op)
-	}
-	return tx.InsertOperation(ctx, op)
+	return postings
 }
 
 func fail(p *payment.Payment, op *payment.Operation, code, msg string) {

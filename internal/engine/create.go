@@ -49,6 +49,17 @@ func (e *Engine) CreatePayment(ctx context.Context, a Actor, in CreatePaymentInp
 		p.IdempotencyKey = idem.Key
 	}
 	op := authorizationOp(p, now)
+	req := connector.AuthorizeRequest{
+		PaymentID: p.ID, MerchantID: a.MerchantID, Live: a.Mode == payment.Live,
+		Amount:  money.Amount{Minor: in.Amount, Currency: cur},
+		Capture: in.CaptureMethod == payment.CaptureAutomatic,
+		Card: connector.Card{Number: number, ExpMonth: in.Card.ExpMonth, ExpYear: normalizeYear(in.Card.ExpYear),
+			CVC: in.Card.CVC, Holder: in.Card.Holder, Brand: string(brand)},
+		Description: in.Description, Reference: in.Reference, Customer: in.Customer,
+	}
+	if ip, ok := conn.(connector.InProcess); ok && ip.InProcess() {
+		return e.createInProcess(ctx, a, conn, p, op, req, idem)
+	}
 
 	// The operation is written with its outcome, in the second transaction:
 	// until then the payment's own "processing" status is the record.
@@ -59,14 +70,7 @@ func (e *Engine) CreatePayment(ctx context.Context, a Actor, in CreatePaymentInp
 
 	pctx, cancel := e.processorContext(ctx)
 	defer cancel()
-	res, callErr := conn.Authorize(pctx, connector.AuthorizeRequest{
-		PaymentID: p.ID, MerchantID: a.MerchantID, Live: a.Mode == payment.Live,
-		Amount:  money.Amount{Minor: in.Amount, Currency: cur},
-		Capture: in.CaptureMethod == payment.CaptureAutomatic,
-		Card: connector.Card{Number: number, ExpMonth: in.Card.ExpMonth, ExpYear: normalizeYear(in.Card.ExpYear),
-			CVC: in.Card.CVC, Holder: in.Card.Holder, Brand: string(brand)},
-		Description: in.Description, Reference: in.Reference, Customer: in.Customer,
-	})
+	res, callErr := conn.Authorize(pctx, req)
 	if connector.OutcomeUnknown(callErr) {
 		// The processor may have authorized: ask it rather than guess.
 		res, callErr = conn.Status(pctx, connector.StatusRequest{PaymentID: p.ID, Live: a.Mode == payment.Live})

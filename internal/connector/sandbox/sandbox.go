@@ -67,6 +67,10 @@ func New(opts Options) *Sandbox {
 // Name implements connector.Connector.
 func (s *Sandbox) Name() string { return "sandbox" }
 
+// InProcess implements connector.InProcess: without simulated latency the
+// sandbox answers from memory at once.
+func (s *Sandbox) InProcess() bool { return s.opts.Latency == 0 }
+
 func (s *Sandbox) wait(ctx context.Context) error {
 	if s.opts.Latency > 0 {
 		t := time.NewTimer(s.opts.Latency)
@@ -102,6 +106,13 @@ func (s *Sandbox) Authorize(ctx context.Context, req connector.AuthorizeRequest)
 	}
 	if !known {
 		return declined("test_mode_live_card"), nil
+	}
+	s.mu.Lock()
+	prev := s.byPay[req.PaymentID]
+	s.mu.Unlock()
+	if prev != nil {
+		// Processors deduplicate by their idempotency key; so does the sandbox.
+		return s.Status(ctx, connector.StatusRequest{PaymentID: req.PaymentID})
 	}
 	if tc.Behaviour == ProcessorDown {
 		return connector.Result{}, &connector.Error{Class: connector.Unavailable, Code: "processor_unavailable", Message: "the sandbox processor is unavailable (test card)"}

@@ -1,0 +1,66 @@
+package engine
+
+import (
+	"context"
+	"errors"
+
+	"github.com/paygate/paygate/internal/connector"
+	"github.com/paygate/paygate/internal/payment"
+)
+
+// createInProcess records a payment whose processor answers from memory
+// without I/O (the built-in sandbox) in one transaction: key, call, payment,
+// operation, postings and answer commit together. The two-transaction
+// protocol exists to survive a crash between an outside side effect and its
+// record; an in-process processor has no outside side effect (its state dies
+// with the process), so one transaction keeps every guarantee at half the
+// writes. The idempotency row is inserted before the call, so a concurrent
+// duplicate still waits or gets 409 and the processor is asked once.
+func (e *Engine) createInProcess(ctx context.Context, a Actor, conn connector.Connector, p *payment.Payment, op *payment.Operation, req connector.AuthorizeRequest, idem *Idempotency) (*payment.Payment, *Replay, error) {
+	pctx, cancel := e.processorContext(ctx)
+	defer cancel()
+	var out *payment.Payment
+	var replay *Replay
+	err := e.store.Update(pctx, func(tx Tx) error {
+		r, err := e.beginIdempotent(pctx, tx, a, idem, p.ID)
+		if err != nil {
+			return err
+		}
+		if r != nil {
+			replay = r
+			return errReplay
+		}
+		// Work on copies: a group commit may run this function again.
+		cur, curOp := *p, *op
+		res, callErr := conn.Authorize(pctx, req)
+		if connector.OutcomeUnknown(callErr) {
+			res, callErr = conn.Status(pctx, connector.StatusRequest{PaymentID: p.ID, Live: req.Live})
+		}
+		postings := e.resolveAuthorization(&cur, &curOp, res, callErr)
+		if err := cur.Check(); err != nil {
+			return err
+		}
+		if err := tx.InsertPayment(pctx, &cur); err != nil {
+			return err
+		}
+		out = &cur
+		if cur.Status == payment.Processing {
+			return nil // unknown even after a lookup: recovery resolves it, the key stays in progress
+		}
+		if err := tx.InsertOperation(pctx, &curOp); err != nil {
+			return err
+		}
+		if err := e.post(pctx, tx, postings...); err != nil {
+			return err
+		}
+		return e.completeIdempotent(pctx, tx, a, idem, Result{Payment: &cur}, nil)
+	})
+	if errors.Is(err, errReplay) {
+		return nil, replay, nil
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	e.notify(out)
+	return out, nil, nil
+}
