@@ -107,7 +107,7 @@ func (g *gateway) recoverLoop(ctx context.Context, c Config) {
 	t := time.NewTicker(c.RecoveryInterval)
 	defer t.Stop()
 	for {
-		if n, err := g.engine.Recover(ctx, c.ConnectorTimeout+5*time.Second); err != nil {
+		if n, err := g.engine.Recover(ctx, c.ConnectorTimeout+5*time.Second, 0); err != nil {
 			g.log.Warn("recovery pass failed", "err", err)
 		} else if n > 0 {
 			g.log.Info("recovered payments", "count", n)

@@ -34,3 +34,22 @@ func FuzzCreatePayment(f *testing.F) {
 		}
 	})
 }
+
+// FuzzAuthorizationHeader: any Authorization or Idempotency-Key header gets
+// 401, 400 or a normal answer, never a 5xx or a panic.
+func FuzzAuthorizationHeader(f *testing.F) {
+	for _, s := range []string{"Bearer sk_test_x", "Basic Zm9vOmJhcg==", "", "Bearer ", "bearer sk_live_" + string(make([]byte, 90)), "Bearer \x00"} {
+		f.Add(s, "key-1")
+	}
+	e := newEnv(f)
+	f.Fuzz(func(t *testing.T, authz, idemKey string) {
+		req := httptest.NewRequest("GET", "/v1/balance", nil)
+		req.Header["Authorization"] = []string{authz}
+		req.Header["Idempotency-Key"] = []string{idemKey}
+		w := httptest.NewRecorder()
+		e.api.Handler().ServeHTTP(w, req)
+		if w.Code != http.StatusUnauthorized && w.Code != http.StatusOK {
+			t.Fatalf("Authorization %q -> %d %s", authz, w.Code, w.Body.String())
+		}
+	})
+}

@@ -3,6 +3,7 @@ package engine_test
 import (
 	"context"
 	"sync"
+	"time"
 	"testing"
 
 	"github.com/paygate/paygate/internal/connector"
@@ -263,7 +264,7 @@ func TestAnUnknownOutcomeStaysProcessingUntilRecoveryAsksTheProcessor(t *testing
 		mu.Lock()
 		unknown = false
 		mu.Unlock()
-		if n, err := f.e.Recover(context.Background(), 0); err != nil || n != 1 {
+		if n, err := f.e.Recover(context.Background(), 0, 0); err != nil || n != 1 {
 			t.Fatalf("recover: %d %v", n, err)
 		}
 		_, replay, err := f.e.CreatePayment(context.Background(), f.actor, in, idem)
@@ -324,5 +325,41 @@ func TestValidationNamesTheFieldAndRecordsNothing(t *testing.T) {
 		if len(list) != 0 || f.proc.authorizes.Load() != 0 {
 			t.Fatalf("invalid requests recorded %d payments, %d processor calls", len(list), f.proc.authorizes.Load())
 		}
+	})
+}
+
+func TestPendingPaymentsAreResolvedByPollingTheProcessor(t *testing.T) {
+	eachStore(t, func(t *testing.T, st engine.Store) {
+		var mu sync.Mutex
+		outcome := connector.Pending
+		proc := &fakeProcessor{
+			authorize: func(req connector.AuthorizeRequest) (connector.Result, error) {
+				return connector.Result{Outcome: connector.Pending, ProcessorRef: "pend"}, nil
+			},
+			status: func(req connector.StatusRequest) (connector.Result, error) {
+				mu.Lock()
+				defer mu.Unlock()
+				return connector.Result{Outcome: outcome, ProcessorRef: "pend", Captured: true, DeclineCode: "generic_decline"}, nil
+			},
+		}
+		f := newFixture(t, st, proc)
+		ok := f.pay(t, 600, payment.CaptureAutomatic)
+		if ok.Status != payment.Pending {
+			t.Fatalf("pending: %s", ok.Status)
+		}
+		if n, _ := f.e.Recover(context.Background(), time.Hour, 0); n != 0 {
+			t.Fatalf("resolved %d while the processor still says pending", n)
+		}
+		mu.Lock()
+		outcome = connector.Approved
+		mu.Unlock()
+		if n, err := f.e.Recover(context.Background(), time.Hour, 0); err != nil || n != 1 {
+			t.Fatalf("recover: %d %v", n, err)
+		}
+		got, ops, _ := f.e.GetPayment(context.Background(), f.actor, ok.ID)
+		if got.Status != payment.Captured || got.Captured != 600 || len(ops) != 1 || ops[0].Status != payment.OpSucceeded || proc.authorizes.Load() != 1 {
+			t.Fatalf("after resolution: %+v %+v", got, ops)
+		}
+		f.verifyLedger(t)
 	})
 }

@@ -10,12 +10,14 @@ import (
 
 // Recover resolves payments left processing (a crash or timeout between the
 // processor call and its recording) or pending at the processor, by asking the
-// processor for its view. It never sends a charge again. It returns how many
-// payments it resolved.
-func (e *Engine) Recover(ctx context.Context, olderThan time.Duration) (int, error) {
+// processor for its view. It never sends a charge again. processingAge must
+// exceed the connector timeout, so a request still waiting for its answer is
+// never raced; pending payments are asked about once they are pendingAge old.
+// It returns how many payments it resolved.
+func (e *Engine) Recover(ctx context.Context, processingAge, pendingAge time.Duration) (int, error) {
 	resolved := 0
-	for _, status := range []payment.Status{payment.Processing, payment.Pending} {
-		ps, err := e.store.PaymentsInStatus(ctx, status, e.now().Add(-olderThan), 500)
+	for status, age := range map[payment.Status]time.Duration{payment.Processing: processingAge, payment.Pending: pendingAge} {
+		ps, err := e.store.PaymentsInStatus(ctx, status, e.now().Add(-age), 500)
 		if err != nil {
 			return resolved, err
 		}
