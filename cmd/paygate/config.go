@@ -23,13 +23,15 @@ type Config struct {
 	RecoveryInterval time.Duration
 	// SandboxLatency delays each sandbox processor call (tests, demos).
 	SandboxLatency time.Duration
+	// IdempotencyRetention is how long idempotency keys are honoured (at least 24 h).
+	IdempotencyRetention time.Duration
 }
 
 func defaultConfig(getenv func(string) string) Config {
 	c := Config{
 		Addr: ":8080", DatabaseURL: "sqlite:./data/paygate.db", LogLevel: "info", LogFormat: "text",
 		PublicURL: "http://localhost:8080", ConnectorTimeout: 30 * time.Second,
-		ShutdownTimeout: 15 * time.Second, RecoveryInterval: 5 * time.Second,
+		ShutdownTimeout: 15 * time.Second, RecoveryInterval: 5 * time.Second, IdempotencyRetention: 72 * time.Hour,
 	}
 	for env, dst := range map[string]*string{
 		"PAYGATE_ADDR": &c.Addr, "PAYGATE_DATABASE_URL": &c.DatabaseURL, "PAYGATE_LOG_LEVEL": &c.LogLevel,
@@ -42,6 +44,7 @@ func defaultConfig(getenv func(string) string) Config {
 	for env, dst := range map[string]*time.Duration{
 		"PAYGATE_CONNECTOR_TIMEOUT": &c.ConnectorTimeout, "PAYGATE_SHUTDOWN_TIMEOUT": &c.ShutdownTimeout,
 		"PAYGATE_RECOVERY_INTERVAL": &c.RecoveryInterval, "PAYGATE_SANDBOX_LATENCY": &c.SandboxLatency,
+		"PAYGATE_IDEMPOTENCY_RETENTION": &c.IdempotencyRetention,
 	} {
 		if d, err := time.ParseDuration(getenv(env)); err == nil {
 			*dst = d
@@ -61,6 +64,7 @@ func (c *Config) flags(fs *flag.FlagSet) {
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", c.ShutdownTimeout, "how long in-flight requests may finish on shutdown")
 	fs.DurationVar(&c.RecoveryInterval, "recovery-interval", c.RecoveryInterval, "how often unresolved payments are checked with the processor")
 	fs.DurationVar(&c.SandboxLatency, "sandbox-latency", c.SandboxLatency, "delay added to each sandbox processor call")
+	fs.DurationVar(&c.IdempotencyRetention, "idempotency-retention", c.IdempotencyRetention, "how long idempotency keys are honoured (at least 24h)")
 }
 
 func (c *Config) validate() error {
@@ -72,6 +76,9 @@ func (c *Config) validate() error {
 	}
 	if c.ConnectorTimeout <= 0 || c.ShutdownTimeout <= 0 || c.RecoveryInterval <= 0 {
 		return errors.New("timeouts and intervals must be positive")
+	}
+	if c.IdempotencyRetention < 24*time.Hour {
+		return errors.New("--idempotency-retention must be at least 24h")
 	}
 	var l slog.Level
 	return l.UnmarshalText([]byte(c.LogLevel))

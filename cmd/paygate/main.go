@@ -51,6 +51,7 @@ Common flags (each also read from the environment variable in brackets):
   --log-level LEVEL      debug, info, warn, error (PAYGATE_LOG_LEVEL, default info)
   --log-format FORMAT    text or json (PAYGATE_LOG_FORMAT, default text)
   --public-url URL       base URL used in links paygate hands out (PAYGATE_PUBLIC_URL, default http://localhost:8080)
+  --idempotency-retention D  how long Idempotency-Keys are honoured (PAYGATE_IDEMPOTENCY_RETENTION, default 72h, at least 24h)
 
 Run 'paygate COMMAND --help' for a command's flags.
 `

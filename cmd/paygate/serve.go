@@ -101,12 +101,22 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 }
 
 // recoverLoop resolves payments whose outcome was left unknown, by asking the
-// processor. It only looks at payments older than a connector timeout, so it
-// never races a request still waiting for its answer.
+// processor. It only looks at processing payments older than a connector
+// timeout, so it never races a request still waiting for its answer. Once an
+// hour it also reaps idempotency keys past their retention.
 func (g *gateway) recoverLoop(ctx context.Context, c Config) {
 	t := time.NewTicker(c.RecoveryInterval)
 	defer t.Stop()
+	var lastReap time.Time
 	for {
+		if time.Since(lastReap) > time.Hour {
+			lastReap = time.Now()
+			if n, _, err := g.engine.ReapIdempotencyKeys(ctx, c.IdempotencyRetention); err != nil {
+				g.log.Warn("idempotency reaper failed", "err", err)
+			} else if n > 0 {
+				g.log.Info("reaped idempotency keys", "count", n)
+			}
+		}
 		if n, err := g.engine.Recover(ctx, c.ConnectorTimeout+5*time.Second, 0); err != nil {
 			g.log.Warn("recovery pass failed", "err", err)
 		} else if n > 0 {

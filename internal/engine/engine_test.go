@@ -275,6 +275,38 @@ func TestAnUnknownOutcomeStaysProcessingUntilRecoveryAsksTheProcessor(t *testing
 	})
 }
 
+func TestAReapedKeyStartsANewRequest(t *testing.T) {
+	eachStore(t, func(t *testing.T, st engine.Store) {
+		f := newFixture(t, st, nil)
+		clock := time.Now()
+		e, _ := engine.New(engine.Config{Store: st, Connectors: map[payment.Mode]connector.Connector{payment.Sandbox: f.proc},
+			Now: func() time.Time { return clock }})
+		idem := func() *engine.Idempotency {
+			return &engine.Idempotency{Key: "k", Fingerprint: "f", Render: func(r engine.Result, err error) (int, []byte) { return 201, []byte(r.Payment.ID) }}
+		}
+		in := engine.CreatePaymentInput{Amount: 100, Currency: "EUR", Card: visa()}
+		first, _, err := e.CreatePayment(context.Background(), f.actor, in, idem())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := e.ReapIdempotencyKeys(context.Background(), time.Hour); err == nil {
+			t.Fatal("a retention under 24 hours was accepted")
+		}
+		clock = clock.Add(23*time.Hour + 59*time.Minute)
+		if _, replay, _ := e.CreatePayment(context.Background(), f.actor, in, idem()); replay == nil || string(replay.Body) != first.ID {
+			t.Fatal("key not honoured within 24 hours")
+		}
+		clock = clock.Add(49 * time.Hour)
+		if n, _, err := e.ReapIdempotencyKeys(context.Background(), 72*time.Hour); err != nil || n != 1 {
+			t.Fatalf("reaped %d, %v", n, err)
+		}
+		second, replay, err := e.CreatePayment(context.Background(), f.actor, in, idem())
+		if err != nil || replay != nil || second.ID == first.ID {
+			t.Fatalf("after reaping: %v %v %v", second, replay, err)
+		}
+	})
+}
+
 func TestObjectsOfOtherMerchantsAndModesAreNotFound(t *testing.T) {
 	eachStore(t, func(t *testing.T, st engine.Store) {
 		f := newFixture(t, st, nil)

@@ -21,6 +21,9 @@ type Store interface {
 	// of waiting transactions would starve), and no nested Update.
 	Update(ctx context.Context, fn func(Tx) error) error
 	Reader
+	// DeleteIdempotencyKeys deletes completed keys created before a time and
+	// counts the unfinished ones that old, which it keeps for recovery.
+	DeleteIdempotencyKeys(ctx context.Context, createdBefore time.Time) (deleted, unfinished int, err error)
 	// Ping reports whether the store is reachable (readiness).
 	Ping(ctx context.Context) error
 	Close() error

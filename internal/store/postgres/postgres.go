@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
@@ -71,6 +72,11 @@ func (s *Store) Update(ctx context.Context, fn func(engine.Tx) error) error {
 		return err
 	}
 	return tx.Commit()
+}
+
+// DeleteIdempotencyKeys implements engine.Store.
+func (s *Store) DeleteIdempotencyKeys(ctx context.Context, createdBefore time.Time) (deleted, unfinished int, err error) {
+	return sqlstore.DeleteIdempotencyKeys(ctx, s.DB, dialect, createdBefore)
 }
 
 // Ping implements engine.Store.

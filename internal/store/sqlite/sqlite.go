@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"time"
 
 	"github.com/paygate/paygate/internal/engine"
 	"github.com/paygate/paygate/internal/store/sqlstore"
@@ -104,6 +105,16 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	}
 	go s.writer()
 	return s, nil
+}
+
+// DeleteIdempotencyKeys implements engine.Store, through the writer.
+func (s *Store) DeleteIdempotencyKeys(ctx context.Context, createdBefore time.Time) (deleted, unfinished int, err error) {
+	err = s.Update(ctx, func(tx engine.Tx) error {
+		var err error
+		deleted, unfinished, err = sqlstore.DeleteIdempotencyKeys(ctx, tx.(*sqlstore.Tx).Q, dialect, createdBefore)
+		return err
+	})
+	return deleted, unfinished, err
 }
 
 // Ping implements engine.Store.

@@ -169,6 +169,40 @@ func Run(t *testing.T, open Opener) {
 		}
 	})
 
+	t.Run("the reaper deletes old completed keys and keeps unfinished ones", func(t *testing.T) {
+		st, _ := open(t)
+		m := newMerchant(t, st)
+		old, recent := now.Add(-73*time.Hour), now.Add(-time.Hour)
+		err := st.Update(ctx, func(tx engine.Tx) error {
+			for i, r := range []*engine.IdempotencyRecord{
+				{Key: "old-done", State: engine.IdemCompleted, CreatedAt: old},
+				{Key: "old-open", State: engine.IdemInProgress, CreatedAt: old},
+				{Key: "new-done", State: engine.IdemCompleted, CreatedAt: recent},
+			} {
+				r.MerchantID, r.Mode, r.Fingerprint = m.ID, payment.Sandbox, fmt.Sprint(i)
+				if _, err := tx.InsertIdempotency(ctx, r); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		deleted, unfinished, err := st.DeleteIdempotencyKeys(ctx, now.Add(-72*time.Hour))
+		if err != nil || deleted != 1 || unfinished != 1 {
+			t.Fatalf("deleted %d, unfinished %d, %v", deleted, unfinished, err)
+		}
+		st.Update(ctx, func(tx engine.Tx) error {
+			for key, want := range map[string]bool{"old-done": false, "old-open": true, "new-done": true} {
+				if r, _ := tx.GetIdempotency(ctx, m.ID, payment.Sandbox, key); (r != nil) != want {
+					t.Errorf("key %s present = %v", key, r != nil)
+				}
+			}
+			return nil
+		})
+	})
+
 	t.Run("postings sum into balances and per-payment totals", func(t *testing.T) {
 		st, _ := open(t)
 		m := newMerchant(t, st)
