@@ -4,12 +4,8 @@ import (
 	"context"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/paygate/paygate/internal/engine"
-	"github.com/paygate/paygate/internal/id"
-	"github.com/paygate/paygate/internal/money"
-	"github.com/paygate/paygate/internal/payment"
 	"github.com/paygate/paygate/internal/store/sqlite"
 	"github.com/paygate/paygate/internal/store/storetest"
 )
@@ -53,16 +49,5 @@ func BenchmarkUpdateParallel(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer st.Close()
-	b.SetParallelism(32)
-	b.RunParallel(func(pb *testing.PB) {
-		ctx := context.Background()
-		for pb.Next() {
-			p := &payment.Payment{ID: id.New("pay"), MerchantID: "mer_b", Mode: payment.Sandbox, Status: payment.Captured, Amount: 100,
-				Currency: money.MustLookup("USD"), CaptureMethod: payment.CaptureAutomatic, CreatedAt: time.Now(), UpdatedAt: time.Now()}
-			if err := st.Update(ctx, func(tx engine.Tx) error { return tx.InsertPayment(ctx, p) }); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
-	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "commits/s")
+	storetest.BenchmarkUpdateParallel(b, st)
 }
