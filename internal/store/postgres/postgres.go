@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -24,6 +25,10 @@ type Options struct {
 // Store is the PostgreSQL engine.Store.
 type Store struct {
 	sqlstore.Reader
+	jobs     chan *job
+	workers  sync.WaitGroup
+	maxBatch int
+	closed   chan struct{}
 }
 
 var _ engine.Store = (*Store)(nil)
@@ -44,7 +49,7 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 	}
 	n := opts.MaxConns
 	if n <= 0 {
-		n = 32
+		n = 32 + writers
 	}
 	db.SetMaxOpenConns(n)
 	db.SetMaxIdleConns(n)
@@ -58,20 +63,37 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 			return nil, err
 		}
 	}
-	return &Store{Reader: sqlstore.Reader{DB: db, D: dialect}}, nil // pgx caches prepared statements per connection itself
+	st := &Store{Reader: sqlstore.Reader{DB: db, D: dialect}, jobs: make(chan *job, 4096), maxBatch: 64, closed: make(chan struct{})}
+	for range writers {
+		conn, err := db.Conn(ctx)
+		if err != nil {
+			st.Close()
+			return nil, err
+		}
+		st.workers.Add(1)
+		go st.worker(conn)
+	}
+	return st, nil // pgx caches prepared statements per connection itself
 }
 
-// Update implements engine.Store: one transaction, committed before it returns.
-func (s *Store) Update(ctx context.Context, fn func(engine.Tx) error) error {
-	tx, err := s.DB.BeginTx(ctx, nil)
-	if err != nil {
-		return err
+// writers is how many connections commit batches; the rest of the pool reads.
+const writers = 4
+
+// Update implements engine.Store: fn joins a batch on one of the writer
+// connections, and Update returns once that batch has committed.
+func (s *Store) Update(ctx context.Context, fn func(engine.Tx) error) (err error) {
+	j := &job{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	defer func() {
+		if recover() != nil { // send on a closed channel: the store is closed
+			err = ErrClosed
+		}
+	}()
+	select {
+	case s.jobs <- j:
+	case <-ctx.Done():
+		return ctx.Err()
 	}
-	if err := fn(&sqlstore.Tx{Q: tx, D: dialect}); err != nil {
-		_ = tx.Rollback()
-		return err
-	}
-	return tx.Commit()
+	return <-j.done
 }
 
 // DeleteIdempotencyKeys implements engine.Store.
@@ -82,5 +104,15 @@ func (s *Store) DeleteIdempotencyKeys(ctx context.Context, createdBefore time.Ti
 // Ping implements engine.Store.
 func (s *Store) Ping(ctx context.Context) error { return s.DB.PingContext(ctx) }
 
-// Close closes the pool.
-func (s *Store) Close() error { return s.DB.Close() }
+// Close finishes queued transactions, then closes the pool.
+func (s *Store) Close() error {
+	select {
+	case <-s.closed:
+		return nil
+	default:
+	}
+	close(s.closed)
+	close(s.jobs)
+	s.workers.Wait()
+	return s.DB.Close()
+}

@@ -1,0 +1,100 @@
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/paygate/paygate/internal/engine"
+	"github.com/paygate/paygate/internal/store/sqlstore"
+)
+
+// job is one caller's transaction function waiting for a batch worker.
+type job struct {
+	ctx  context.Context
+	fn   func(engine.Tx) error
+	done chan error
+}
+
+// worker owns one connection and commits queued transaction functions in
+// batches: one BEGIN/COMMIT (and one WAL flush wait) for many callers. If
+// any function in a batch fails, the batch rolls back and every function
+// runs again in a transaction of its own, so one failure never undoes
+// another's work.
+func (s *Store) worker(conn *sql.Conn) {
+	defer s.workers.Done()
+	batch := make([]*job, 0, s.maxBatch)
+	for first := range s.jobs {
+		batch = append(batch[:0], first)
+	drain:
+		for len(batch) < s.maxBatch {
+			select {
+			case j, ok := <-s.jobs:
+				if !ok {
+					break drain
+				}
+				batch = append(batch, j)
+			default:
+				break drain
+			}
+		}
+		if len(batch) == 1 || !s.runBatch(conn, batch) {
+			for _, j := range batch {
+				j.done <- s.runAlone(conn, j)
+			}
+		}
+	}
+	conn.Close()
+}
+
+// runBatch runs the batch in one transaction and answers every job; it
+// returns false, having answered none, when the batch must be re-run alone.
+func (s *Store) runBatch(conn *sql.Conn, batch []*job) bool {
+	ctx := context.Background()
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return false
+	}
+	stx := &sqlstore.Tx{Q: tx, D: dialect}
+	for _, j := range batch {
+		if j.ctx.Err() != nil || run(j.fn, stx) != nil {
+			tx.Rollback()
+			return false
+		}
+	}
+	err = tx.Commit()
+	for _, j := range batch {
+		j.done <- err
+	}
+	return true
+}
+
+// runAlone runs one job in its own transaction.
+func (s *Store) runAlone(conn *sql.Conn, j *job) error {
+	if err := j.ctx.Err(); err != nil {
+		return err
+	}
+	tx, err := conn.BeginTx(j.ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := run(j.fn, &sqlstore.Tx{Q: tx, D: dialect}); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+// run calls fn, turning a panic into an error so a worker survives it.
+func run(fn func(engine.Tx) error, tx engine.Tx) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("postgres: transaction function panicked: %v", r)
+		}
+	}()
+	return fn(tx)
+}
+
+// ErrClosed is returned by Update after Close.
+var ErrClosed = errors.New("postgres: store is closed")
