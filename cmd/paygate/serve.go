@@ -117,7 +117,7 @@ func (g *gateway) recoverLoop(ctx context.Context, c Config) {
 				g.log.Info("reaped idempotency keys", "count", n)
 			}
 		}
-		if n, err := g.engine.Recover(ctx, c.ConnectorTimeout+5*time.Second, 0); err != nil {
+		if n, err := g.engine.Recover(ctx, c.ConnectorTimeout+5*time.Second, 0); err != nil && ctx.Err() == nil {
 			g.log.Warn("recovery pass failed", "err", err)
 		} else if n > 0 {
 			g.log.Info("recovered payments", "count", n)
