@@ -25,7 +25,8 @@ type Connector interface {
 	Payout(ctx context.Context, req PayoutRequest) (Result, error)
 	// Status looks up the processor's view of an earlier Authorize, by the
 	// PaymentID that was sent with it (processors keep it as an order id or
-	// idempotency key) or by ProcessorRef.
+	// idempotency key) or by ProcessorRef; or, with OperationID, of an
+	// earlier capture, void or refund.
 	Status(ctx context.Context, req StatusRequest) (Result, error)
 }
 
@@ -104,7 +105,10 @@ type PayoutRequest struct {
 type StatusRequest struct {
 	PaymentID    string
 	ProcessorRef string
-	Live         bool
+	// OperationID, when set, asks about a capture, void or refund sent with
+	// that id instead of the authorization; NotFound means it never arrived.
+	OperationID string
+	Live        bool
 }
 
 // Outcome is what the processor decided.

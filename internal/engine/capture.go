@@ -38,12 +38,7 @@ func (e *Engine) Capture(ctx context.Context, a Actor, paymentID string, amount 
 			return c.Capture(ctx, connector.CaptureRequest{PaymentID: p.ID, OperationID: op.ID, ProcessorRef: p.ProcessorRef,
 				Amount: money.Amount{Minor: op.Amount, Currency: p.Currency}, Live: p.Mode == payment.Live})
 		},
-		succeed: func(p *payment.Payment, op *payment.Operation) []ledger.Posting {
-			released := p.Authorized - op.Amount
-			p.Captured = op.Amount
-			p.Status = payment.Captured
-			return []ledger.Posting{ledger.Capture(p, op.ID, op.Amount, released)}
-		},
+		succeed: captureSucceeded,
 	})
 	return p, replay, err
 }
@@ -61,10 +56,21 @@ func (e *Engine) Void(ctx context.Context, a Actor, paymentID string, idem *Idem
 		call: func(ctx context.Context, c connector.Connector, p *payment.Payment, op *payment.Operation) (connector.Result, error) {
 			return c.Void(ctx, connector.VoidRequest{PaymentID: p.ID, OperationID: op.ID, ProcessorRef: p.ProcessorRef, Live: p.Mode == payment.Live})
 		},
-		succeed: func(p *payment.Payment, op *payment.Operation) []ledger.Posting {
-			p.Status = payment.Voided
-			return []ledger.Posting{ledger.Release(p, op.ID, "void", p.Authorized)}
-		},
+		succeed: voidSucceeded,
 	})
 	return p, replay, err
+}
+
+// captureSucceeded records a capture: a partial one releases the rest of the hold.
+func captureSucceeded(p *payment.Payment, op *payment.Operation) []ledger.Posting {
+	released := p.Authorized - op.Amount
+	p.Captured = op.Amount
+	p.Status = payment.Captured
+	return []ledger.Posting{ledger.Capture(p, op.ID, op.Amount, released)}
+}
+
+// voidSucceeded records a void: the whole hold goes back to the payer.
+func voidSucceeded(p *payment.Payment, op *payment.Operation) []ledger.Posting {
+	p.Status = payment.Voided
+	return []ledger.Posting{ledger.Release(p, op.ID, "void", p.Authorized)}
 }

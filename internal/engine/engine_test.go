@@ -395,3 +395,60 @@ func TestPendingPaymentsAreResolvedByPollingTheProcessor(t *testing.T) {
 		f.verifyLedger(t)
 	})
 }
+
+func TestFollowUpsWhoseAnswerWasLostAreResolvedByStatusLookup(t *testing.T) {
+	eachStore(t, func(t *testing.T, st engine.Store) {
+		var mu sync.Mutex
+		arrived := map[string]bool{} // operation ids the processor actually acted on
+		proc := &fakeProcessor{}
+		proc.followUp = func(opID string) (connector.Result, error) {
+			mu.Lock()
+			defer mu.Unlock()
+			if len(arrived) == 0 {
+				arrived[opID] = true // the refund happens, its answer is lost
+			}
+			return connector.Result{}, &connector.Error{Class: connector.Timeout}
+		}
+		proc.status = func(req connector.StatusRequest) (connector.Result, error) {
+			mu.Lock()
+			defer mu.Unlock()
+			if req.OperationID == "" {
+				return connector.Result{Outcome: connector.Approved, Captured: true}, nil
+			}
+			if arrived[req.OperationID] {
+				return connector.Result{Outcome: connector.Approved, ProcessorRef: "late"}, nil
+			}
+			return connector.Result{Outcome: connector.NotFound}, nil
+		}
+		f := newFixture(t, st, proc)
+		ctx := context.Background()
+		p := f.pay(t, 1000, payment.CaptureAutomatic)
+		// First refund: performed by the processor, answer lost.
+		if _, _, _, err := f.e.Refund(ctx, f.actor, p.ID, engine.RefundInput{Amount: ptr(400)}, nil); code(err) != "processor_timeout" {
+			t.Fatalf("refund 1: %v", err)
+		}
+		// Second refund: never reached the processor.
+		if _, _, _, err := f.e.Refund(ctx, f.actor, p.ID, engine.RefundInput{Amount: ptr(500)}, nil); code(err) != "processor_timeout" {
+			t.Fatalf("refund 2: %v", err)
+		}
+		got, _, _ := f.e.GetPayment(ctx, f.actor, p.ID)
+		if got.Refundable() != 100 {
+			t.Fatalf("unresolved refunds must stay reserved: refundable %d", got.Refundable())
+		}
+		if n, err := f.e.Recover(ctx, 0, time.Hour); err != nil || n != 2 {
+			t.Fatalf("recover: %d %v", n, err)
+		}
+		got, ops, _ := f.e.GetPayment(ctx, f.actor, p.ID)
+		if got.Refunded != 400 || got.RefundPending != 0 || got.Status != payment.PartiallyRefunded || got.Refundable() != 600 {
+			t.Fatalf("after recovery: %+v", got)
+		}
+		statuses := map[payment.OpStatus]int{}
+		for _, op := range ops {
+			statuses[op.Status]++
+		}
+		if statuses[payment.OpSucceeded] != 2 || statuses[payment.OpFailed] != 1 {
+			t.Fatalf("operations: %v", statuses)
+		}
+		f.verifyLedger(t)
+	})
+}

@@ -48,6 +48,8 @@ type fakeProcessor struct {
 	// authorize decides the answer for a card number; default approve.
 	authorize func(req connector.AuthorizeRequest) (connector.Result, error)
 	status    func(req connector.StatusRequest) (connector.Result, error)
+	// followUp, when set, answers captures and refunds (by operation id).
+	followUp func(opID string) (connector.Result, error)
 	delay     time.Duration
 	seen      map[string]connector.Result
 }
@@ -77,6 +79,9 @@ func (f *fakeProcessor) Capture(ctx context.Context, req connector.CaptureReques
 	if f.delay > 0 {
 		time.Sleep(f.delay)
 	}
+	if f.followUp != nil {
+		return f.followUp(req.OperationID)
+	}
 	return connector.Result{Outcome: connector.Approved, ProcessorRef: "cap_" + req.OperationID}, nil
 }
 
@@ -88,6 +93,9 @@ func (f *fakeProcessor) Refund(ctx context.Context, req connector.RefundRequest)
 	f.refunds.Add(1)
 	if f.delay > 0 {
 		time.Sleep(f.delay)
+	}
+	if f.followUp != nil {
+		return f.followUp(req.OperationID)
 	}
 	return connector.Result{Outcome: connector.Approved, ProcessorRef: "ref_" + req.OperationID}, nil
 }

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/paygate/paygate/internal/connector"
+	"github.com/paygate/paygate/internal/ledger"
 	"github.com/paygate/paygate/internal/payment"
 )
 
@@ -15,7 +16,10 @@ import (
 // never raced; pending payments are asked about once they are pendingAge old.
 // It returns how many payments it resolved.
 func (e *Engine) Recover(ctx context.Context, processingAge, pendingAge time.Duration) (int, error) {
-	resolved := 0
+	resolved, err := e.recoverOperations(ctx, processingAge)
+	if err != nil {
+		return resolved, err
+	}
 	for status, age := range map[payment.Status]time.Duration{payment.Processing: processingAge, payment.Pending: pendingAge} {
 		ps, err := e.store.PaymentsInStatus(ctx, status, e.now().Add(-age), 500)
 		if err != nil {
@@ -79,4 +83,60 @@ func (e *Engine) resolve(ctx context.Context, p *payment.Payment) (bool, error) 
 	}
 	e.notify(changed)
 	return true, nil
+}
+
+// succeeded says, per kind, what a successful follow-up operation changes.
+var succeeded = map[payment.OpKind]func(*payment.Payment, *payment.Operation) []ledger.Posting{
+	payment.OpCapture: captureSucceeded, payment.OpVoid: voidSucceeded, payment.OpRefund: refundSucceeded,
+}
+
+// recoverOperations resolves captures, voids and refunds whose answer was
+// lost (a timeout or a crash after the call): the processor's status lookup
+// decides, and "never arrived" fails the operation and releases what it
+// reserved, so the merchant can try again.
+func (e *Engine) recoverOperations(ctx context.Context, olderThan time.Duration) (int, error) {
+	ops, err := e.store.PendingOperations(ctx, e.now().Add(-olderThan), 500)
+	if err != nil {
+		return 0, err
+	}
+	resolved := 0
+	for _, op := range ops {
+		conn := e.connectors[op.Mode]
+		if conn == nil || succeeded[op.Kind] == nil {
+			continue
+		}
+		pctx, cancel := e.processorContext(ctx)
+		res, callErr := conn.Status(pctx, connector.StatusRequest{PaymentID: op.PaymentID, OperationID: op.ID, Live: op.Mode == payment.Live})
+		if callErr != nil || res.Outcome == connector.Pending {
+			cancel()
+			continue // still unknown; try again on the next pass
+		}
+		if res.Outcome == connector.NotFound {
+			res = connector.Result{Outcome: connector.Declined, DeclineCode: "processor_no_record", Message: "the processor has no record of this " + string(op.Kind)}
+		}
+		var changed *payment.Payment
+		err := e.store.Update(pctx, func(tx Tx) error {
+			p, err := tx.GetPaymentForUpdate(pctx, op.MerchantID, op.Mode, op.PaymentID)
+			if err != nil {
+				return err
+			}
+			cur, err := tx.GetOperationForUpdate(pctx, op.MerchantID, op.Mode, op.ID)
+			if err != nil || cur.Status != payment.OpPending {
+				return err
+			}
+			_, dbErr := e.applyFollowUp(pctx, tx, p, cur, followUpSpec{kind: cur.Kind, succeed: succeeded[cur.Kind]}, res, nil)
+			changed = p
+			return dbErr
+		})
+		cancel()
+		if err != nil {
+			e.log.Warn("operation recovery failed", "operation", op.ID, "err", err)
+			continue
+		}
+		if changed != nil {
+			resolved++
+			e.notify(changed)
+		}
+	}
+	return resolved, nil
 }

@@ -57,16 +57,19 @@ func (e *Engine) Refund(ctx context.Context, a Actor, paymentID string, in Refun
 			return c.Refund(ctx, connector.RefundRequest{PaymentID: p.ID, OperationID: op.ID, ProcessorRef: p.ProcessorRef,
 				Amount: money.Amount{Minor: op.Amount, Currency: p.Currency}, Reason: op.Reason, Live: p.Mode == payment.Live})
 		},
-		succeed: func(p *payment.Payment, op *payment.Operation) []ledger.Posting {
-			p.Refunded += op.Amount
-			if p.Refunded == p.Captured {
-				p.Status = payment.Refunded
-			} else {
-				p.Status = payment.PartiallyRefunded
-			}
-			return []ledger.Posting{ledger.Refund(p, op.ID, op.Amount)}
-		},
+		succeed: refundSucceeded,
 	}
 	p, refund, replay, err := e.followUp(ctx, a, paymentID, idem, spec)
 	return refund, p, replay, err
+}
+
+// refundSucceeded records a refund of op.Amount.
+func refundSucceeded(p *payment.Payment, op *payment.Operation) []ledger.Posting {
+	p.Refunded += op.Amount
+	if p.Refunded == p.Captured {
+		p.Status = payment.Refunded
+	} else {
+		p.Status = payment.PartiallyRefunded
+	}
+	return []ledger.Posting{ledger.Refund(p, op.ID, op.Amount)}
 }

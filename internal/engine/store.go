@@ -48,6 +48,9 @@ type Reader interface {
 	// EachPaymentBalance calls fn for every payment with the sums of its
 	// ledger lines by role, for ledger verification.
 	EachPaymentBalance(ctx context.Context, fn func(*payment.Payment, ledger.PaymentBalances) error) error
+	// PendingOperations lists captures, voids and refunds (any merchant) still
+	// pending and last updated before a time: their outcome was not known.
+	PendingOperations(ctx context.Context, updatedBefore time.Time, limit int) ([]*payment.Operation, error)
 	// PaymentsInStatus lists payments (any merchant) in a status last updated
 	// before a time, for crash recovery and pending resolution.
 	PaymentsInStatus(ctx context.Context, status payment.Status, updatedBefore time.Time, limit int) ([]*payment.Payment, error)

@@ -49,6 +49,9 @@ type Sandbox struct {
 	mu    sync.Mutex
 	byPay map[string]*auth
 	byRef map[string]*auth
+	// ops remembers the answer to each capture, void and refund by
+	// operation id, for status lookups after a timeout.
+	ops map[string]connector.Result
 }
 
 var _ connector.Connector = (*Sandbox)(nil)
@@ -61,7 +64,7 @@ func New(opts Options) *Sandbox {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	return &Sandbox{opts: opts, byPay: map[string]*auth{}, byRef: map[string]*auth{}}
+	return &Sandbox{opts: opts, byPay: map[string]*auth{}, byRef: map[string]*auth{}, ops: map[string]connector.Result{}}
 }
 
 // Name implements connector.Connector.
@@ -250,7 +253,7 @@ func (s *Sandbox) Capture(ctx context.Context, req connector.CaptureRequest) (co
 		return connector.Result{}, invalid("amount_too_large", "capture amount exceeds the authorization")
 	}
 	a.captured = req.Amount.Minor
-	return connector.Result{Outcome: connector.Approved, ProcessorRef: id.New("sbxc"), RawCode: "00"}, nil
+	return s.rememberLocked(req.OperationID, "sbxc"), nil
 }
 
 // Void implements connector.Connector.
@@ -265,7 +268,7 @@ func (s *Sandbox) Void(ctx context.Context, req connector.VoidRequest) (connecto
 		return connector.Result{}, invalid("not_voidable", "no uncaptured authorization to void")
 	}
 	a.voided = true
-	return connector.Result{Outcome: connector.Approved, ProcessorRef: id.New("sbxv"), RawCode: "00"}, nil
+	return s.rememberLocked(req.OperationID, "sbxv"), nil
 }
 
 // Refund implements connector.Connector.
@@ -283,7 +286,7 @@ func (s *Sandbox) Refund(ctx context.Context, req connector.RefundRequest) (conn
 		return connector.Result{}, invalid("amount_too_large", "refunds would exceed the captured amount")
 	}
 	a.refunded += req.Amount.Minor
-	return connector.Result{Outcome: connector.Approved, ProcessorRef: id.New("sbxr"), RawCode: "00"}, nil
+	return s.rememberLocked(req.OperationID, "sbxr"), nil
 }
 
 // Payout implements connector.Connector: approving cards approve, declining
@@ -312,9 +315,24 @@ func (s *Sandbox) Status(ctx context.Context, req connector.StatusRequest) (conn
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if req.OperationID != "" {
+		if r, ok := s.ops[req.OperationID]; ok {
+			return r, nil
+		}
+		return connector.Result{Outcome: connector.NotFound}, nil
+	}
 	a := s.find(req.PaymentID, req.ProcessorRef)
 	if a == nil {
 		return connector.Result{Outcome: connector.NotFound}, nil
 	}
 	return s.resultLocked(a), nil
+}
+
+// rememberLocked records an approved follow-up operation. s.mu must be held.
+func (s *Sandbox) rememberLocked(opID, prefix string) connector.Result {
+	r := connector.Result{Outcome: connector.Approved, ProcessorRef: id.New(prefix), RawCode: "00"}
+	if opID != "" {
+		s.ops[opID] = r
+	}
+	return r
 }

@@ -196,3 +196,19 @@ func TestTestCardsDocumentMatchesTheTable(t *testing.T) {
 		t.Fatalf("docs/test-cards.md is out of date with cards.go; run PAYGATE_UPDATE_DOCS=1 go test ./internal/connector/sandbox (%v)", err)
 	}
 }
+
+func TestStatusReportsFollowUpOperationsByTheirID(t *testing.T) {
+	s := sandbox.New(sandbox.Options{})
+	ctx := context.Background()
+	pid := id.New("pay")
+	res, _ := s.Authorize(ctx, connector.AuthorizeRequest{PaymentID: pid, Amount: usd(500), Card: cardOf("4242424242424242")})
+	if _, err := s.Capture(ctx, connector.CaptureRequest{PaymentID: pid, OperationID: "op_cap", ProcessorRef: res.ProcessorRef, Amount: usd(500)}); err != nil {
+		t.Fatal(err)
+	}
+	if r, _ := s.Status(ctx, connector.StatusRequest{PaymentID: pid, OperationID: "op_cap"}); r.Outcome != connector.Approved || r.ProcessorRef == "" {
+		t.Fatalf("capture status: %+v", r)
+	}
+	if r, _ := s.Status(ctx, connector.StatusRequest{PaymentID: pid, OperationID: "op_never_sent"}); r.Outcome != connector.NotFound {
+		t.Fatalf("unknown operation: %+v", r)
+	}
+}

@@ -244,3 +244,22 @@ func (r *Reader) PaymentsInStatus(ctx context.Context, status payment.Status, up
 	return r.payments(ctx, `SELECT `+paymentColumns+` FROM payments WHERE status = ? AND status IN ('processing', 'pending', 'requires_action') AND updated_at < ? ORDER BY updated_at LIMIT ?`,
 		string(status), micros(updatedBefore), limit)
 }
+
+// PendingOperations implements engine.Reader (served by the partial index operations_pending).
+func (r *Reader) PendingOperations(ctx context.Context, updatedBefore time.Time, limit int) ([]*payment.Operation, error) {
+	rows, err := r.q().QueryContext(ctx, r.D.Rebind(`SELECT `+operationColumns+` FROM operations
+ WHERE status = 'pending' AND kind IN ('capture', 'void', 'refund') AND updated_at < ? ORDER BY updated_at LIMIT ?`), micros(updatedBefore), limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*payment.Operation
+	for rows.Next() {
+		op, err := scanOperation(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, op)
+	}
+	return out, rows.Err()
+}

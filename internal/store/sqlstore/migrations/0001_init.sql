@@ -71,6 +71,7 @@ CREATE TABLE operations (
   updated_at BIGINT NOT NULL
 );
 CREATE INDEX operations_payment ON operations (payment_id, id);
+CREATE INDEX operations_pending ON operations (updated_at) WHERE status = 'pending';
 CREATE TABLE ledger_lines (
   posting_id TEXT NOT NULL,
   seq INTEGER NOT NULL,
