@@ -50,8 +50,8 @@ type fakeProcessor struct {
 	status    func(req connector.StatusRequest) (connector.Result, error)
 	// followUp, when set, answers captures and refunds (by operation id).
 	followUp func(opID string) (connector.Result, error)
-	delay     time.Duration
-	seen      map[string]connector.Result
+	delay    time.Duration
+	seen     map[string]connector.Result
 }
 
 func (f *fakeProcessor) Name() string { return "fake" }
