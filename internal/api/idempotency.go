@@ -8,8 +8,10 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/paygate/paygate/internal/card"
 	"github.com/paygate/paygate/internal/engine"
 	"github.com/paygate/paygate/internal/fault"
+	"github.com/paygate/paygate/internal/redact"
 )
 
 // idempotencyKey reads the Idempotency-Key header: at most one, 1 to 255
@@ -40,16 +42,20 @@ func idempotencyKey(r *http.Request) (string, error) {
 
 // fingerprint identifies a request for its idempotency key: method, path
 // and the body in canonical JSON, so reordered keys or other whitespace
-// still count as the same request.
+// still count as the same request. Card data never feeds the stored hash:
+// the CVC is left out and the number is reduced to first six and last four.
 func fingerprint(r *http.Request, body []byte) string {
 	canon := body
 	var v any
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	if len(body) > 0 && dec.Decode(&v) == nil {
+		withoutCardData(v)
 		if b, err := json.Marshal(v); err == nil {
 			canon = b
 		}
+	} else if len(body) > 0 {
+		canon = []byte(redact.String(string(body))) // unparseable bodies are refused before this matters
 	}
 	h := sha256.New()
 	h.Write([]byte(r.Method + "\n" + strings.TrimSuffix(r.URL.Path, "/") + "\n"))
@@ -69,4 +75,19 @@ func idempotency(r *http.Request, key string, body []byte, render func(engine.Re
 func writeReplay(w http.ResponseWriter, rp *engine.Replay) {
 	w.Header().Set("Idempotent-Replayed", "true")
 	writeBody(w, rp.Status, rp.Body)
+}
+
+// withoutCardData masks payment_method.card.number and drops its cvc in a
+// decoded request body.
+func withoutCardData(v any) {
+	top, _ := v.(map[string]any)
+	pm, _ := top["payment_method"].(map[string]any)
+	c, _ := pm["card"].(map[string]any)
+	if c == nil {
+		return
+	}
+	delete(c, "cvc")
+	if n, ok := c["number"].(string); ok {
+		c["number"] = card.Mask(n)
+	}
 }

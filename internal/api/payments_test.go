@@ -174,6 +174,11 @@ func TestIdempotentRetriesReplayTheFirstAnswer(t *testing.T) {
 	if first.status != 201 || again.status != 201 || string(first.body) != string(again.body) || again.header.Get("Idempotent-Replayed") != "true" {
 		t.Fatalf("replay: %d %s / %d %s", first.status, first.body, again.status, again.body)
 	}
+	// The CVC is not part of the request's identity (it is never hashed or stored).
+	if r := e.do("POST", "/v1/payments", e.key, strings.Replace(visaSale, `"123"`, `"999"`, 1), "Idempotency-Key", "order-1"); r.status != 201 || string(r.body) != string(first.body) {
+		t.Fatalf("same request with another CVC: %d %s", r.status, r.body)
+	}
+	wantProblem(t, e.do("POST", "/v1/payments", e.key, strings.Replace(visaSale, "4242424242424242", "5555555555554444", 1), "Idempotency-Key", "order-1"), 422, "idempotency_key_reused", "Idempotency-Key")
 	other := strings.Replace(visaSale, "1099", "2000", 1)
 	wantProblem(t, e.do("POST", "/v1/payments", e.key, other, "Idempotency-Key", "order-1"), 422, "idempotency_key_reused", "Idempotency-Key")
 	// Another merchant with the same key gets its own payment.
