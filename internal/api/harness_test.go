@@ -48,12 +48,14 @@ type env struct {
 	keyID  string
 	mid    string
 	api    *api.Server
+	dir    string // holds the SQLite files
 }
 
 func newEnv(t testing.TB) *env {
 	t.Helper()
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "api.db"), sqlite.Options{Migrate: true})
+	dir := t.TempDir()
+	st, err := sqlite.Open(ctx, filepath.Join(dir, "api.db"), sqlite.Options{Migrate: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,7 +84,7 @@ func newEnv(t testing.TB) *env {
 			keyID = k.ID
 		}
 	}
-	return &env{t: t, srv: srv, engine: eng, logs: logs, key: key, other: other, live: live, keyID: keyID, mid: m.ID, api: a}
+	return &env{t: t, srv: srv, engine: eng, logs: logs, key: key, other: other, live: live, keyID: keyID, mid: m.ID, api: a, dir: dir}
 }
 
 type resp struct {
