@@ -53,15 +53,25 @@ func (e *Engine) beginIdempotent(ctx context.Context, tx Tx, a Actor, idem *Idem
 
 // completeIdempotent stores the rendered answer inside the final transaction.
 func (e *Engine) completeIdempotent(ctx context.Context, tx Tx, a Actor, idem *Idempotency, res Result, resErr error) error {
+	rec := e.completion(a, idem, res, resErr)
+	if rec == nil {
+		return nil
+	}
+	return tx.CompleteIdempotency(ctx, rec)
+}
+
+// completion renders the stored answer of a finished request, or nil
+// without an idempotency key.
+func (e *Engine) completion(a Actor, idem *Idempotency, res Result, resErr error) *IdempotencyRecord {
 	if idem == nil || idem.Key == "" || idem.Render == nil {
 		return nil
 	}
 	status, body := idem.Render(res, resErr)
 	now := e.now()
-	return tx.CompleteIdempotency(ctx, &IdempotencyRecord{
+	return &IdempotencyRecord{
 		MerchantID: a.MerchantID, Mode: a.Mode, Key: idem.Key, Fingerprint: idem.Fingerprint,
 		State: IdemCompleted, ResponseStatus: status, ResponseBody: body, CompletedAt: &now,
-	})
+	}
 }
 
 // startTx runs the first transaction of a use case with its idempotency

@@ -40,20 +40,15 @@ func (e *Engine) createInProcess(ctx context.Context, a Actor, conn connector.Co
 		if err := cur.Check(); err != nil {
 			return err
 		}
-		if err := tx.InsertPayment(pctx, &cur); err != nil {
-			return err
-		}
 		out = &cur
 		if cur.Status == payment.Processing {
-			return nil // unknown even after a lookup: recovery resolves it, the key stays in progress
+			// Unknown even after a lookup: recovery resolves it, the key stays in progress.
+			return tx.InsertPayment(pctx, &cur)
 		}
-		if err := tx.InsertOperation(pctx, &curOp); err != nil {
+		if err := e.preparePostings(postings); err != nil {
 			return err
 		}
-		if err := e.post(pctx, tx, postings...); err != nil {
-			return err
-		}
-		return e.completeIdempotent(pctx, tx, a, idem, Result{Payment: &cur}, nil)
+		return tx.InsertOutcome(pctx, &cur, &curOp, postings, e.completion(a, idem, Result{Payment: &cur}, nil))
 	})
 	if errors.Is(err, errReplay) {
 		return nil, replay, nil

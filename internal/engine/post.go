@@ -13,6 +13,14 @@ func (e *Engine) post(ctx context.Context, tx Tx, ps ...ledger.Posting) error {
 	if len(ps) == 0 {
 		return nil
 	}
+	if err := e.preparePostings(ps); err != nil {
+		return err
+	}
+	return tx.InsertPostings(ctx, ps)
+}
+
+// preparePostings gives postings their ids and time and validates them.
+func (e *Engine) preparePostings(ps []ledger.Posting) error {
 	now := e.now()
 	for i := range ps {
 		ps[i].ID = id.New("pst")
@@ -21,5 +29,5 @@ func (e *Engine) post(ctx context.Context, tx Tx, ps ...ledger.Posting) error {
 			return &fault.Error{Kind: fault.Internal, Code: "ledger_unbalanced", Message: err.Error()}
 		}
 	}
-	return tx.InsertPostings(ctx, ps)
+	return nil
 }

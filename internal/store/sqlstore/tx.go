@@ -134,6 +134,13 @@ func (t *Tx) UpdateOperation(ctx context.Context, op *payment.Operation) error {
 
 // InsertPostings implements engine.Tx: all lines of all postings in one statement.
 func (t *Tx) InsertPostings(ctx context.Context, ps []ledger.Posting) error {
+	q, args := postingValues(ps)
+	_, err := t.exec(ctx, q, args...)
+	return err
+}
+
+// postingValues builds one INSERT of every line of ps.
+func postingValues(ps []ledger.Posting) (string, []any) {
 	var b strings.Builder
 	b.WriteString(`INSERT INTO ledger_lines (posting_id, seq, merchant_id, mode, payment_id, operation_id, kind, account, role, amount, currency, created_at) VALUES `)
 	var args []any
@@ -147,8 +154,7 @@ func (t *Tx) InsertPostings(ctx context.Context, ps []ledger.Posting) error {
 			args = append(args, p.ID, i, p.MerchantID, p.Mode, p.PaymentID, p.OperationID, p.Kind, l.Account, role, l.Amount, l.Currency, micros(p.CreatedAt))
 		}
 	}
-	_, err := t.exec(ctx, b.String(), args...)
-	return err
+	return b.String(), args
 }
 
 // GetIdempotency implements engine.Tx.
@@ -198,4 +204,51 @@ func (t *Tx) CompleteIdempotency(ctx context.Context, r *engine.IdempotencyRecor
 		return fmt.Errorf("complete idempotency key %q: %d rows", r.Key, n)
 	}
 	return nil
+}
+
+// InsertOutcome implements engine.Tx. PostgreSQL gets one statement of
+// data-modifying CTEs (one round trip instead of three); SQLite, where
+// statements cost no round trip, runs them one by one.
+func (t *Tx) InsertOutcome(ctx context.Context, p *payment.Payment, op *payment.Operation, ps []ledger.Posting, rec *engine.IdempotencyRecord) error {
+	if !t.D.Numbered {
+		if p != nil {
+			if err := t.InsertPayment(ctx, p); err != nil {
+				return err
+			}
+		}
+		if err := t.InsertOperation(ctx, op); err != nil {
+			return err
+		}
+		if len(ps) > 0 {
+			if err := t.InsertPostings(ctx, ps); err != nil {
+				return err
+			}
+		}
+		if rec != nil {
+			return t.CompleteIdempotency(ctx, rec)
+		}
+		return nil
+	}
+	var b strings.Builder
+	var args []any
+	b.WriteString(`WITH `)
+	if p != nil {
+		b.WriteString(`p AS (` + insertPayment + `), `)
+		args = append(args, paymentArgs(p)...)
+	}
+	args = append(args, operationArgs(op)...)
+	b.WriteString(`o AS (INSERT INTO operations (` + operationColumns + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?))`)
+	if len(ps) > 0 {
+		lines, largs := postingValues(ps)
+		b.WriteString(`, l AS (` + lines + `)`)
+		args = append(args, largs...)
+	}
+	if rec != nil {
+		b.WriteString(` UPDATE idempotency_keys SET state = ?, response_status = ?, response_body = ?, completed_at = ? WHERE merchant_id = ? AND mode = ? AND key = ?`)
+		args = append(args, string(rec.State), rec.ResponseStatus, rec.ResponseBody, nullMicros(rec.CompletedAt), rec.MerchantID, string(rec.Mode), rec.Key)
+	} else {
+		b.WriteString(` SELECT 1`)
+	}
+	_, err := t.exec(ctx, b.String(), args...)
+	return err
 }
