@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/paygate/paygate/client"
@@ -89,13 +90,13 @@ func benchCmd(ctx context.Context, args []string, getenv func(string) string, st
 		concurrency, duration, redactURL(dbURL), numCPU())
 
 	// (a) the bare handler.
-	bareAddr, stopBare, err := startChild(ctx, self, []string{benchBareCmd}, "", "")
+	bareSrv, err := startChild(ctx, self, []string{benchBareCmd}, "")
 	if err != nil {
 		return fmt.Errorf("start bare server: %w", err)
 	}
 	hc := benchHTTPClient(concurrency)
 	bare := load(ctx, "bare", concurrency, duration, func(ctx context.Context) error {
-		req, _ := http.NewRequestWithContext(ctx, "POST", "http://"+bareAddr+"/pay", strings.NewReader(benchBody))
+		req, _ := http.NewRequestWithContext(ctx, "POST", "http://"+bareSrv.addr+"/pay", strings.NewReader(benchBody))
 		req.Header.Set("Content-Type", "application/json")
 		resp, err := hc.Do(req)
 		if err != nil {
@@ -108,7 +109,7 @@ func benchCmd(ctx context.Context, args []string, getenv func(string) string, st
 		}
 		return nil
 	})
-	stopBare()
+	bareSrv.stop()
 	fmt.Fprintln(stdout, bare)
 
 	// (b) paygate sales, each with a fresh idempotency key.
@@ -120,20 +121,19 @@ func benchCmd(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	_, stopGW, err := startChild(ctx, self, []string{"serve", "--addr", addr, "--database", dbURL, "--log-level", "warn"}, addr, "")
+	gw, err := startChild(ctx, self, []string{"serve", "--addr", addr, "--database", dbURL, "--log-level", "warn"}, addr)
 	if err != nil {
 		return fmt.Errorf("start paygate: %w", err)
 	}
-	pid := childPID
 	cl := client.New("http://"+addr, secret, client.WithHTTPClient(hc))
-	var seq atomicCounter
+	var seq atomic.Int64
 	cardBody := client.CreatePaymentParams{Amount: 1099, Currency: "USD", Capture: "automatic",
 		Description: "Order 1001 for a pair of running shoes", Reference: "order-1001", Customer: "cus_42",
 		Metadata: map[string]string{"cart": "7", "channel": "web"},
 		Card:     client.CardParams{Number: "4242424242424242", ExpMonth: 12, ExpYear: 2030, CVC: "123", Holder: "Jane Doe"}}
 	run := strconv.FormatInt(time.Now().UnixNano(), 36)
 	sale := load(ctx, "sale", concurrency, duration, func(ctx context.Context) error {
-		p, err := cl.CreatePayment(ctx, cardBody, client.IdempotencyKey(run+"-"+strconv.FormatInt(seq.next(), 10)))
+		p, err := cl.CreatePayment(ctx, cardBody, client.IdempotencyKey(run+"-"+strconv.FormatInt(seq.Add(1), 10)))
 		if err != nil {
 			return err
 		}
@@ -142,8 +142,8 @@ func benchCmd(ctx context.Context, args []string, getenv func(string) string, st
 		}
 		return nil
 	})
-	peak := peakRSS(pid)
-	stopGW()
+	peak := peakRSS(gw.pid)
+	gw.stop()
 	fmt.Fprintln(stdout, sale)
 	fmt.Fprintf(stdout, "paygate peak RSS: %.1f MB\n", float64(peak)/(1<<20))
 	fmt.Fprintf(stdout, "sale/bare ratio: %.2f\n", sale.rps()/bare.rps())
@@ -212,22 +212,25 @@ func benchHTTPClient(concurrency int) *http.Client {
 	}}
 }
 
-// childPID is the pid of the last child startChild started.
-var childPID int
+// child is a process of this binary started by bench.
+type child struct {
+	addr string
+	pid  int
+	stop func()
+}
 
 // startChild runs this binary with args and waits until it accepts HTTP. For
 // the bare server the address is read from its first line of output.
-func startChild(ctx context.Context, self string, args []string, addr, _ string) (string, func(), error) {
+func startChild(ctx context.Context, self string, args []string, addr string) (*child, error) {
 	cmd := exec.CommandContext(ctx, self, args...)
 	cmd.Stderr = os.Stderr
 	out, err := cmd.StdoutPipe()
 	if err != nil {
-		return "", nil, err
+		return nil, err
 	}
 	if err := cmd.Start(); err != nil {
-		return "", nil, err
+		return nil, err
 	}
-	childPID = cmd.Process.Pid
 	stop := func() {
 		cmd.Process.Signal(os.Interrupt)
 		done := make(chan struct{})
@@ -243,7 +246,7 @@ func startChild(ctx context.Context, self string, args []string, addr, _ string)
 	if addr == "" {
 		if !lines.Scan() {
 			stop()
-			return "", nil, fmt.Errorf("%s printed no address", args[0])
+			return nil, fmt.Errorf("%s printed no address", args[0])
 		}
 		addr = strings.TrimSpace(lines.Text())
 	}
@@ -252,12 +255,12 @@ func startChild(ctx context.Context, self string, args []string, addr, _ string)
 		resp, err := http.Get("http://" + addr + "/healthz")
 		if err == nil {
 			resp.Body.Close()
-			return addr, stop, nil
+			return &child{addr: addr, pid: cmd.Process.Pid, stop: stop}, nil
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
 	stop()
-	return "", nil, fmt.Errorf("%s did not become healthy at %s", args[0], addr)
+	return nil, fmt.Errorf("%s did not become healthy at %s", args[0], addr)
 }
 
 func freeAddr() (string, error) {
@@ -282,18 +285,6 @@ func peakRSS(pid int) int64 {
 		}
 	}
 	return 0
-}
-
-type atomicCounter struct {
-	mu sync.Mutex
-	n  int64
-}
-
-func (c *atomicCounter) next() int64 {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.n++
-	return c.n
 }
 
 func benchDatabase(name, tmp string, getenv func(string) string) string {
