@@ -32,11 +32,14 @@ type Store struct {
 	sqlstore.Reader
 	writeDB *sql.DB
 	conn    *sql.Conn
-	wstmts  *sqlstore.StmtCache
-	rstmts  *sqlstore.StmtCache
-	jobs    chan *job
-	stopped chan struct{}
-	maxB    int
+	// ckptDB runs background checkpoints; ckptDone closes when they stop.
+	ckptDB   *sql.DB
+	ckptDone chan struct{}
+	wstmts   *sqlstore.StmtCache
+	rstmts   *sqlstore.StmtCache
+	jobs     chan *job
+	stopped  chan struct{}
+	maxB     int
 }
 
 var _ engine.Store = (*Store)(nil)
@@ -50,7 +53,7 @@ var dialect = &sqlstore.Dialect{
 
 func dsn(path string, readOnly bool) string {
 	q := url.Values{}
-	for _, p := range []string{"journal_mode(WAL)", "synchronous(FULL)", "busy_timeout(10000)", "foreign_keys(1)", "temp_store(MEMORY)", "cache_size(-8000)", "wal_autocheckpoint(8000)"} {
+	for _, p := range []string{"journal_mode(WAL)", "synchronous(FULL)", "busy_timeout(10000)", "foreign_keys(1)", "temp_store(MEMORY)", "cache_size(-8000)", "wal_autocheckpoint(0)"} {
 		q.Add("_pragma", p)
 	}
 	if readOnly {
@@ -97,13 +100,23 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	}
 	r.SetMaxOpenConns(readers)
 	r.SetMaxIdleConns(readers)
+	ckpt, err := sql.Open("sqlite", dsn(path, false))
+	if err != nil {
+		r.Close()
+		conn.Close()
+		w.Close()
+		return nil, err
+	}
+	ckpt.SetMaxOpenConns(1)
 	s := &Store{writeDB: w, conn: conn, jobs: make(chan *job, 4096), stopped: make(chan struct{}), maxB: opts.MaxBatch,
-		wstmts: sqlstore.NewStmtCache(conn.PrepareContext), rstmts: sqlstore.NewStmtCache(r.PrepareContext)}
+		wstmts: sqlstore.NewStmtCache(conn.PrepareContext), rstmts: sqlstore.NewStmtCache(r.PrepareContext),
+		ckptDB: ckpt, ckptDone: make(chan struct{})}
 	s.Reader = sqlstore.Reader{DB: r, D: dialect, Q: sqlstore.Cached(s.rstmts, r)}
 	if s.maxB <= 0 {
 		s.maxB = 256
 	}
 	go s.writer()
+	go s.checkpointer()
 	return s, nil
 }
 
@@ -129,6 +142,25 @@ func (s *Store) Close() error {
 	}
 	close(s.jobs)
 	<-s.stopped
-	err := errors.Join(s.wstmts.Close(), s.rstmts.Close(), s.conn.Close(), s.writeDB.Close(), s.Reader.DB.Close())
-	return err
+	<-s.ckptDone
+	return errors.Join(s.wstmts.Close(), s.rstmts.Close(), s.conn.Close(), s.writeDB.Close(), s.Reader.DB.Close(), s.ckptDB.Close())
+}
+
+// checkpointer copies the write-ahead log into the database file in the
+// background, PASSIVE so it never blocks the writer or the readers; commits
+// therefore never pay for a checkpoint (automatic checkpoints are off). On
+// close it truncates the log.
+func (s *Store) checkpointer() {
+	defer close(s.ckptDone)
+	t := time.NewTicker(250 * time.Millisecond)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.stopped:
+			s.ckptDB.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+			return
+		case <-t.C:
+			s.ckptDB.Exec("PRAGMA wal_checkpoint(PASSIVE)")
+		}
+	}
 }
