@@ -20,7 +20,9 @@ func TestSandboxOutcomesThroughTheRunningGateway(t *testing.T) {
 	p := startServe(t, dbURL, "--recovery-interval", "200ms", "--public-url", "https://pay.example.test")
 	cl := client.New("http://"+p.addr, key)
 	ctx := context.Background()
-	card := func(n string) client.CardParams { return client.CardParams{Number: n, ExpMonth: 12, ExpYear: 2030, CVC: "123"} }
+	card := func(n string) client.CardParams {
+		return client.CardParams{Number: n, ExpMonth: 12, ExpYear: 2030, CVC: "123"}
+	}
 
 	pending, err := cl.CreatePayment(ctx, client.CreatePaymentParams{Amount: 2500, Currency: "EUR", Card: card("4000009900000004")})
 	if err != nil || pending.Status != "pending" {
