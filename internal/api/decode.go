@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/paygate/paygate/internal/card"
 	"github.com/paygate/paygate/internal/fault"
 )
 
@@ -123,6 +124,18 @@ type createPaymentRequest struct {
 	Reference     string                `json:"reference"`
 	Customer      string                `json:"customer"`
 	Metadata      map[string]string     `json:"metadata"`
+}
+
+// withoutCardData is the request as its idempotency fingerprint sees it: the
+// CVC left out, the card number reduced to first six and last four.
+func (c createPaymentRequest) withoutCardData() createPaymentRequest {
+	if c.PaymentMethod != nil && c.PaymentMethod.Card != nil {
+		pm, cd := *c.PaymentMethod, *c.PaymentMethod.Card
+		cd.CVC, cd.Number = "", card.Mask(cd.Number)
+		pm.Card = &cd
+		c.PaymentMethod = &pm
+	}
+	return c
 }
 
 func (c *createPaymentRequest) check() error {

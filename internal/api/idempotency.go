@@ -63,12 +63,27 @@ func fingerprint(r *http.Request, body []byte) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// idempotency builds the engine's idempotency request for r, or nil.
-func idempotency(r *http.Request, key string, body []byte, render func(engine.Result, error) (int, []byte)) *engine.Idempotency {
+// idempotency builds the engine's idempotency request for r, or nil; the
+// fingerprint is computed only when there is a key.
+func idempotency(key string, fingerprint func() string, render func(engine.Result, error) (int, []byte)) *engine.Idempotency {
 	if key == "" {
 		return nil
 	}
-	return &engine.Idempotency{Key: key, Fingerprint: fingerprint(r, body), Render: render}
+	return &engine.Idempotency{Key: key, Fingerprint: fingerprint(), Render: render}
+}
+
+// fingerprintOf hashes method, path and an already decoded request, which
+// encoding/json writes canonically (fixed field order, sorted map keys):
+// cheaper than decoding the body a second time on the busiest route.
+func fingerprintOf(r *http.Request, canonical any) string {
+	b, err := json.Marshal(canonical)
+	if err != nil {
+		return ""
+	}
+	h := sha256.New()
+	h.Write([]byte(r.Method + "\n" + strings.TrimSuffix(r.URL.Path, "/") + "\n"))
+	h.Write(b)
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // writeReplay answers a repeated request with the stored answer.

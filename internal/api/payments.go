@@ -55,7 +55,8 @@ func (s *Server) createPayment(w http.ResponseWriter, r *http.Request) {
 		in.Card = &engine.CardInput{Number: c.Number, ExpMonth: c.ExpMonth, ExpYear: c.ExpYear, CVC: c.CVC, Holder: c.Holder}
 	}
 	render := renderPayment(http.StatusCreated, requestID(r.Context()))
-	p, replay, err := s.engine.CreatePayment(r.Context(), actorOf(r.Context()), in, idempotency(r, key, body, render))
+	fp := func() string { return fingerprintOf(r, req.withoutCardData()) }
+	p, replay, err := s.engine.CreatePayment(r.Context(), actorOf(r.Context()), in, idempotency(key, fp, render))
 	s.answer(w, r, replay, err, func() (int, []byte) { return render(engine.Result{Payment: p}, nil) })
 }
 
@@ -92,7 +93,7 @@ func (s *Server) capturePayment(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	render := renderPayment(http.StatusOK, requestID(r.Context()))
-	p, replay, err := s.engine.Capture(r.Context(), actorOf(r.Context()), r.PathValue("id"), req.Amount, idempotency(r, key, body, render))
+	p, replay, err := s.engine.Capture(r.Context(), actorOf(r.Context()), r.PathValue("id"), req.Amount, idempotency(key, func() string { return fingerprint(r, body) }, render))
 	s.answer(w, r, replay, err, func() (int, []byte) { return http.StatusOK, mustJSON(paymentView(p, nil)) })
 }
 
@@ -107,7 +108,7 @@ func (s *Server) voidPayment(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	render := renderPayment(http.StatusOK, requestID(r.Context()))
-	p, replay, err := s.engine.Void(r.Context(), actorOf(r.Context()), r.PathValue("id"), idempotency(r, key, body, render))
+	p, replay, err := s.engine.Void(r.Context(), actorOf(r.Context()), r.PathValue("id"), idempotency(key, func() string { return fingerprint(r, body) }, render))
 	s.answer(w, r, replay, err, func() (int, []byte) { return http.StatusOK, mustJSON(paymentView(p, nil)) })
 }
 
@@ -129,7 +130,7 @@ func (s *Server) refundPayment(w http.ResponseWriter, r *http.Request) {
 		return http.StatusCreated, mustJSON(operationView(res.Operation, "refund"))
 	}
 	op, _, replay, err := s.engine.Refund(r.Context(), actorOf(r.Context()), r.PathValue("id"),
-		engine.RefundInput{Amount: req.Amount, Reason: req.Reason, Metadata: req.Metadata}, idempotency(r, key, body, render))
+		engine.RefundInput{Amount: req.Amount, Reason: req.Reason, Metadata: req.Metadata}, idempotency(key, func() string { return fingerprint(r, body) }, render))
 	s.answer(w, r, replay, err, func() (int, []byte) { return render(engine.Result{Operation: op}, nil) })
 }
 
