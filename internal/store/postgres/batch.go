@@ -50,6 +50,7 @@ func (s *Store) worker(conn *sql.Conn) {
 
 // runBatch runs the batch in one transaction and answers every job; it
 // returns false, having answered none, when the batch must be re-run alone.
+// A job whose caller gave up before it started is skipped: it wrote nothing.
 func (s *Store) runBatch(conn *sql.Conn, batch []*job) bool {
 	ctx := context.Background()
 	tx, err := conn.BeginTx(ctx, nil)
@@ -57,15 +58,23 @@ func (s *Store) runBatch(conn *sql.Conn, batch []*job) bool {
 		return false
 	}
 	stx := &sqlstore.Tx{Q: tx, D: dialect}
-	for _, j := range batch {
-		if j.ctx.Err() != nil || run(j.fn, stx) != nil {
+	results := make([]error, len(batch))
+	for i, j := range batch {
+		if err := j.ctx.Err(); err != nil {
+			results[i] = err
+			continue
+		}
+		if run(j.fn, stx) != nil {
 			tx.Rollback()
 			return false
 		}
 	}
 	err = tx.Commit()
-	for _, j := range batch {
-		j.done <- err
+	for i, j := range batch {
+		if results[i] == nil {
+			results[i] = err
+		}
+		j.done <- results[i]
 	}
 	return true
 }

@@ -25,10 +25,11 @@ type Options struct {
 // Store is the PostgreSQL engine.Store.
 type Store struct {
 	sqlstore.Reader
-	jobs     chan *job
-	workers  sync.WaitGroup
-	maxBatch int
-	closed   chan struct{}
+	jobs      chan *job
+	workers   sync.WaitGroup
+	maxBatch  int
+	closeOnce sync.Once
+	closeErr  error
 }
 
 var _ engine.Store = (*Store)(nil)
@@ -63,7 +64,7 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 			return nil, err
 		}
 	}
-	st := &Store{Reader: sqlstore.Reader{DB: db, D: dialect}, jobs: make(chan *job, 4096), maxBatch: 64, closed: make(chan struct{})}
+	st := &Store{Reader: sqlstore.Reader{DB: db, D: dialect}, jobs: make(chan *job, 4096), maxBatch: 64}
 	for range writers {
 		conn, err := db.Conn(ctx)
 		if err != nil {
@@ -96,6 +97,10 @@ func (s *Store) Update(ctx context.Context, fn func(engine.Tx) error) (err error
 	return <-j.done
 }
 
+// Migrate applies pending migrations (see sqlstore.Migrations); re-running
+// it changes nothing, and concurrent runs wait for each other.
+func (s *Store) Migrate(ctx context.Context) error { return sqlstore.Migrate(ctx, s.DB, dialect) }
+
 // DeleteIdempotencyKeys implements engine.Store.
 func (s *Store) DeleteIdempotencyKeys(ctx context.Context, createdBefore time.Time) (deleted, unfinished int, err error) {
 	return sqlstore.DeleteIdempotencyKeys(ctx, s.DB, dialect, createdBefore)
@@ -104,15 +109,13 @@ func (s *Store) DeleteIdempotencyKeys(ctx context.Context, createdBefore time.Ti
 // Ping implements engine.Store.
 func (s *Store) Ping(ctx context.Context) error { return s.DB.PingContext(ctx) }
 
-// Close finishes queued transactions, then closes the pool.
+// Close finishes queued transactions, then closes the pool. Later calls
+// return the first call's result.
 func (s *Store) Close() error {
-	select {
-	case <-s.closed:
-		return nil
-	default:
-	}
-	close(s.closed)
-	close(s.jobs)
-	s.workers.Wait()
-	return s.DB.Close()
+	s.closeOnce.Do(func() {
+		close(s.jobs)
+		s.workers.Wait()
+		s.closeErr = s.DB.Close()
+	})
+	return s.closeErr
 }

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/paygate/paygate/internal/engine"
+	"github.com/paygate/paygate/internal/id"
+	"github.com/paygate/paygate/internal/merchant"
 	"github.com/paygate/paygate/internal/store/pgtest"
 	"github.com/paygate/paygate/internal/store/postgres"
 	"github.com/paygate/paygate/internal/store/storetest"
@@ -38,6 +40,20 @@ func TestMigrationsRerunAsNoOps(t *testing.T) {
 	url := freshSchema(t)
 	for range 3 {
 		open(t, url).Close()
+	}
+	st := open(t, url)
+	defer st.Close()
+	insert := func(tx engine.Tx) error {
+		return tx.InsertMerchant(context.Background(), &merchant.Merchant{ID: id.New("mer"), Name: "m"})
+	}
+	if err := st.Update(context.Background(), insert); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Migrate(context.Background()); err != nil { // on a serving store
+		t.Fatal(err)
+	}
+	if err := st.Update(context.Background(), insert); err != nil {
+		t.Fatal(err)
 	}
 }
 

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 
@@ -69,25 +70,52 @@ func (s *Store) writer() {
 // written anything needs no rollback. Only when a failed function had
 // written does the batch roll back and run again with a savepoint per
 // function (the slow path), so one failure never undoes another's work.
+// A group commit may therefore call a function more than once.
+//
+// SQLite itself rolls the whole transaction back after some statement
+// errors (an interrupt, a full disk, an I/O error). The functions after it
+// would then run in autocommit mode and the ones before it would be lost,
+// with their callers told otherwise; so after any failure the writer checks
+// that the transaction is still open and, if it is not, answers the failed
+// function and runs every other function of the batch again.
 func (s *Store) commit(batch []*job, results []error) []error {
-	results, clean := s.runBatch(batch, results, false)
-	if !clean {
-		results, _ = s.runBatch(batch, results[:0], true)
+	results, out := s.runBatch(batch, results, false)
+	if out == needSavepoints {
+		results, out = s.runBatch(batch, results[:0], true)
 	}
-	return results
+	if out < 0 {
+		return results
+	}
+	lost, lostErr := int(out), results[len(results)-1]
+	rest := make([]*job, 0, len(batch)-1)
+	rest = append(append(rest, batch[:lost]...), batch[lost+1:]...)
+	again := s.commit(rest, nil)
+	results = append(results[:0], again[:lost]...)
+	results = append(results, lostErr)
+	return append(results, again[lost:]...)
 }
 
-func (s *Store) runBatch(batch []*job, results []error, savepoints bool) ([]error, bool) {
+// outcome of runBatch: done, needSavepoints, or (>= 0) the index of the job
+// after whose failure the transaction was found rolled back; results then
+// ends with that job's error.
+type outcome int
+
+const (
+	done           outcome = -1
+	needSavepoints outcome = -2
+)
+
+func (s *Store) runBatch(batch []*job, results []error, savepoints bool) ([]error, outcome) {
 	ctx := context.Background()
 	exec := func(q string) error { _, err := s.conn.ExecContext(ctx, q); return err }
 	if err := exec("BEGIN IMMEDIATE"); err != nil {
 		for range batch {
 			results = append(results, fmt.Errorf("sqlite: begin: %w", err))
 		}
-		return results, true
+		return results, done
 	}
-	tx := &sqlstore.Tx{Q: sqlstore.Cached(s.wstmts, s.conn), D: dialect}
-	for _, j := range batch {
+	tx := &sqlstore.Tx{Q: uncancelled{sqlstore.Cached(s.wstmts, s.conn)}, D: dialect}
+	for i, j := range batch {
 		if err := j.ctx.Err(); err != nil {
 			results = append(results, err)
 			continue
@@ -100,6 +128,9 @@ func (s *Store) runBatch(batch []*job, results []error, savepoints bool) ([]erro
 		}
 		tx.Writes = 0
 		err := run(j.fn, tx)
+		if err != nil && !s.inTransaction() {
+			return append(results, err), outcome(i)
+		}
 		if savepoints {
 			if err != nil {
 				if rbErr := exec("ROLLBACK TO job"); rbErr != nil {
@@ -111,7 +142,7 @@ func (s *Store) runBatch(batch []*job, results []error, savepoints bool) ([]erro
 			}
 		} else if err != nil && tx.Writes > 0 {
 			_ = exec("ROLLBACK")
-			return results[:0], false
+			return results[:0], needSavepoints
 		}
 		results = append(results, err)
 	}
@@ -123,7 +154,39 @@ func (s *Store) runBatch(batch []*job, results []error, savepoints bool) ([]erro
 			}
 		}
 	}
-	return results, true
+	return results, done
+}
+
+// inTransaction reports whether the write connection is still inside the
+// batch's transaction: BEGIN fails there, and succeeds only if SQLite has
+// rolled the transaction back (the new one is rolled back at once).
+func (s *Store) inTransaction() bool {
+	ctx := context.Background()
+	if _, err := s.conn.ExecContext(ctx, "BEGIN"); err != nil {
+		return true
+	}
+	_, _ = s.conn.ExecContext(ctx, "ROLLBACK")
+	return false
+}
+
+// uncancelled runs statements without their caller's cancellation: the
+// driver answers a cancelled context by interrupting SQLite, which rolls
+// back the whole transaction, every other caller's work in the batch with
+// it. A statement of an embedded database is short; letting it finish
+// costs less than the batch. A caller cancelled before its function starts
+// is still skipped.
+type uncancelled struct{ q sqlstore.Querier }
+
+func (u uncancelled) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return u.q.ExecContext(context.WithoutCancel(ctx), query, args...)
+}
+
+func (u uncancelled) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return u.q.QueryContext(context.WithoutCancel(ctx), query, args...)
+}
+
+func (u uncancelled) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	return u.q.QueryRowContext(context.WithoutCancel(ctx), query, args...)
 }
 
 // run calls fn, turning a panic into that job's error so one bad function

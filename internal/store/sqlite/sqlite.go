@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/paygate/paygate/internal/engine"
@@ -30,6 +31,7 @@ type Options struct {
 // Store is the SQLite engine.Store.
 type Store struct {
 	sqlstore.Reader
+	path    string
 	writeDB *sql.DB
 	conn    *sql.Conn
 	// ckptDB runs background checkpoints; ckptDone closes when they stop.
@@ -40,6 +42,9 @@ type Store struct {
 	jobs     chan *job
 	stopped  chan struct{}
 	maxB     int
+
+	closeOnce sync.Once
+	closeErr  error
 }
 
 var _ engine.Store = (*Store)(nil)
@@ -50,6 +55,11 @@ var dialect = &sqlstore.Dialect{
 		return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
 	},
 }
+
+// dsnImmediate is the DSN of a writing connection whose transactions take
+// the write lock at BEGIN (waiting up to busy_timeout for the writer), so a
+// migration cannot fail halfway on a lock upgrade.
+func dsnImmediate(path string) string { return dsn(path, false) + "&_txlock=immediate" }
 
 func dsn(path string, readOnly bool) string {
 	q := url.Values{}
@@ -78,7 +88,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	}
 	w.SetMaxOpenConns(1)
 	if opts.Migrate {
-		if err := sqlstore.Migrate(ctx, w, dialect); err != nil {
+		if err := migrate(ctx, path); err != nil {
 			w.Close()
 			return nil, err
 		}
@@ -108,7 +118,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		return nil, err
 	}
 	ckpt.SetMaxOpenConns(1)
-	s := &Store{writeDB: w, conn: conn, jobs: make(chan *job, 4096), stopped: make(chan struct{}), maxB: opts.MaxBatch,
+	s := &Store{path: path, writeDB: w, conn: conn, jobs: make(chan *job, 4096), stopped: make(chan struct{}), maxB: opts.MaxBatch,
 		wstmts: sqlstore.NewStmtCache(conn.PrepareContext), rstmts: sqlstore.NewStmtCache(r.PrepareContext),
 		ckptDB: ckpt, ckptDone: make(chan struct{})}
 	s.Reader = sqlstore.Reader{DB: r, D: dialect, Q: sqlstore.Cached(s.rstmts, r)}
@@ -118,6 +128,21 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	go s.writer()
 	go s.checkpointer()
 	return s, nil
+}
+
+// Migrate applies pending migrations (see sqlstore.Migrations); re-running
+// it changes nothing. It uses a connection of its own, so it may run while
+// the store is serving: each migration waits for the writer's lock.
+func (s *Store) Migrate(ctx context.Context) error { return migrate(ctx, s.path) }
+
+func migrate(ctx context.Context, path string) error {
+	db, err := sql.Open("sqlite", dsnImmediate(path))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	return sqlstore.Migrate(ctx, db, dialect)
 }
 
 // DeleteIdempotencyKeys implements engine.Store, through the writer.
@@ -133,17 +158,16 @@ func (s *Store) DeleteIdempotencyKeys(ctx context.Context, createdBefore time.Ti
 // Ping implements engine.Store.
 func (s *Store) Ping(ctx context.Context) error { return s.Reader.DB.PingContext(ctx) }
 
-// Close stops the writer after the queued transactions and closes the files.
+// Close stops the writer after the queued transactions and closes the
+// files. Later calls return the first call's result.
 func (s *Store) Close() error {
-	select {
-	case <-s.stopped:
-		return nil
-	default:
-	}
-	close(s.jobs)
-	<-s.stopped
-	<-s.ckptDone
-	return errors.Join(s.wstmts.Close(), s.rstmts.Close(), s.conn.Close(), s.writeDB.Close(), s.Reader.DB.Close(), s.ckptDB.Close())
+	s.closeOnce.Do(func() {
+		close(s.jobs)
+		<-s.stopped
+		<-s.ckptDone
+		s.closeErr = errors.Join(s.wstmts.Close(), s.rstmts.Close(), s.conn.Close(), s.writeDB.Close(), s.Reader.DB.Close(), s.ckptDB.Close())
+	})
+	return s.closeErr
 }
 
 // checkpointer copies the write-ahead log into the database file in the

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/paygate/paygate/internal/engine"
+	"github.com/paygate/paygate/internal/id"
+	"github.com/paygate/paygate/internal/merchant"
 	"github.com/paygate/paygate/internal/store/sqlite"
 	"github.com/paygate/paygate/internal/store/storetest"
 )
@@ -38,13 +40,38 @@ func TestMigrationsRerunAsNoOps(t *testing.T) {
 	for range 3 {
 		open(t, path).Close()
 	}
+	st := open(t, path)
+	defer st.Close()
+	insert := func(tx engine.Tx) error {
+		return tx.InsertMerchant(context.Background(), &merchant.Merchant{ID: id.New("mer"), Name: "m"})
+	}
+	if err := st.Update(context.Background(), insert); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Migrate(context.Background()); err != nil { // on a serving store
+		t.Fatal(err)
+	}
+	if err := st.Update(context.Background(), insert); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // BenchmarkUpdateParallel measures group commit: many goroutines each
-// committing a payment insert, durably (synchronous=FULL). One fsync per
+// committing a payment and an operation, durably (synchronous=FULL). One fsync per
 // transaction would cap this near the disk's flush rate (~4.4k/s here).
 func BenchmarkUpdateParallel(b *testing.B) {
 	st, err := sqlite.Open(context.Background(), filepath.Join(b.TempDir(), "b.db"), sqlite.Options{Migrate: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	storetest.BenchmarkUpdateParallel(b, st)
+}
+
+// BenchmarkUpdateParallelUngrouped is the same load with batches of one
+// (one commit and one fsync per transaction): the baseline group commit beats.
+func BenchmarkUpdateParallelUngrouped(b *testing.B) {
+	st, err := sqlite.Open(context.Background(), filepath.Join(b.TempDir(), "b.db"), sqlite.Options{Migrate: true, MaxBatch: 1})
 	if err != nil {
 		b.Fatal(err)
 	}

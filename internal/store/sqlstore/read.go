@@ -144,9 +144,10 @@ func (r *Reader) ListPayments(ctx context.Context, f engine.PaymentFilter) ([]*p
 	return r.payments(ctx, `SELECT `+paymentColumns+` FROM payments WHERE `+where.String()+` ORDER BY id DESC LIMIT ?`, args...)
 }
 
-// ListOperations implements engine.Reader.
+// ListOperations implements engine.Reader. Ids sort by creation only to
+// the millisecond, so created_at orders first and the id breaks ties.
 func (r *Reader) ListOperations(ctx context.Context, merchantID string, mode payment.Mode, paymentID string) ([]*payment.Operation, error) {
-	rows, err := r.q().QueryContext(ctx, r.D.Rebind(`SELECT `+operationColumns+` FROM operations WHERE payment_id = ? AND merchant_id = ? AND mode = ? ORDER BY id`),
+	rows, err := r.q().QueryContext(ctx, r.D.Rebind(`SELECT `+operationColumns+` FROM operations WHERE payment_id = ? AND merchant_id = ? AND mode = ? ORDER BY created_at, id`),
 		paymentID, merchantID, string(mode))
 	if err != nil {
 		return nil, err
@@ -240,9 +241,14 @@ func (m multiScanner) Scan(dest ...any) error { return m.rows.Scan(append(dest, 
 
 // PaymentsInStatus implements engine.Reader.
 func (r *Reader) PaymentsInStatus(ctx context.Context, status payment.Status, updatedBefore time.Time, limit int) ([]*payment.Payment, error) {
-	// The partial index payments_unresolved serves these statuses only.
-	return r.payments(ctx, `SELECT `+paymentColumns+` FROM payments WHERE status = ? AND status IN ('processing', 'pending', 'requires_action') AND updated_at < ? ORDER BY updated_at LIMIT ?`,
-		string(status), micros(updatedBefore), limit)
+	q := `SELECT ` + paymentColumns + ` FROM payments WHERE status = ? AND updated_at < ? ORDER BY updated_at LIMIT ?`
+	switch status {
+	case payment.Processing, payment.Pending, payment.RequiresAction:
+		// Repeat the partial index's condition so the planner may use
+		// payments_unresolved; other statuses scan (no caller needs them often).
+		q = `SELECT ` + paymentColumns + ` FROM payments WHERE status = ? AND status IN ('processing', 'pending', 'requires_action') AND updated_at < ? ORDER BY updated_at LIMIT ?`
+	}
+	return r.payments(ctx, q, string(status), micros(updatedBefore), limit)
 }
 
 // PendingOperations implements engine.Reader (served by the partial index operations_pending).

@@ -123,13 +123,20 @@ func (t *Tx) GetOperationForUpdate(ctx context.Context, merchantID string, mode 
 	return op, err
 }
 
-// UpdateOperation implements engine.Tx.
+// UpdateOperation implements engine.Tx: status, amount, currency, processor
+// ref, failure and updated_at; NotFound across merchant or mode.
 func (t *Tx) UpdateOperation(ctx context.Context, op *payment.Operation) error {
-	_, err := t.exec(ctx, `UPDATE operations SET status = ?, amount = ?, currency = ?, processor_ref = ?, failure_code = ?, failure_message = ?, updated_at = ?
+	res, err := t.exec(ctx, `UPDATE operations SET status = ?, amount = ?, currency = ?, processor_ref = ?, failure_code = ?, failure_message = ?, updated_at = ?
  WHERE id = ? AND merchant_id = ? AND mode = ?`,
 		string(op.Status), op.Amount, op.Currency, op.ProcessorRef, op.FailureCode, op.FailureMessage, micros(op.UpdatedAt),
 		op.ID, op.MerchantID, string(op.Mode))
-	return err
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return fault.NotFoundf("operation", op.ID)
+	}
+	return nil
 }
 
 // InsertPostings implements engine.Tx: all lines of all postings in one statement.

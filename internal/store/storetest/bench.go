@@ -11,9 +11,10 @@ import (
 	"github.com/paygate/paygate/internal/payment"
 )
 
-// BenchmarkUpdateParallel measures durable one-insert transactions committed
-// from many goroutines and reports commits/s: the figure that shows whether
-// a store groups commits or pays one flush per transaction.
+// BenchmarkUpdateParallel measures durable transactions (a payment and its
+// operation) committed from many goroutines and reports commits/s: the
+// figure that shows whether a store groups commits or pays one flush per
+// transaction.
 func BenchmarkUpdateParallel(b *testing.B, st engine.Store) {
 	b.SetParallelism(16)
 	b.RunParallel(func(pb *testing.PB) {
@@ -21,7 +22,15 @@ func BenchmarkUpdateParallel(b *testing.B, st engine.Store) {
 		for pb.Next() {
 			p := &payment.Payment{ID: id.New("pay"), MerchantID: "mer_b", Mode: payment.Sandbox, Status: payment.Captured, Amount: 100,
 				Currency: money.MustLookup("USD"), CaptureMethod: payment.CaptureAutomatic, CreatedAt: time.Now(), UpdatedAt: time.Now()}
-			if err := st.Update(ctx, func(tx engine.Tx) error { return tx.InsertPayment(ctx, p) }); err != nil {
+			op := &payment.Operation{ID: id.New("op"), PaymentID: p.ID, MerchantID: p.MerchantID, Mode: p.Mode, Kind: payment.OpSale,
+				Status: payment.OpSucceeded, Amount: p.Amount, Currency: "USD", CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt}
+			err := st.Update(ctx, func(tx engine.Tx) error {
+				if err := tx.InsertPayment(ctx, p); err != nil {
+					return err
+				}
+				return tx.InsertOperation(ctx, op)
+			})
+			if err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -1,6 +1,3 @@
-// Package storetest is the conformance suite every engine.Store passes: the
-// SQLite and PostgreSQL stores run the same tests, so the engine can rely on
-// one behaviour. It imports the engine's interfaces and the domain only.
 package storetest
 
 import (
@@ -304,7 +301,11 @@ func Run(t *testing.T, open Opener) {
 						return fault.New(fault.Conflict, "exhausted", "nothing left")
 					}
 					cur.Refunded += 7
-					return tx.UpdatePayment(ctx, cur)
+					if err := tx.UpdatePayment(ctx, cur); err != nil {
+						return err
+					}
+					return tx.InsertOperation(ctx, &payment.Operation{ID: id.New("re"), PaymentID: p.ID, MerchantID: m.ID, Mode: payment.Sandbox,
+						Kind: payment.OpRefund, Status: payment.OpSucceeded, Amount: 7, Currency: "KWD", CreatedAt: now, UpdatedAt: now})
 				})
 				if err == nil {
 					mu.Lock()
@@ -317,10 +318,13 @@ func Run(t *testing.T, open Opener) {
 		}
 		wg.Wait()
 		got, _ := st.GetPayment(ctx, m.ID, payment.Sandbox, p.ID)
-		if ok != 71 || got.Refunded != 497 {
-			t.Fatalf("%d reservations succeeded, refunded %d", ok, got.Refunded)
+		ops, err := st.ListOperations(ctx, m.ID, payment.Sandbox, p.ID)
+		if ok != 71 || got.Refunded != 497 || len(ops) != 71 || err != nil {
+			t.Fatalf("%d reservations succeeded, refunded %d, %d operations (%v)", ok, got.Refunded, len(ops), err)
 		}
 	})
+
+	runContract(t, open)
 
 	t.Run("committed data survives closing and reopening", func(t *testing.T) {
 		st, reopen := open(t)
