@@ -3,10 +3,15 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"slices"
+	"strings"
+	"time"
 
+	"github.com/paygate/paygate/internal/auth"
 	"github.com/paygate/paygate/internal/engine"
 	"github.com/paygate/paygate/internal/payment"
 )
@@ -61,16 +66,23 @@ func merchantCmd(ctx context.Context, args []string, getenv func(string) string,
 	})
 }
 
+const apikeyUsage = "usage: paygate apikey create|list|roll|revoke --merchant ID …"
+
 func apikeyCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || (args[0] != "create" && args[0] != "revoke") {
-		return fmt.Errorf("usage: paygate apikey create|revoke --merchant ID …")
+	if len(args) == 0 || !slices.Contains([]string{"create", "list", "roll", "revoke"}, args[0]) {
+		return errors.New(apikeyUsage)
 	}
 	sub := args[0]
-	var merchantID, mode string
+	var merchantID, mode, kind, scopes, name string
+	var overlap time.Duration
 	var asJSON bool
 	c, fs, err := parse("apikey "+sub, args[1:], getenv, stderr, func(fs *flag.FlagSet) {
 		fs.StringVar(&merchantID, "merchant", "", "merchant id")
 		fs.StringVar(&mode, "mode", "sandbox", "sandbox or live")
+		fs.StringVar(&kind, "kind", "secret", "secret, restricted or publishable (create)")
+		fs.StringVar(&scopes, "scopes", "", "comma-separated scopes of a restricted key (create)")
+		fs.StringVar(&name, "name", "", "a label for the key (create)")
+		fs.DurationVar(&overlap, "overlap", 0, "how long the old key keeps working (roll)")
 		fs.BoolVar(&asJSON, "json", false, "print one JSON object")
 	})
 	if err != nil {
@@ -79,8 +91,10 @@ func apikeyCmd(ctx context.Context, args []string, getenv func(string) string, s
 	if merchantID == "" {
 		return fmt.Errorf("--merchant is required")
 	}
+	a := engine.Actor{MerchantID: merchantID, Mode: payment.Mode(mode)}
 	return withEngine(ctx, c, stderr, func(e *engine.Engine) error {
-		if sub == "revoke" {
+		switch sub {
+		case "revoke":
 			if fs.NArg() != 1 {
 				return fmt.Errorf("usage: paygate apikey revoke --merchant ID KEY_ID")
 			}
@@ -89,15 +103,80 @@ func apikeyCmd(ctx context.Context, args []string, getenv func(string) string, s
 			}
 			fmt.Fprintln(stdout, "revoked", fs.Arg(0))
 			return nil
+		case "list":
+			keys, err := e.ListKeys(ctx, a)
+			if err != nil {
+				return err
+			}
+			for _, k := range keys {
+				state := "active"
+				if k.RevokedAt != nil {
+					state = "ends " + k.RevokedAt.Format(time.RFC3339)
+				}
+				fmt.Fprintf(stdout, "%s  %-11s  %s  %s  %s\n", k.ID, k.Kind, k.Hint, auth.KeyScopes(k).String(), state)
+			}
+			return nil
 		}
-		k, secret, err := e.CreateAPIKey(ctx, merchantID, payment.Mode(mode))
+		var k *auth.APIKey
+		var secret string
+		if sub == "roll" {
+			if fs.NArg() != 1 {
+				return fmt.Errorf("usage: paygate apikey roll --merchant ID [--overlap 24h] KEY_ID")
+			}
+			k, secret, err = e.RollKey(ctx, a, fs.Arg(0), overlap)
+		} else {
+			var list []string
+			if scopes != "" {
+				list = strings.Split(scopes, ",")
+			}
+			k, secret, err = e.CreateKey(ctx, a, engine.CreateKeyInput{Kind: kind, Name: name, Scopes: list})
+		}
 		if err != nil {
 			return err
 		}
 		if asJSON {
-			return json.NewEncoder(stdout).Encode(map[string]string{"key_id": k.ID, "merchant_id": k.MerchantID, "mode": string(k.Mode), "secret_key": secret})
+			return json.NewEncoder(stdout).Encode(map[string]string{"key_id": k.ID, "merchant_id": k.MerchantID, "mode": string(k.Mode),
+				"kind": string(k.Kind), "secret_key": secret})
 		}
-		fmt.Fprintf(stdout, "key_id:     %s\nsecret_key: %s   (%s; shown only once)\n", k.ID, secret, k.Mode)
+		fmt.Fprintf(stdout, "key_id:     %s\nsecret_key: %s   (%s %s; shown only once)\n", k.ID, secret, k.Mode, k.Kind)
+		return nil
+	})
+}
+
+func userCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	const usage = "usage: paygate user create --merchant ID --email E --role ROLE [--permissions a,b] [--json]"
+	if len(args) == 0 || args[0] != "create" {
+		return errors.New(usage)
+	}
+	var merchantID, email, role, perms, name string
+	var asJSON bool
+	c, _, err := parse("user create", args[1:], getenv, stderr, func(fs *flag.FlagSet) {
+		fs.StringVar(&merchantID, "merchant", "", "merchant id")
+		fs.StringVar(&email, "email", "", "the person's email, their sign-in name")
+		fs.StringVar(&name, "name", "", "the person's name")
+		fs.StringVar(&role, "role", "", "owner, admin, developer, analyst or support")
+		fs.StringVar(&perms, "permissions", "", "comma-separated extra permissions, e.g. refund,use:knet")
+		fs.BoolVar(&asJSON, "json", false, "print one JSON object")
+	})
+	if err != nil {
+		return err
+	}
+	if merchantID == "" || email == "" || role == "" {
+		return errors.New(usage)
+	}
+	var grants []string
+	if perms != "" {
+		grants = strings.Split(perms, ",")
+	}
+	return withEngine(ctx, c, stderr, func(e *engine.Engine) error {
+		u, password, err := e.CreateUser(ctx, engine.Actor{MerchantID: merchantID}, engine.UserInput{Email: email, Name: name, Role: role, Grants: grants})
+		if err != nil {
+			return err
+		}
+		if asJSON {
+			return json.NewEncoder(stdout).Encode(map[string]string{"user_id": u.ID, "email": u.Email, "role": string(u.Role), "password": password})
+		}
+		fmt.Fprintf(stdout, "user_id:  %s\nemail:    %s\npassword: %s   (shown only once; change it after signing in)\n", u.ID, u.Email, password)
 		return nil
 	})
 }

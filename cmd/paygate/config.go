@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -25,6 +26,11 @@ type Config struct {
 	SandboxLatency time.Duration
 	// IdempotencyRetention is how long idempotency keys are honoured (at least 24 h).
 	IdempotencyRetention time.Duration
+	// TokenTTL is the lifetime of OAuth access tokens; SessionTTL of dashboard sessions.
+	TokenTTL, SessionTTL time.Duration
+	// RateLimit is requests per second per credential, IPRateLimit per
+	// client address (bursts are twice as large); 0 turns a limit off.
+	RateLimit, IPRateLimit float64
 }
 
 func defaultConfig(getenv func(string) string) Config {
@@ -32,6 +38,7 @@ func defaultConfig(getenv func(string) string) Config {
 		Addr: ":8080", DatabaseURL: "sqlite:./data/paygate.db", LogLevel: "info", LogFormat: "text",
 		PublicURL: "http://localhost:8080", ConnectorTimeout: 30 * time.Second,
 		ShutdownTimeout: 15 * time.Second, RecoveryInterval: 5 * time.Second, IdempotencyRetention: 72 * time.Hour,
+		TokenTTL: time.Hour, SessionTTL: 12 * time.Hour, RateLimit: 200, IPRateLimit: 500,
 	}
 	for env, dst := range map[string]*string{
 		"PAYGATE_ADDR": &c.Addr, "PAYGATE_DATABASE_URL": &c.DatabaseURL, "PAYGATE_LOG_LEVEL": &c.LogLevel,
@@ -44,10 +51,15 @@ func defaultConfig(getenv func(string) string) Config {
 	for env, dst := range map[string]*time.Duration{
 		"PAYGATE_CONNECTOR_TIMEOUT": &c.ConnectorTimeout, "PAYGATE_SHUTDOWN_TIMEOUT": &c.ShutdownTimeout,
 		"PAYGATE_RECOVERY_INTERVAL": &c.RecoveryInterval, "PAYGATE_SANDBOX_LATENCY": &c.SandboxLatency,
-		"PAYGATE_IDEMPOTENCY_RETENTION": &c.IdempotencyRetention,
+		"PAYGATE_IDEMPOTENCY_RETENTION": &c.IdempotencyRetention, "PAYGATE_TOKEN_TTL": &c.TokenTTL, "PAYGATE_SESSION_TTL": &c.SessionTTL,
 	} {
 		if d, err := time.ParseDuration(getenv(env)); err == nil {
 			*dst = d
+		}
+	}
+	for env, dst := range map[string]*float64{"PAYGATE_RATE_LIMIT": &c.RateLimit, "PAYGATE_IP_RATE_LIMIT": &c.IPRateLimit} {
+		if f, err := strconv.ParseFloat(getenv(env), 64); err == nil {
+			*dst = f
 		}
 	}
 	return c
@@ -65,6 +77,10 @@ func (c *Config) flags(fs *flag.FlagSet) {
 	fs.DurationVar(&c.RecoveryInterval, "recovery-interval", c.RecoveryInterval, "how often unresolved payments are checked with the processor")
 	fs.DurationVar(&c.SandboxLatency, "sandbox-latency", c.SandboxLatency, "delay added to each sandbox processor call")
 	fs.DurationVar(&c.IdempotencyRetention, "idempotency-retention", c.IdempotencyRetention, "how long idempotency keys are honoured (at least 24h)")
+	fs.DurationVar(&c.TokenTTL, "token-ttl", c.TokenTTL, "lifetime of OAuth access tokens (at most 24h)")
+	fs.DurationVar(&c.SessionTTL, "session-ttl", c.SessionTTL, "lifetime of dashboard sessions")
+	fs.Float64Var(&c.RateLimit, "rate-limit", c.RateLimit, "requests per second per credential (burst twice that; 0 = off)")
+	fs.Float64Var(&c.IPRateLimit, "ip-rate-limit", c.IPRateLimit, "requests per second per client address (burst twice that; 0 = off)")
 }
 
 func (c *Config) validate() error {
@@ -76,6 +92,12 @@ func (c *Config) validate() error {
 	}
 	if c.ConnectorTimeout <= 0 || c.ShutdownTimeout <= 0 || c.RecoveryInterval <= 0 {
 		return errors.New("timeouts and intervals must be positive")
+	}
+	if c.TokenTTL <= 0 || c.TokenTTL > 24*time.Hour || c.SessionTTL <= 0 {
+		return errors.New("--token-ttl must be between 0 and 24h and --session-ttl positive")
+	}
+	if c.RateLimit < 0 || c.IPRateLimit < 0 {
+		return errors.New("rate limits cannot be negative")
 	}
 	if c.IdempotencyRetention < 24*time.Hour {
 		return errors.New("--idempotency-retention must be at least 24h")

@@ -41,7 +41,7 @@ func startServe(t *testing.T, dbURL string, extra ...string) *proc {
 	if err != nil {
 		t.Fatal(err)
 	}
-	args := append([]string{"serve", "--addr", addr, "--database", dbURL, "--log-level", "warn"}, extra...)
+	args := append([]string{"serve", "--addr", addr, "--database", dbURL, "--log-level", "warn", "--rate-limit", "0", "--ip-rate-limit", "0"}, extra...)
 	cmd := exec.Command(binary(t), args...)
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 	if err := cmd.Start(); err != nil {

@@ -37,10 +37,18 @@ Usage:
   paygate migrate [flags]              apply database migrations and exit
   paygate merchant create NAME [--json]
                                        create a merchant and print its sandbox secret key
-  paygate apikey create --merchant ID [--mode sandbox|live] [--json]
-                                       create a secret key (shown once)
+  paygate apikey create --merchant ID [--mode sandbox|live] [--kind secret|restricted|publishable]
+                     [--scopes payments:read,refunds:write] [--name N] [--json]
+                                       create a key (its secret is shown once)
+  paygate apikey list --merchant ID [--mode sandbox|live]
+                                       list keys, masked
+  paygate apikey roll --merchant ID [--mode M] [--overlap 24h] KEY_ID
+                                       replace a key; the old one works for the overlap
   paygate apikey revoke --merchant ID KEY_ID
-                                       revoke a key
+                                       revoke a key at once
+  paygate user create --merchant ID --email E --role owner|admin|developer|analyst|support
+                     [--permissions refund,use:knet] [--json]
+                                       add a team member; prints a generated password once
   paygate ledger verify                recompute balances from the ledger; exit 1 on any difference
   paygate bench [--duration 10s] [--concurrency 64] [--database sqlite|postgres|URL]
                                        compare a sale's throughput with a bare HTTP handler
@@ -52,6 +60,10 @@ Common flags (each also read from the environment variable in brackets):
   --log-format FORMAT    text or json (PAYGATE_LOG_FORMAT, default text)
   --public-url URL       base URL used in links paygate hands out (PAYGATE_PUBLIC_URL, default http://localhost:8080)
   --idempotency-retention D  how long Idempotency-Keys are honoured (PAYGATE_IDEMPOTENCY_RETENTION, default 72h, at least 24h)
+  --token-ttl D          OAuth access token lifetime (PAYGATE_TOKEN_TTL, default 1h, at most 24h)
+  --session-ttl D        dashboard session lifetime (PAYGATE_SESSION_TTL, default 12h)
+  --rate-limit N         requests/s per credential, burst 2N, 0 = off (PAYGATE_RATE_LIMIT, default 200)
+  --ip-rate-limit N      requests/s per client address, burst 2N, 0 = off (PAYGATE_IP_RATE_LIMIT, default 500)
 
 Run 'paygate COMMAND --help' for a command's flags.
 `
@@ -72,6 +84,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return merchantCmd(ctx, args, getenv, stdout, stderr)
 	case "apikey":
 		return apikeyCmd(ctx, args, getenv, stdout, stderr)
+	case "user":
+		return userCmd(ctx, args, getenv, stdout, stderr)
 	case "ledger":
 		return ledgerCmd(ctx, args, getenv, stdout, stderr)
 	case "bench":

@@ -43,12 +43,17 @@ func newGateway(ctx context.Context, c Config, logw io.Writer, migrate bool) (*g
 		ConnectorTimeout: c.ConnectorTimeout,
 		Logger:           log,
 		Observer:         metrics,
+		TokenTTL:         c.TokenTTL,
+		SessionTTL:       c.SessionTTL,
 	})
 	if err != nil {
 		st.Close()
 		return nil, err
 	}
-	srv := api.New(api.Config{Engine: eng, Logger: log, Registry: reg, Metrics: metrics})
+	limits := api.DefaultRateLimits
+	limits.PerCredential, limits.PerCredentialBurst = c.RateLimit, 2*c.RateLimit
+	limits.PerIP, limits.PerIPBurst = c.IPRateLimit, 2*c.IPRateLimit
+	srv := api.New(api.Config{Engine: eng, Logger: log, Registry: reg, Metrics: metrics, RateLimits: &limits, SessionTTL: c.SessionTTL})
 	return &gateway{store: st, engine: eng, api: srv, log: log}, nil
 }
 

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/paygate/paygate/internal/api"
+	"github.com/paygate/paygate/internal/auth"
 	"github.com/paygate/paygate/internal/connector"
 	"github.com/paygate/paygate/internal/connector/sandbox"
 	"github.com/paygate/paygate/internal/engine"
@@ -51,7 +52,13 @@ type env struct {
 	dir    string // holds the SQLite files
 }
 
-func newEnv(t testing.TB) *env {
+// quietLimits leave the limiters out of tests that are not about them.
+var quietLimits = api.RateLimits{FreeFailures: 1 << 20, BackoffBase: time.Second, BackoffMax: time.Minute}
+
+func newEnv(t testing.TB) *env { return newEnvWith(t, quietLimits, nil) }
+
+// newEnvWith builds an env with rate limits and a clock (nil: time.Now).
+func newEnvWith(t testing.TB, limits api.RateLimits, now func() time.Time) *env {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -63,12 +70,12 @@ func newEnv(t testing.TB) *env {
 	log := slog.New(redact.NewHandler(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
 	reg := prometheus.NewRegistry()
 	metrics := api.NewMetrics(reg)
-	eng, err := engine.New(engine.Config{Store: st, Logger: log, Observer: metrics,
+	eng, err := engine.New(engine.Config{Store: st, Logger: log, Observer: metrics, Now: now, PasswordParams: &auth.TestPasswordParams,
 		Connectors: map[payment.Mode]connector.Connector{payment.Sandbox: sandbox.New(sandbox.Options{BaseURL: "http://pg.test"})}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := api.New(api.Config{Engine: eng, Logger: log, Registry: reg, Metrics: metrics, AuthCacheTTL: 50 * time.Millisecond})
+	a := api.New(api.Config{Engine: eng, Logger: log, Registry: reg, Metrics: metrics, AuthCacheTTL: 50 * time.Millisecond, RateLimits: &limits, Now: now})
 	srv := httptest.NewServer(a.Handler())
 	t.Cleanup(func() { srv.Close(); st.Close() })
 	m, key, err := eng.CreateMerchant(ctx, "Shop A")

@@ -8,11 +8,8 @@ import (
 	"regexp"
 	"runtime/debug"
 	"strconv"
-	"strings"
-	"sync"
 	"time"
 
-	"github.com/paygate/paygate/internal/auth"
 	"github.com/paygate/paygate/internal/engine"
 	"github.com/paygate/paygate/internal/fault"
 	"github.com/paygate/paygate/internal/id"
@@ -90,64 +87,6 @@ func (s *Server) observe(next http.Handler) http.Handler {
 		}()
 		next.ServeHTTP(rec, r)
 	})
-}
-
-// authCache remembers verified keys briefly, so a busy merchant does not cost
-// a database read per request; revocation takes effect within the TTL.
-type authCache struct {
-	ttl time.Duration
-	mu  sync.RWMutex
-	m   map[string]authEntry
-}
-
-type authEntry struct {
-	actor   engine.Actor
-	expires time.Time
-}
-
-func (c *authCache) get(hash string, now time.Time) (engine.Actor, bool) {
-	c.mu.RLock()
-	e, ok := c.m[hash]
-	c.mu.RUnlock()
-	return e.actor, ok && now.Before(e.expires)
-}
-
-func (c *authCache) put(hash string, a engine.Actor, now time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if len(c.m) > 10000 {
-		c.m = map[string]authEntry{}
-	}
-	c.m[hash] = authEntry{actor: a, expires: now.Add(c.ttl)}
-}
-
-// authenticate requires a secret key as a Bearer token.
-func (s *Server) authenticate(next http.HandlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		h := r.Header.Get("Authorization")
-		scheme, secret, _ := strings.Cut(h, " ")
-		if !strings.EqualFold(scheme, "Bearer") || secret == "" {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="paygate"`)
-			writeProblem(w, r, fault.New(fault.Unauthorized, "invalid_api_key", "send your secret key as Authorization: Bearer sk_…"))
-			return
-		}
-		secret = strings.TrimSpace(secret)
-		hash := auth.HashSecret(secret)
-		now := time.Now()
-		a, ok := s.auth.get(hash, now)
-		if !ok {
-			var err error
-			if a, err = s.engine.Authenticate(r.Context(), secret); err != nil {
-				if fault.KindOf(err) == fault.Unauthorized {
-					w.Header().Set("WWW-Authenticate", `Bearer realm="paygate", error="invalid_token"`)
-				}
-				writeProblem(w, r, err)
-				return
-			}
-			s.auth.put(hash, a, now)
-		}
-		next(w, r.WithContext(context.WithValue(r.Context(), keyActor, a)))
-	}
 }
 
 // notFoundOrMethod turns the mux's plain-text 404 and 405 into problems.

@@ -97,7 +97,7 @@ func TestOtherMerchantsAndTheOtherModeSeeNotFoundOnEveryRoute(t *testing.T) {
 func TestMissingUnknownAndRevokedKeysAre401(t *testing.T) {
 	e := newEnv(t)
 	r := e.do("GET", "/v1/balance", "", "")
-	wantProblem(t, r, 401, "invalid_api_key", "")
+	wantProblem(t, r, 401, "missing_credentials", "")
 	if r.header.Get("WWW-Authenticate") == "" {
 		t.Fatal("no WWW-Authenticate header")
 	}

@@ -9,12 +9,14 @@ import (
 
 // problem is an RFC 9457 problem details object with paygate's extensions.
 type problem struct {
-	Type      string `json:"type"`
-	Title     string `json:"title"`
-	Status    int    `json:"status"`
-	Detail    string `json:"detail"`
-	Code      string `json:"code"`
-	Param     string `json:"param,omitempty"`
+	Type   string `json:"type"`
+	Title  string `json:"title"`
+	Status int    `json:"status"`
+	Detail string `json:"detail"`
+	Code   string `json:"code"`
+	Param  string `json:"param,omitempty"`
+	// Required is the missing scope or permission of a 403.
+	Required  string `json:"required,omitempty"`
 	RequestID string `json:"request_id,omitempty"`
 }
 
@@ -56,7 +58,7 @@ func problemFor(err error, requestID string) (int, []byte) {
 		fe = &fault.Error{Kind: fault.Internal, Code: "internal_error"}
 	}
 	body, _ := json.Marshal(problem{Type: "https://paygate.dev/problems/" + fe.Code, Title: title, Status: status,
-		Detail: detail, Code: fe.Code, Param: fe.Param, RequestID: requestID})
+		Detail: detail, Code: fe.Code, Param: fe.Param, Required: fe.Required, RequestID: requestID})
 	return status, body
 }
 
@@ -76,7 +78,7 @@ func writeBody(w http.ResponseWriter, status int, body []byte) {
 	if status >= 400 && !isObject(body) {
 		ct = "application/problem+json"
 	}
-	if status == http.StatusConflict || status == http.StatusServiceUnavailable || status == http.StatusTooManyRequests {
+	if (status == http.StatusConflict || status == http.StatusServiceUnavailable || status == http.StatusTooManyRequests) && w.Header().Get("Retry-After") == "" {
 		w.Header().Set("Retry-After", "1")
 	}
 	w.Header().Set("Content-Type", ct)

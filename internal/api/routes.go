@@ -1,12 +1,33 @@
 package api
 
-import "net/http"
+import (
+	"net/http"
 
-// route is one endpoint; the list is what the OpenAPI test checks.
+	"github.com/paygate/paygate/internal/auth"
+)
+
+// route is one endpoint. The list is what the OpenAPI, tenancy and
+// permission tests walk, so a new route cannot skip their checks.
 type route struct {
 	method, path string
-	auth         bool
+	// public routes authenticate themselves (or nobody): health, the
+	// OpenAPI document, the OAuth endpoints, the dashboard sign-in.
+	public bool
+	need   auth.Need
+	// merchantWide routes serve objects of the merchant, not of one mode
+	// (the team): the tenancy test checks them across merchants only.
+	merchantWide bool
 	handler      http.HandlerFunc
+}
+
+func need(s auth.Scope, p auth.Permission) auth.Need { return auth.Need{Scope: s, Perm: p} }
+
+// Route describes an endpoint for tests and docs.
+type Route struct {
+	Method, Path string
+	Public       bool
+	Need         auth.Need
+	MerchantWide bool
 }
 
 // Routes lists every documented endpoint as "METHOD /path", for tests and docs.
@@ -18,17 +39,51 @@ func (s *Server) Routes() []string {
 	return append(out, "GET /metrics")
 }
 
+// RouteTable describes every endpoint with its access rule.
+func (s *Server) RouteTable() []Route {
+	var out []Route
+	for _, r := range s.routes() {
+		out = append(out, Route{Method: r.method, Path: r.path, Public: r.public, Need: r.need, MerchantWide: r.merchantWide})
+	}
+	return out
+}
+
 func (s *Server) routes() []route {
+	read, write := auth.ScopePaymentsRead, auth.ScopePaymentsWrite
+	keys, team := need(auth.ScopeKeysWrite, auth.PermManageKeys), need(auth.ScopeTeamWrite, auth.PermManageTeam)
+	person := auth.Need{} // any signed-in person; checked by the handler
 	return []route{
-		{"POST", "/v1/payments", true, s.createPayment},
-		{"GET", "/v1/payments", true, s.listPayments},
-		{"GET", "/v1/payments/{id}", true, s.getPayment},
-		{"POST", "/v1/payments/{id}/capture", true, s.capturePayment},
-		{"POST", "/v1/payments/{id}/void", true, s.voidPayment},
-		{"POST", "/v1/payments/{id}/refunds", true, s.refundPayment},
-		{"GET", "/v1/balance", true, s.getBalance},
-		{"GET", "/healthz", false, s.healthz},
-		{"GET", "/readyz", false, s.readyz},
-		{"GET", "/openapi.json", false, s.openAPI},
+		{method: "POST", path: "/v1/payments", need: need(write, auth.PermCreatePayments), handler: s.createPayment},
+		{method: "GET", path: "/v1/payments", need: need(read, auth.PermViewPayments), handler: s.listPayments},
+		{method: "GET", path: "/v1/payments/{id}", need: need(read, auth.PermViewPayments), handler: s.getPayment},
+		{method: "POST", path: "/v1/payments/{id}/capture", need: need(write, auth.PermCapture), handler: s.capturePayment},
+		{method: "POST", path: "/v1/payments/{id}/void", need: need(write, auth.PermVoid), handler: s.voidPayment},
+		{method: "POST", path: "/v1/payments/{id}/refunds", need: need(auth.ScopeRefundsWrite, auth.PermRefund), handler: s.refundPayment},
+		{method: "GET", path: "/v1/balance", need: need(read, auth.PermViewPayments), handler: s.getBalance},
+
+		{method: "POST", path: "/v1/api-keys", need: keys, handler: s.createKey},
+		{method: "GET", path: "/v1/api-keys", need: keys, handler: s.listKeys},
+		{method: "GET", path: "/v1/api-keys/{id}", need: keys, handler: s.getKey},
+		{method: "POST", path: "/v1/api-keys/{id}/roll", need: keys, handler: s.rollKey},
+		{method: "POST", path: "/v1/api-keys/{id}/revoke", need: keys, handler: s.revokeKey},
+
+		{method: "POST", path: "/v1/users", need: team, merchantWide: true, handler: s.createUser},
+		{method: "GET", path: "/v1/users", need: team, merchantWide: true, handler: s.listUsers},
+		{method: "GET", path: "/v1/users/{id}", need: team, merchantWide: true, handler: s.getUser},
+		{method: "POST", path: "/v1/users/{id}", need: team, merchantWide: true, handler: s.updateUser},
+
+		{method: "GET", path: "/v1/audit-events", need: need(auth.ScopeAuditRead, auth.PermViewAudit), merchantWide: true, handler: s.listAuditEvents},
+
+		{method: "POST", path: "/oauth/token", public: true, handler: s.issueToken},
+		{method: "POST", path: "/oauth/revoke", public: true, handler: s.revokeToken},
+		{method: "POST", path: "/dashboard/login", public: true, handler: s.login},
+		{method: "GET", path: "/dashboard/session", need: person, merchantWide: true, handler: s.currentSession},
+		{method: "POST", path: "/dashboard/logout", need: person, merchantWide: true, handler: s.logout},
+		{method: "POST", path: "/dashboard/totp/setup", need: person, merchantWide: true, handler: s.beginTOTP},
+		{method: "POST", path: "/dashboard/totp/enable", need: person, merchantWide: true, handler: s.enableTOTP},
+
+		{method: "GET", path: "/healthz", public: true, handler: s.healthz},
+		{method: "GET", path: "/readyz", public: true, handler: s.readyz},
+		{method: "GET", path: "/openapi.json", public: true, handler: s.openAPI},
 	}
 }

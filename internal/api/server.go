@@ -19,19 +19,28 @@ type Config struct {
 	Metrics  *Metrics
 	// BodyLimit caps request bodies (default 64 KiB).
 	BodyLimit int64
-	// AuthCacheTTL is how long a verified key is trusted without a lookup (default 2 s).
+	// AuthCacheTTL is how long a verified credential is trusted without a
+	// lookup (default 2 s): the most a revocation on another node takes.
 	AuthCacheTTL time.Duration
+	// RateLimits; nil means DefaultRateLimits.
+	RateLimits *RateLimits
+	// SessionTTL is the dashboard cookie's lifetime (default 12 h); match the engine's.
+	SessionTTL time.Duration
+	// Now is the clock of the rate limiters (default time.Now).
+	Now func() time.Time
 }
 
 // Server is the native API.
 type Server struct {
-	engine  *engine.Engine
-	log     *slog.Logger
-	reg     *prometheus.Registry
-	metrics *Metrics
-	limit   int64
-	auth    *authCache
-	handler http.Handler
+	engine     *engine.Engine
+	log        *slog.Logger
+	reg        *prometheus.Registry
+	metrics    *Metrics
+	limit      int64
+	auth       *authCache
+	limits     *limits
+	sessionTTL time.Duration
+	handler    http.Handler
 }
 
 // New builds the API from cfg.
@@ -53,12 +62,25 @@ func New(cfg Config) *Server {
 	if ttl <= 0 {
 		ttl = 2 * time.Second
 	}
-	s.auth = &authCache{ttl: ttl, m: map[string]authEntry{}}
+	s.auth = &authCache{ttl: ttl, m: map[[32]byte]authEntry{}}
+	rl := DefaultRateLimits
+	if cfg.RateLimits != nil {
+		rl = *cfg.RateLimits
+	}
+	now := cfg.Now
+	if now == nil {
+		now = time.Now
+	}
+	s.limits = newLimits(rl, now)
+	s.sessionTTL = cfg.SessionTTL
+	if s.sessionTTL <= 0 {
+		s.sessionTTL = 12 * time.Hour
+	}
 	mux := http.NewServeMux()
 	for _, rt := range s.routes() {
 		h := rt.handler
-		if rt.auth {
-			h = s.authenticate(h)
+		if !rt.public {
+			h = s.guard(rt.need, h)
 		}
 		mux.HandleFunc(rt.method+" "+rt.path, h)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/paygate/paygate/internal/auth"
 	"github.com/paygate/paygate/internal/card"
 	"github.com/paygate/paygate/internal/connector"
 	"github.com/paygate/paygate/internal/fault"
@@ -33,6 +34,9 @@ func (e *Engine) CreatePayment(ctx context.Context, a Actor, in CreatePaymentInp
 	conn, err := e.connectorFor(a.Mode)
 	if err != nil {
 		return nil, nil, err
+	}
+	if !a.Principal.CanUse(conn.Name()) {
+		return nil, nil, fault.Missing("permission_denied", string(auth.UsePermission(conn.Name())))
 	}
 	p := &payment.Payment{
 		ID: id.New("pay"), MerchantID: a.MerchantID, Mode: a.Mode, Status: payment.Processing,

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"sync"
 	"time"
 
+	"github.com/paygate/paygate/internal/auth"
 	"github.com/paygate/paygate/internal/connector"
 	"github.com/paygate/paygate/internal/payment"
 )
@@ -23,6 +25,13 @@ type Config struct {
 	FingerprintKey []byte
 	Now            func() time.Time
 	Logger         *slog.Logger
+	// TokenTTL is the lifetime of OAuth access tokens (default 1 h, at most 24 h).
+	TokenTTL time.Duration
+	// SessionTTL is the lifetime of dashboard sessions (default 12 h, at most 30 days).
+	SessionTTL time.Duration
+	// PasswordParams are the argon2id costs for new password hashes
+	// (default auth.DefaultPasswordParams).
+	PasswordParams *auth.PasswordParams
 	// Observer, if set, hears about each committed payment change (metrics).
 	Observer Observer
 }
@@ -41,6 +50,11 @@ type Engine struct {
 	now        func() time.Time
 	log        *slog.Logger
 	observer   Observer
+	tokenTTL   time.Duration
+	sessionTTL time.Duration
+	pwParams   auth.PasswordParams
+	dummyOnce  sync.Once
+	dummy      string
 }
 
 // New checks cfg and returns an Engine.
@@ -56,6 +70,12 @@ func New(cfg Config) (*Engine, error) {
 	if e.now == nil {
 		e.now = time.Now
 	}
+	e.tokenTTL = clampDuration(cfg.TokenTTL, time.Hour, 24*time.Hour)
+	e.sessionTTL = clampDuration(cfg.SessionTTL, 12*time.Hour, 30*24*time.Hour)
+	e.pwParams = auth.DefaultPasswordParams
+	if cfg.PasswordParams != nil {
+		e.pwParams = *cfg.PasswordParams
+	}
 	if e.log == nil {
 		e.log = slog.New(slog.DiscardHandler)
 	}
@@ -70,6 +90,11 @@ func (e *Engine) Store() Store { return e.store }
 type Actor struct {
 	MerchantID string
 	Mode       payment.Mode
+	// Principal is the credential acting and its rights; the zero value is
+	// the system itself (CLI, recovery), which may do everything.
+	Principal auth.Principal
+	// IP and RequestID say where the request came from, for the audit log.
+	IP, RequestID string
 }
 
 // Result is what a use case produced, handed to an Idempotency's Render.

@@ -3,6 +3,9 @@ package engine
 import (
 	"context"
 	"errors"
+	"strconv"
+
+	"github.com/paygate/paygate/internal/audit"
 
 	"github.com/paygate/paygate/internal/connector"
 	"github.com/paygate/paygate/internal/fault"
@@ -70,7 +73,12 @@ func (e *Engine) followUp(ctx context.Context, a Actor, paymentID string, idem *
 		if err := tx.UpdatePayment(ctx, p); err != nil {
 			return err
 		}
-		return tx.InsertOperation(ctx, op)
+		if err := tx.InsertOperation(ctx, op); err != nil {
+			return err
+		}
+		// The request is what is audited: who asked to move money back.
+		return tx.InsertAuditEvent(ctx, e.auditEvent(a, auditAction[spec.kind], "payment", paymentID,
+			map[string]string{"operation": op.ID, "amount": strconv.FormatInt(amount, 10), "currency": p.Currency.Code}))
 	})
 	if replay != nil || err != nil {
 		return nil, nil, replay, err
@@ -159,6 +167,10 @@ func (e *Engine) applyFollowUp(ctx context.Context, tx Tx, p *payment.Payment, o
 		return nil, err
 	}
 	return outErr, tx.UpdateOperation(ctx, op)
+}
+
+var auditAction = map[payment.OpKind]audit.Action{
+	payment.OpCapture: audit.PaymentCaptured, payment.OpVoid: audit.PaymentVoided, payment.OpRefund: audit.RefundCreated,
 }
 
 func opPrefix(k payment.OpKind) string {

@@ -41,46 +41,25 @@ func (e *Engine) insertMerchant(ctx context.Context, m *merchant.Merchant) (stri
 	})
 }
 
-// CreateAPIKey adds a secret key for a merchant and mode; the secret is returned once.
+// CreateAPIKey adds a key for a merchant and mode on behalf of the system
+// (the CLI); the secret is returned once.
 func (e *Engine) CreateAPIKey(ctx context.Context, merchantID string, mode payment.Mode) (*auth.APIKey, string, error) {
-	if mode != payment.Sandbox && mode != payment.Live {
-		return nil, "", fault.InvalidParam("mode", "parameter_invalid", "mode must be sandbox or live")
-	}
-	if _, err := e.store.GetMerchant(ctx, merchantID); err != nil {
-		return nil, "", err
-	}
-	secret, key := auth.NewSecretKey(merchantID, mode, e.now())
-	if err := e.store.Update(ctx, func(tx Tx) error { return tx.InsertAPIKey(ctx, key) }); err != nil {
-		return nil, "", err
-	}
-	return key, secret, nil
+	return e.CreateKey(ctx, Actor{MerchantID: merchantID, Mode: mode}, CreateKeyInput{Kind: string(auth.SecretKey)})
 }
 
-// RevokeAPIKey stops a key from authenticating.
+// RevokeAPIKey stops a merchant's key, whatever its mode, on behalf of the system.
 func (e *Engine) RevokeAPIKey(ctx context.Context, merchantID, keyID string) error {
-	return e.store.Update(ctx, func(tx Tx) error { return tx.RevokeAPIKey(ctx, merchantID, keyID, e.now()) })
-}
-
-// Authenticate turns a secret key into the merchant and mode it acts for.
-// Every failure is the same Unauthorized error, so callers learn nothing
-// about which keys exist.
-func (e *Engine) Authenticate(ctx context.Context, secret string) (Actor, error) {
-	denied := fault.New(fault.Unauthorized, "invalid_api_key", "the API key is missing, malformed, revoked or unknown")
-	if !auth.LooksLikeSecretKey(secret) {
-		return Actor{}, denied
-	}
-	hash := auth.HashSecret(secret)
-	k, err := e.store.FindAPIKey(ctx, hash)
+	keys, err := e.store.ListAPIKeys(ctx, merchantID)
 	if err != nil {
-		if fault.KindOf(err) == fault.NotFound {
-			return Actor{}, denied
+		return err
+	}
+	for _, k := range keys {
+		if k.ID == keyID {
+			_, err := e.RevokeKey(ctx, Actor{MerchantID: merchantID, Mode: k.Mode}, keyID)
+			return err
 		}
-		return Actor{}, err
 	}
-	if !auth.HashesEqual(k.Hash, hash) || !k.Active(e.now()) || k.Mode != auth.ModeOfSecret(secret) {
-		return Actor{}, denied
-	}
-	return Actor{MerchantID: k.MerchantID, Mode: k.Mode}, nil
+	return fault.NotFoundf("api key", keyID)
 }
 
 // DemoMerchantID is the fixed id of the merchant created on a first start.

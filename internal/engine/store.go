@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/paygate/paygate/internal/audit"
 	"github.com/paygate/paygate/internal/auth"
 	"github.com/paygate/paygate/internal/ledger"
 	"github.com/paygate/paygate/internal/merchant"
@@ -36,6 +37,18 @@ type Reader interface {
 	// FindAPIKey returns the key with this hash, revoked or not; NotFound if none.
 	FindAPIKey(ctx context.Context, hash string) (*auth.APIKey, error)
 	ListAPIKeys(ctx context.Context, merchantID string) ([]*auth.APIKey, error)
+	// GetAPIKey returns the merchant's key in a mode; NotFound otherwise.
+	GetAPIKey(ctx context.Context, merchantID string, mode payment.Mode, id string) (*auth.APIKey, error)
+	// FindOAuthToken returns the access token with this hash; NotFound if none.
+	FindOAuthToken(ctx context.Context, hash string) (*auth.Token, error)
+	// FindUserByEmail returns the person with this (normalized) email; NotFound if none.
+	FindUserByEmail(ctx context.Context, email string) (*auth.User, error)
+	GetUser(ctx context.Context, merchantID, id string) (*auth.User, error)
+	ListUsers(ctx context.Context, merchantID string) ([]*auth.User, error)
+	// FindSession returns the session with this hash; NotFound if none.
+	FindSession(ctx context.Context, hash string) (*auth.Session, error)
+	// ListAuditEvents returns a merchant's audit events, newest first.
+	ListAuditEvents(ctx context.Context, f AuditFilter) ([]*audit.Event, error)
 	GetPayment(ctx context.Context, merchantID string, mode payment.Mode, id string) (*payment.Payment, error)
 	ListPayments(ctx context.Context, f PaymentFilter) ([]*payment.Payment, error)
 	// ListOperations returns a payment's operations, oldest first.
@@ -62,8 +75,29 @@ type Reader interface {
 type Tx interface {
 	InsertMerchant(ctx context.Context, m *merchant.Merchant) error
 	InsertAPIKey(ctx context.Context, k *auth.APIKey) error
-	// RevokeAPIKey sets revoked_at on the merchant's key; NotFound if none.
+	// GetAPIKey reads a merchant's key in a mode; NotFound otherwise.
+	GetAPIKey(ctx context.Context, merchantID string, mode payment.Mode, id string) (*auth.APIKey, error)
+	// RevokeAPIKey makes the merchant's key stop working at a time (now to
+	// revoke, later to let a rolled key overlap its successor); an earlier
+	// end is kept. NotFound if the key does not exist or has already ended.
 	RevokeAPIKey(ctx context.Context, merchantID, keyID string, at time.Time) error
+
+	InsertOAuthToken(ctx context.Context, t *auth.Token) error
+	// RevokeOAuthToken ends the merchant's token with this hash at a time;
+	// it reports whether a live token was revoked.
+	RevokeOAuthToken(ctx context.Context, merchantID, hash string, at time.Time) (bool, error)
+
+	InsertUser(ctx context.Context, u *auth.User) error
+	// GetUserForUpdate reads and locks a merchant's person; NotFound otherwise.
+	GetUserForUpdate(ctx context.Context, merchantID, id string) (*auth.User, error)
+	// UpdateUser writes a person's name, role, grants, password, second
+	// factor and disabled time.
+	UpdateUser(ctx context.Context, u *auth.User) error
+	InsertSession(ctx context.Context, s *auth.Session) error
+	// RevokeSession ends a session (by hash) at a time.
+	RevokeSession(ctx context.Context, hash string, at time.Time) error
+	// InsertAuditEvent appends to the audit log (which refuses updates and deletes).
+	InsertAuditEvent(ctx context.Context, e *audit.Event) error
 
 	InsertPayment(ctx context.Context, p *payment.Payment) error
 	// GetPayment reads a payment without locking it.
@@ -104,6 +138,19 @@ type PaymentFilter struct {
 	Reference     string         // empty: any
 	CreatedGTE    time.Time      // zero: unbounded
 	CreatedLT     time.Time      // zero: unbounded
+	StartingAfter string
+	Limit         int
+}
+
+// AuditFilter selects audit events; results are newest first and
+// StartingAfter is the id of the last event of the previous page.
+type AuditFilter struct {
+	MerchantID    string
+	Action        string // empty: any
+	ActorID       string // empty: any
+	TargetID      string // empty: any
+	CreatedGTE    time.Time
+	CreatedLT     time.Time
 	StartingAfter string
 	Limit         int
 }

@@ -31,7 +31,9 @@ type Error struct {
 	Code    string
 	Param   string
 	Message string
-	Err     error
+	// Required names the scope or permission whose absence caused a Forbidden.
+	Required string
+	Err      error
 }
 
 func (e *Error) Error() string {
@@ -89,3 +91,11 @@ func As(err error) *Error {
 
 // KindOf returns the kind of err, Internal for errors not made here.
 func KindOf(err error) Kind { return As(err).Kind }
+
+// Missing returns a Forbidden error naming the scope or permission the
+// caller lacks: code insufficient_scope for keys and tokens (RFC 6750 §3.1),
+// permission_denied for people.
+func Missing(code, required string) *Error {
+	return &Error{Kind: Forbidden, Code: code, Required: required,
+		Message: fmt.Sprintf("this credential lacks %q, which the request needs", required)}
+}

@@ -36,6 +36,12 @@ var _ engine.Store = (*Store)(nil)
 
 var dialect = &sqlstore.Dialect{
 	Name: "postgres", Numbered: true, ForUpdate: " FOR UPDATE", Blob: "BYTEA",
+	AppendOnly: func(table string) string {
+		return `CREATE OR REPLACE FUNCTION paygate_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION '% is append-only', TG_TABLE_NAME; END $$;
+CREATE TRIGGER ` + table + `_append_only BEFORE UPDATE OR DELETE ON ` + table + ` FOR EACH ROW EXECUTE FUNCTION paygate_append_only();
+CREATE TRIGGER ` + table + `_no_truncate BEFORE TRUNCATE ON ` + table + ` FOR EACH STATEMENT EXECUTE FUNCTION paygate_append_only();
+`
+	},
 	IsUniqueViolation: func(err error) bool {
 		var pg *pgconn.PgError
 		return errors.As(err, &pg) && pg.Code == "23505"

@@ -51,6 +51,11 @@ var _ engine.Store = (*Store)(nil)
 
 var dialect = &sqlstore.Dialect{
 	Name: "sqlite", Blob: "BLOB",
+	AppendOnly: func(table string) string {
+		return `CREATE TRIGGER ` + table + `_no_update BEFORE UPDATE ON ` + table + ` BEGIN SELECT RAISE(ABORT, '` + table + ` is append-only'); END;
+CREATE TRIGGER ` + table + `_no_delete BEFORE DELETE ON ` + table + ` BEGIN SELECT RAISE(ABORT, '` + table + ` is append-only'); END;
+`
+	},
 	IsUniqueViolation: func(err error) bool {
 		return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
 	},

@@ -17,6 +17,9 @@ type Dialect struct {
 	ForUpdate string
 	// Blob is the column type for raw bytes.
 	Blob string
+	// AppendOnly returns statements (each ending ";\n") that make a table
+	// refuse UPDATE and DELETE.
+	AppendOnly func(table string) string
 	// IsUniqueViolation recognises a duplicate-key error of the driver.
 	IsUniqueViolation func(error) bool
 

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/paygate/paygate/internal/auth"
 	"github.com/paygate/paygate/internal/engine"
 	"github.com/paygate/paygate/internal/fault"
 	"github.com/paygate/paygate/internal/ledger"
@@ -44,46 +43,6 @@ func (r *Reader) GetMerchant(ctx context.Context, id string) (*merchant.Merchant
 	}
 	m.CreatedAt = fromMicros(created)
 	return &m, err
-}
-
-const apiKeyColumns = `id, merchant_id, mode, kind, hint, hash, created_at, revoked_at`
-
-func scanAPIKey(s scanner) (*auth.APIKey, error) {
-	var k auth.APIKey
-	var created int64
-	var revoked sql.NullInt64
-	if err := s.Scan(&k.ID, &k.MerchantID, &k.Mode, &k.Kind, &k.Hint, &k.Hash, &created, &revoked); err != nil {
-		return nil, err
-	}
-	k.CreatedAt, k.RevokedAt = fromMicros(created), timePtr(revoked)
-	return &k, nil
-}
-
-// FindAPIKey implements engine.Reader.
-func (r *Reader) FindAPIKey(ctx context.Context, hash string) (*auth.APIKey, error) {
-	k, err := scanAPIKey(r.row(ctx, `SELECT `+apiKeyColumns+` FROM api_keys WHERE hash = ?`, hash))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fault.NotFoundf("api key", "")
-	}
-	return k, err
-}
-
-// ListAPIKeys implements engine.Reader.
-func (r *Reader) ListAPIKeys(ctx context.Context, merchantID string) ([]*auth.APIKey, error) {
-	rows, err := r.q().QueryContext(ctx, r.D.Rebind(`SELECT `+apiKeyColumns+` FROM api_keys WHERE merchant_id = ? ORDER BY id`), merchantID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*auth.APIKey
-	for rows.Next() {
-		k, err := scanAPIKey(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, k)
-	}
-	return out, rows.Err()
 }
 
 // GetPayment implements engine.Reader.

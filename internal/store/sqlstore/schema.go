@@ -6,6 +6,7 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -13,8 +14,9 @@ import (
 )
 
 // Migration is one numbered schema change. SQL may use {{BLOB}} for the
-// dialect's bytes type; statements are separated by ";\n"; lines starting
-// with "--" are comments.
+// dialect's bytes type and {{APPEND_ONLY table}} for the dialect's triggers
+// that refuse UPDATE and DELETE on a table; statements are separated by
+// ";\n"; lines starting with "--" are comments.
 type Migration struct {
 	Version int
 	Name    string
@@ -82,7 +84,7 @@ func apply(ctx context.Context, db *sql.DB, d *Dialect, m Migration) error {
 	if n > 0 {
 		return nil
 	}
-	for _, stmt := range strings.Split(strings.ReplaceAll(m.SQL, "{{BLOB}}", d.Blob), ";\n") {
+	for _, stmt := range strings.Split(expand(m.SQL, d), ";\n") {
 		stmt = stripComments(stmt)
 		if strings.TrimSpace(stmt) == "" {
 			continue
@@ -105,4 +107,14 @@ func stripComments(stmt string) string {
 		}
 	}
 	return strings.Join(keep, "\n")
+}
+
+var appendOnly = regexp.MustCompile(`\{\{APPEND_ONLY ([a-z_]+)\}\}`)
+
+// expand replaces the dialect placeholders of a migration.
+func expand(sql string, d *Dialect) string {
+	sql = strings.ReplaceAll(sql, "{{BLOB}}", d.Blob)
+	return appendOnly.ReplaceAllStringFunc(sql, func(m string) string {
+		return d.AppendOnly(appendOnly.FindStringSubmatch(m)[1])
+	})
 }

@@ -6,9 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
-	"github.com/paygate/paygate/internal/auth"
 	"github.com/paygate/paygate/internal/engine"
 	"github.com/paygate/paygate/internal/fault"
 	"github.com/paygate/paygate/internal/ledger"
@@ -40,25 +38,6 @@ func (t *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error
 func (t *Tx) InsertMerchant(ctx context.Context, m *merchant.Merchant) error {
 	_, err := t.exec(ctx, `INSERT INTO merchants (id, name, created_at) VALUES (?, ?, ?)`, m.ID, m.Name, micros(m.CreatedAt))
 	return err
-}
-
-// InsertAPIKey implements engine.Tx.
-func (t *Tx) InsertAPIKey(ctx context.Context, k *auth.APIKey) error {
-	_, err := t.exec(ctx, `INSERT INTO api_keys (id, merchant_id, mode, kind, hint, hash, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		k.ID, k.MerchantID, string(k.Mode), string(k.Kind), k.Hint, k.Hash, micros(k.CreatedAt), nullMicros(k.RevokedAt))
-	return err
-}
-
-// RevokeAPIKey implements engine.Tx.
-func (t *Tx) RevokeAPIKey(ctx context.Context, merchantID, keyID string, at time.Time) error {
-	res, err := t.exec(ctx, `UPDATE api_keys SET revoked_at = ? WHERE merchant_id = ? AND id = ? AND revoked_at IS NULL`, micros(at), merchantID, keyID)
-	if err != nil {
-		return err
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return fault.NotFoundf("api key", keyID)
-	}
-	return nil
 }
 
 const insertPayment = `INSERT INTO payments (` + paymentColumns + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`

@@ -1,0 +1,36 @@
+package engine
+
+import (
+	"context"
+
+	"github.com/paygate/paygate/internal/audit"
+	"github.com/paygate/paygate/internal/id"
+)
+
+// auditEvent builds an audit log line for an act by a. The event is written
+// in the same transaction as the act, so the log never misses a change and
+// never records one that was rolled back.
+func (e *Engine) auditEvent(a Actor, action audit.Action, targetType, targetID string, details map[string]string) *audit.Event {
+	actorType := string(a.Principal.Kind)
+	if actorType == "" {
+		actorType = "system"
+	}
+	return &audit.Event{ID: id.New("aev"), MerchantID: a.MerchantID, Mode: string(a.Mode), Action: action,
+		ActorType: actorType, ActorID: a.Principal.ActorID(), TargetType: targetType, TargetID: targetID,
+		IP: a.IP, RequestID: a.RequestID, Details: details, CreatedAt: e.now()}
+}
+
+// recordAudit appends an event in its own transaction, for acts that change
+// nothing else (a failed login).
+func (e *Engine) recordAudit(ctx context.Context, ev *audit.Event) error {
+	return e.store.Update(ctx, func(tx Tx) error { return tx.InsertAuditEvent(ctx, ev) })
+}
+
+// ListAuditEvents lists the actor's merchant's audit log, newest first.
+func (e *Engine) ListAuditEvents(ctx context.Context, a Actor, f AuditFilter) ([]*audit.Event, error) {
+	f.MerchantID = a.MerchantID
+	if f.Limit <= 0 {
+		f.Limit = 10
+	}
+	return e.store.ListAuditEvents(ctx, f)
+}

@@ -1,0 +1,103 @@
+package ratelimit
+
+import (
+	"sync"
+	"time"
+)
+
+// Backoff makes a key wait longer after each failure past the free ones:
+// base, 2·base, 4·base … up to max, counted from the last failure. It slows
+// password and secret guessing to a crawl without locking anyone out for
+// good. Safe for concurrent use.
+type Backoff struct {
+	free      int
+	base, max time.Duration
+	now       func() time.Time
+	mu        sync.Mutex
+	m         map[string]*failures
+}
+
+type failures struct {
+	n    int
+	last time.Time
+}
+
+// NewBackoff returns a Backoff; now is its clock.
+func NewBackoff(free int, base, max time.Duration, now func() time.Time) *Backoff {
+	if now == nil {
+		now = time.Now
+	}
+	return &Backoff{free: free, base: base, max: max, now: now, m: map[string]*failures{}}
+}
+
+// delay is how long a key with n failures waits after the last one.
+func (b *Backoff) delay(n int) time.Duration {
+	if n <= b.free || b.base <= 0 {
+		return 0
+	}
+	d := b.base
+	for i := b.free + 1; i < n && d < b.max; i++ {
+		d *= 2
+	}
+	return min(d, b.max)
+}
+
+// Failure records a failed attempt.
+func (b *Backoff) Failure(key string) {
+	now := b.now()
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	f := b.m[key]
+	if f == nil || b.stale(f, now) {
+		if len(b.m) >= maxKeys {
+			b.sweep(now)
+		}
+		f = &failures{}
+		b.m[key] = f
+	}
+	f.n++
+	f.last = now
+}
+
+// Success forgets a key's failures.
+func (b *Backoff) Success(key string) {
+	b.mu.Lock()
+	delete(b.m, key)
+	b.mu.Unlock()
+}
+
+// Blocked reports whether key must still wait, and how long.
+func (b *Backoff) Blocked(key string) (bool, time.Duration) {
+	now := b.now()
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	f := b.m[key]
+	if f == nil {
+		return false, 0
+	}
+	if wait := f.last.Add(b.delay(f.n)).Sub(now); wait > 0 {
+		return true, wait
+	}
+	return false, 0
+}
+
+// stale failures are forgotten: after twice the longest delay of quiet, a
+// key starts afresh.
+func (b *Backoff) stale(f *failures, now time.Time) bool { return now.Sub(f.last) > 2*b.max }
+
+func (b *Backoff) sweep(now time.Time) {
+	for k, f := range b.m {
+		if b.stale(f, now) || b.delay(f.n) == 0 && now.Sub(f.last) > b.base {
+			delete(b.m, k)
+		}
+	}
+	for k := range b.m {
+		if len(b.m) < maxKeys/2 {
+			break
+		}
+		delete(b.m, k)
+	}
+}
+
+// Len is the number of keys held.
+func (b *Backoff) Len() int { b.mu.Lock(); defer b.mu.Unlock(); return len(b.m) }
