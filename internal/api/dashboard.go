@@ -76,17 +76,20 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var req loginRequest
-	body, err := readBody(r, 8<<10, false)
+	body, err := readRaw(r, 8<<10)
 	if err == nil {
-		if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "application/x-www-form-urlencoded" {
+		switch mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt {
+		case "application/x-www-form-urlencoded":
 			var form url.Values
-			if form, err = url.ParseQuery(string(body)); err == nil {
-				req = loginRequest{Email: form.Get("email"), Password: form.Get("password"), TOTP: form.Get("totp")}
-			} else {
+			if form, err = url.ParseQuery(string(body)); err != nil {
 				err = fault.New(fault.Invalid, "malformed_body", "the form body is malformed")
 			}
-		} else {
+			req = loginRequest{Email: form.Get("email"), Password: form.Get("password"), TOTP: form.Get("totp")}
+		case "application/json":
 			err = decodeJSON(body, &req)
+		default:
+			err = &fault.Error{Kind: fault.Invalid, Code: "unsupported_media_type", Param: "Content-Type",
+				Message: "send the sign-in as application/json or a form"}
 		}
 	}
 	if err != nil {

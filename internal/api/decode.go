@@ -14,9 +14,8 @@ import (
 	"github.com/paygate/paygate/internal/fault"
 )
 
-// readBody reads a POST body within the limit and checks its media type.
-// An empty body is allowed when emptyOK (capture, void, refund all-remaining).
-func readBody(r *http.Request, limit int64, emptyOK bool) ([]byte, error) {
+// readRaw reads a body within the limit, whatever its media type.
+func readRaw(r *http.Request, limit int64) ([]byte, error) {
 	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, limit))
 	if err != nil {
 		var mbe *http.MaxBytesError
@@ -24,6 +23,16 @@ func readBody(r *http.Request, limit int64, emptyOK bool) ([]byte, error) {
 			return nil, &fault.Error{Kind: fault.Invalid, Code: "body_too_large", Message: fmt.Sprintf("the request body exceeds %d bytes", limit)}
 		}
 		return nil, fault.New(fault.Invalid, "invalid_body", "the request body could not be read")
+	}
+	return body, nil
+}
+
+// readBody reads a POST body within the limit and checks its media type.
+// An empty body is allowed when emptyOK (capture, void, refund all-remaining).
+func readBody(r *http.Request, limit int64, emptyOK bool) ([]byte, error) {
+	body, err := readRaw(r, limit)
+	if err != nil {
+		return nil, err
 	}
 	if len(bytes.TrimSpace(body)) == 0 {
 		if emptyOK {

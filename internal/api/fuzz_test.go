@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 )
 
@@ -50,6 +51,30 @@ func FuzzAuthorizationHeader(f *testing.F) {
 		e.api.Handler().ServeHTTP(w, req)
 		if w.Code != http.StatusUnauthorized && w.Code != http.StatusOK && w.Code != http.StatusTooManyRequests && w.Code != http.StatusBadRequest {
 			t.Fatalf("Authorization %q -> %d %s", authz, w.Code, w.Body.String())
+		}
+	})
+}
+
+// FuzzTokenEndpoint: any form body or Basic header gets an RFC 6749 answer
+// (200, 400, 401 or 429 with an "error"), never a 5xx or a panic.
+func FuzzTokenEndpoint(f *testing.F) {
+	for _, s := range []string{"grant_type=client_credentials", "grant_type=password&username=a&password=b", "", "%zz", "grant_type=client_credentials&scope=%00",
+		"grant_type=client_credentials&client_id=key_x&client_secret=sk_test_" + strings.Repeat("a", 40)} {
+		f.Add(s, "Basic Zm9vOmJhcg==")
+	}
+	e := newEnv(f)
+	f.Fuzz(func(t *testing.T, body, authz string) {
+		req := httptest.NewRequest("POST", "/oauth/token", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header["Authorization"] = []string{authz}
+		w := httptest.NewRecorder()
+		e.api.Handler().ServeHTTP(w, req)
+		var m map[string]any
+		if w.Code >= 500 || json.Unmarshal(w.Body.Bytes(), &m) != nil {
+			t.Fatalf("%q %q -> %d %s", body, authz, w.Code, w.Body.String())
+		}
+		if w.Code != 200 && m["error"] == nil && m["code"] == nil {
+			t.Fatalf("%q -> %d without an error code: %s", body, w.Code, w.Body.String())
 		}
 	})
 }

@@ -55,7 +55,7 @@ func (s *Server) oauthForm(r *http.Request) (form url.Values, clientID, secret s
 	if mt != "application/x-www-form-urlencoded" {
 		return nil, "", "", errOAuthRequest
 	}
-	body, err := readBody(r, 8<<10, true)
+	body, err := readRaw(r, 8<<10)
 	if err != nil {
 		return nil, "", "", errOAuthRequest
 	}
