@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"database/sql"
 	"testing"
 
 	"github.com/paygate/paygate/internal/engine"
@@ -66,4 +67,20 @@ func BenchmarkUpdateParallel(b *testing.B) {
 	}
 	defer st.Close()
 	storetest.BenchmarkUpdateParallel(b, st)
+}
+
+func TestTheAuditLogIsAppendOnly(t *testing.T) {
+	url := freshSchema(t)
+	st := open(t, url)
+	defer st.Close()
+	storetest.SeedAuditEvent(t, st)
+	db, err := sql.Open("pgx", url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	storetest.AppendOnly(t, db)
+	if _, err := db.Exec(`TRUNCATE audit_events`); err == nil {
+		t.Error("TRUNCATE succeeded on the append-only audit log")
+	}
 }

@@ -2,6 +2,7 @@ package sqlite_test
 
 import (
 	"context"
+	"database/sql"
 	"path/filepath"
 	"testing"
 
@@ -77,4 +78,17 @@ func BenchmarkUpdateParallelUngrouped(b *testing.B) {
 	}
 	defer st.Close()
 	storetest.BenchmarkUpdateParallel(b, st)
+}
+
+func TestTheAuditLogIsAppendOnly(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "a.db")
+	st := open(t, path)
+	defer st.Close()
+	storetest.SeedAuditEvent(t, st)
+	db, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	storetest.AppendOnly(t, db)
 }
