@@ -3,6 +3,7 @@ package api_test
 import (
 	"bytes"
 	"encoding/json"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -123,4 +124,15 @@ func TestLiveAnswersValidateAgainstTheDocumentedSchemas(t *testing.T) {
 	o.validate(t, "#/components/schemas/Problem", e.do("POST", "/v1/payments", e.key, `{"amount":"x"}`).body)
 	o.validate(t, "#/components/schemas/Problem", e.do("GET", "/v1/payments/pay_nope", e.key, "").body)
 	o.validate(t, "#/components/schemas/Health", e.do("GET", "/readyz", "", "").body)
+	created := e.do("POST", "/v1/api-keys", e.key, `{"kind":"restricted","scopes":["payments:read"]}`)
+	o.validate(t, "#/components/schemas/APIKey", created.body)
+	o.validate(t, "#/components/schemas/APIKeyList", e.do("GET", "/v1/api-keys", e.key, "").body)
+	o.validate(t, "#/components/schemas/User", e.do("POST", "/v1/users", e.live, `{"email":"a@b.test","role":"analyst"}`).body)
+	o.validate(t, "#/components/schemas/UserList", e.do("GET", "/v1/users", e.live, "").body)
+	o.validate(t, "#/components/schemas/AuditEventList", e.do("GET", "/v1/audit-events", e.live, "").body)
+	o.validate(t, "#/components/schemas/Problem", e.do("POST", "/v1/users", e.key, `{"email":"a@b.test","role":"analyst"}`).body)
+	k := created.json(t)
+	tok := e.postForm("/oauth/token", url.Values{"grant_type": {"client_credentials"}, "client_id": {k["id"].(string)}, "client_secret": {k["secret"].(string)}})
+	o.validate(t, "#/components/schemas/TokenResponse", tok.body)
+	o.validate(t, "#/components/schemas/OAuthError", e.postForm("/oauth/token", url.Values{"grant_type": {"password"}}).body)
 }
