@@ -24,7 +24,7 @@ func TestHelpListsEverySubcommand(t *testing.T) {
 	if err := run(context.Background(), []string{"--help"}, noenv, &out, io.Discard); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"serve", "migrate", "merchant create", "apikey create", "apikey revoke", "ledger verify", "bench", "PAYGATE_DATABASE_URL", "PAYGATE_ADDR"} {
+	for _, want := range []string{"serve", "migrate", "merchant create", "apikey create", "apikey list", "apikey roll", "apikey revoke", "user create", "ledger verify", "bench", "PAYGATE_DATABASE_URL", "PAYGATE_ADDR"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("--help does not mention %q", want)
 		}
