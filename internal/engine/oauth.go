@@ -104,4 +104,3 @@ func (e *Engine) RevokeToken(ctx context.Context, clientID, clientSecret, token 
 		return tx.InsertAuditEvent(ctx, e.auditEvent(a, audit.TokenRevoked, "oauth_token", "", nil))
 	})
 }
-

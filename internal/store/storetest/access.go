@@ -52,7 +52,10 @@ func runAccess(t *testing.T, open Opener) {
 			t.Fatalf("token round trip: %+v %v", got, err)
 		}
 		var revoked bool
-		update(t, st, func(tx engine.Tx) (err error) { revoked, err = tx.RevokeOAuthToken(ctx, "mer_other", "h1", now); return })
+		update(t, st, func(tx engine.Tx) (err error) {
+			revoked, err = tx.RevokeOAuthToken(ctx, "mer_other", "h1", now)
+			return
+		})
 		if revoked {
 			t.Fatal("another merchant revoked the token")
 		}
