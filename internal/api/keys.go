@@ -63,13 +63,8 @@ type createKeyRequest struct {
 }
 
 func (s *Server) createKey(w http.ResponseWriter, r *http.Request) {
-	body, _, ok := s.post(w, r, true)
+	req, ok := readJSON[createKeyRequest](s, w, r, true)
 	if !ok {
-		return
-	}
-	var req createKeyRequest
-	if err := decodeJSON(body, &req); err != nil {
-		writeProblem(w, r, err)
 		return
 	}
 	k, secret, err := s.engine.CreateKey(r.Context(), actorOf(r.Context()), engine.CreateKeyInput{Kind: req.Kind, Name: req.Name, Scopes: req.Scopes})
@@ -108,13 +103,8 @@ type rollKeyRequest struct {
 }
 
 func (s *Server) rollKey(w http.ResponseWriter, r *http.Request) {
-	body, _, ok := s.post(w, r, true)
+	req, ok := readJSON[rollKeyRequest](s, w, r, true)
 	if !ok {
-		return
-	}
-	var req rollKeyRequest
-	if err := decodeJSON(body, &req); err != nil {
-		writeProblem(w, r, err)
 		return
 	}
 	k, secret, err := s.engine.RollKey(r.Context(), actorOf(r.Context()), r.PathValue("id"), time.Duration(req.OverlapSeconds)*time.Second)

@@ -24,6 +24,20 @@ func (s *Server) post(w http.ResponseWriter, r *http.Request, emptyOK bool) (bod
 	return body, key, true
 }
 
+// readJSON reads a POST body into a T; on failure it has written the problem.
+func readJSON[T any](s *Server, w http.ResponseWriter, r *http.Request, emptyOK bool) (T, bool) {
+	var req T
+	body, _, ok := s.post(w, r, emptyOK)
+	if !ok {
+		return req, false
+	}
+	if err := decodeJSON(body, &req); err != nil {
+		writeProblem(w, r, err)
+		return req, false
+	}
+	return req, true
+}
+
 // renderPayment is both the live answer and the stored idempotent one.
 func renderPayment(okStatus int, rid string) func(engine.Result, error) (int, []byte) {
 	return func(res engine.Result, err error) (int, []byte) {

@@ -39,13 +39,8 @@ type createUserRequest struct {
 }
 
 func (s *Server) createUser(w http.ResponseWriter, r *http.Request) {
-	body, _, ok := s.post(w, r, false)
+	req, ok := readJSON[createUserRequest](s, w, r, false)
 	if !ok {
-		return
-	}
-	var req createUserRequest
-	if err := decodeJSON(body, &req); err != nil {
-		writeProblem(w, r, err)
 		return
 	}
 	u, pw, err := s.engine.CreateUser(r.Context(), actorOf(r.Context()), engine.UserInput{Email: req.Email, Name: req.Name,
@@ -65,13 +60,8 @@ type updateUserRequest struct {
 }
 
 func (s *Server) updateUser(w http.ResponseWriter, r *http.Request) {
-	body, _, ok := s.post(w, r, false)
+	req, ok := readJSON[updateUserRequest](s, w, r, false)
 	if !ok {
-		return
-	}
-	var req updateUserRequest
-	if err := decodeJSON(body, &req); err != nil {
-		writeProblem(w, r, err)
 		return
 	}
 	u, err := s.engine.UpdateUser(r.Context(), actorOf(r.Context()), r.PathValue("id"),
