@@ -31,6 +31,10 @@ type Config struct {
 	// RateLimit is requests per second per credential, IPRateLimit per
 	// client address (bursts are twice as large); 0 turns a limit off.
 	RateLimit, IPRateLimit float64
+	// VaultKey is the vault's key-encryption keyring ("VERSION:BASE64,…",
+	// newest first); VaultKeyFile a file holding it. With neither, a key file
+	// beside the SQLite database is used, created on first start.
+	VaultKey, VaultKeyFile string
 }
 
 func defaultConfig(getenv func(string) string) Config {
@@ -43,6 +47,7 @@ func defaultConfig(getenv func(string) string) Config {
 	for env, dst := range map[string]*string{
 		"PAYGATE_ADDR": &c.Addr, "PAYGATE_DATABASE_URL": &c.DatabaseURL, "PAYGATE_LOG_LEVEL": &c.LogLevel,
 		"PAYGATE_LOG_FORMAT": &c.LogFormat, "PAYGATE_PUBLIC_URL": &c.PublicURL,
+		"PAYGATE_VAULT_KEY": &c.VaultKey, "PAYGATE_VAULT_KEY_FILE": &c.VaultKeyFile,
 	} {
 		if v := getenv(env); v != "" {
 			*dst = v
@@ -80,6 +85,7 @@ func (c *Config) flags(fs *flag.FlagSet) {
 	fs.DurationVar(&c.TokenTTL, "token-ttl", c.TokenTTL, "lifetime of OAuth access tokens (at most 24h)")
 	fs.DurationVar(&c.SessionTTL, "session-ttl", c.SessionTTL, "lifetime of dashboard sessions")
 	fs.Float64Var(&c.RateLimit, "rate-limit", c.RateLimit, "requests per second per credential (burst twice that; 0 = off)")
+	fs.StringVar(&c.VaultKeyFile, "vault-key-file", c.VaultKeyFile, "file with the vault's key-encryption keys (VERSION:BASE64,…; default: vault.key beside the SQLite database; PAYGATE_VAULT_KEY gives them inline)")
 	fs.Float64Var(&c.IPRateLimit, "ip-rate-limit", c.IPRateLimit, "requests per second per client address (burst twice that; 0 = off)")
 }
 

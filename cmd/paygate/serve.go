@@ -33,9 +33,16 @@ func newGateway(ctx context.Context, c Config, logw io.Writer, migrate bool) (*g
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
+	kr, err := keyring(c, log)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
 	reg := prometheus.NewRegistry()
 	metrics := api.NewMetrics(reg)
 	eng, err := engine.New(engine.Config{
+		Keyring:   kr,
+		PublicURL: strings.TrimRight(c.PublicURL, "/"),
 		Store: st,
 		Connectors: map[payment.Mode]connector.Connector{
 			payment.Sandbox: sandbox.New(sandbox.Options{BaseURL: strings.TrimRight(c.PublicURL, "/"), Latency: c.SandboxLatency}),
@@ -46,6 +53,10 @@ func newGateway(ctx context.Context, c Config, logw io.Writer, migrate bool) (*g
 		TokenTTL:         c.TokenTTL,
 		SessionTTL:       c.SessionTTL,
 	})
+	if err == nil && migrate {
+		// Refuse to start with a key that does not match the database.
+		err = eng.LoadVault(ctx)
+	}
 	if err != nil {
 		st.Close()
 		return nil, err
@@ -121,6 +132,11 @@ func (g *gateway) recoverLoop(ctx context.Context, c Config) {
 			} else if n > 0 {
 				g.log.Info("reaped idempotency keys", "count", n)
 			}
+		}
+		if n, err := g.engine.ExpireChallenges(ctx); err != nil && ctx.Err() == nil {
+			g.log.Warn("expiring abandoned 3-D Secure challenges failed", "err", err)
+		} else if n > 0 {
+			g.log.Info("expired abandoned 3-D Secure challenges", "count", n)
 		}
 		if n, err := g.engine.Recover(ctx, c.ConnectorTimeout+5*time.Second, 0); err != nil && ctx.Err() == nil {
 			g.log.Warn("recovery pass failed", "err", err)

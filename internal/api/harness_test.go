@@ -21,6 +21,7 @@ import (
 	"github.com/paygate/paygate/internal/engine"
 	"github.com/paygate/paygate/internal/payment"
 	"github.com/paygate/paygate/internal/redact"
+	"github.com/paygate/paygate/internal/vault"
 	"github.com/paygate/paygate/internal/store/sqlite"
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -70,7 +71,7 @@ func newEnvWith(t testing.TB, limits api.RateLimits, now func() time.Time) *env 
 	log := slog.New(redact.NewHandler(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
 	reg := prometheus.NewRegistry()
 	metrics := api.NewMetrics(reg)
-	eng, err := engine.New(engine.Config{Store: st, Logger: log, Observer: metrics, Now: now, PasswordParams: &auth.TestPasswordParams,
+	eng, err := engine.New(engine.Config{Store: st, Logger: log, Observer: metrics, Now: now, PasswordParams: &auth.TestPasswordParams, Keyring: testKeyring,
 		Connectors: map[payment.Mode]connector.Connector{payment.Sandbox: sandbox.New(sandbox.Options{BaseURL: "http://pg.test"})}})
 	if err != nil {
 		t.Fatal(err)
@@ -175,3 +176,7 @@ func readAll(hr *http.Response) []byte {
 	b, _ := io.ReadAll(hr.Body)
 	return b
 }
+
+// testKeyring is one vault key for every engine of the test binary, so
+// engines reopened on the same database can read what earlier ones sealed.
+var testKeyring = vault.Ephemeral()

@@ -129,6 +129,7 @@ type ThreeDS struct {
 	TransStatus string // Y, A, N, U, C
 	ECI         string
 	CAVV        string
+	Flow        string // frictionless or challenge
 }
 
 // Result is a processor's answer to any operation.
@@ -147,4 +148,24 @@ type Result struct {
 	ThreeDS   *ThreeDS
 	// RawCode is the processor's own response code, kept for support.
 	RawCode string
+}
+
+// Challenger is implemented by connectors that host the payer's 3-D Secure
+// challenge themselves (the sandbox's ACS page). Challenge describes a
+// waiting challenge; CompleteChallenge takes the payer's answer and returns
+// the authorization's final result.
+type Challenger interface {
+	Challenge(challengeID string) (ChallengeInfo, bool)
+	CompleteChallenge(ctx context.Context, challengeID, answer string) (Result, error)
+}
+
+// ChallengeInfo is what an authentication page shows and where its result belongs.
+type ChallengeInfo struct {
+	ChallengeID string
+	PaymentID   string
+	MerchantID  string
+	Live        bool
+	Amount      money.Amount
+	Brand       string
+	Last4       string
 }

@@ -50,8 +50,11 @@ func (e *Engine) applyAuthorization(ctx context.Context, tx Tx, p *payment.Payme
 	if connector.OutcomeUnknown(callErr) {
 		return nil // stays processing; recovery asks the processor again
 	}
-	postings := e.resolveAuthorization(p, op, res, callErr)
+	postings := e.resolveAuthorization(ctx, p, op, res, callErr)
 	if err := e.post(ctx, tx, postings...); err != nil {
+		return err
+	}
+	if err := e.settleSavedCard(ctx, tx, p); err != nil {
 		return err
 	}
 	if err := p.Check(); err != nil {
@@ -68,9 +71,12 @@ func (e *Engine) applyAuthorization(ctx context.Context, tx Tx, p *payment.Payme
 
 // resolveAuthorization applies a processor's answer to p and op in memory
 // and returns the postings it calls for. An unknown outcome changes nothing.
-func (e *Engine) resolveAuthorization(p *payment.Payment, op *payment.Operation, res connector.Result, callErr error) []ledger.Posting {
+func (e *Engine) resolveAuthorization(ctx context.Context, p *payment.Payment, op *payment.Operation, res connector.Result, callErr error) []ledger.Posting {
 	if connector.OutcomeUnknown(callErr) {
 		return nil
+	}
+	if res.ThreeDS != nil {
+		p.ThreeDS = e.threeDSRecord(ctx, p, res.ThreeDS)
 	}
 	now := e.now()
 	p.UpdatedAt, op.UpdatedAt = now, now

@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/paygate/paygate/internal/auth"
-	"github.com/paygate/paygate/internal/card"
 	"github.com/paygate/paygate/internal/connector"
 	"github.com/paygate/paygate/internal/fault"
 	"github.com/paygate/paygate/internal/id"
@@ -27,7 +26,7 @@ func (e *Engine) connectorFor(mode payment.Mode) (connector.Connector, error) {
 // repeat answers the stored Replay and nothing else happens.
 func (e *Engine) CreatePayment(ctx context.Context, a Actor, in CreatePaymentInput, idem *Idempotency) (*payment.Payment, *Replay, error) {
 	now := e.now()
-	cur, number, brand, err := in.validate(now)
+	cur, err := in.validate(now)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -38,16 +37,23 @@ func (e *Engine) CreatePayment(ctx context.Context, a Actor, in CreatePaymentInp
 	if !a.Principal.CanUse(conn.Name()) {
 		return nil, nil, fault.Missing("permission_denied", string(auth.UsePermission(conn.Name())))
 	}
+	src, err := e.resolveSource(ctx, a, &in, now)
+	if err != nil {
+		return nil, nil, err
+	}
 	p := &payment.Payment{
 		ID: id.New("pay"), MerchantID: a.MerchantID, Mode: a.Mode, Status: payment.Processing,
 		Amount: in.Amount, Currency: cur, CaptureMethod: in.CaptureMethod,
-		Card: payment.Card{Brand: string(brand), First6: card.First6(number), Last4: card.Last4(number),
-			ExpMonth: in.Card.ExpMonth, ExpYear: normalizeYear(in.Card.ExpYear), Holder: in.Card.Holder},
+		Card:        cardView(src, src.fingerprint),
 		Description: in.Description, Reference: in.Reference, Customer: in.Customer, Metadata: in.Metadata,
+		Initiator: in.Initiator, ReturnURL: in.ReturnURL,
 		Connector: conn.Name(), CreatedAt: now, UpdatedAt: now,
 	}
-	if len(e.fpKey) > 0 {
-		p.Card.Fingerprint = card.Fingerprint(e.fpKey, number)
+	switch {
+	case src.saved != nil:
+		p.PaymentMethod = src.saved.ID
+	case src.token != nil:
+		p.PaymentMethod = src.token.ID
 	}
 	if idem != nil {
 		p.IdempotencyKey = idem.Key
@@ -57,18 +63,30 @@ func (e *Engine) CreatePayment(ctx context.Context, a Actor, in CreatePaymentInp
 		PaymentID: p.ID, MerchantID: a.MerchantID, Live: a.Mode == payment.Live,
 		Amount:  money.Amount{Minor: in.Amount, Currency: cur},
 		Capture: in.CaptureMethod == payment.CaptureAutomatic,
-		Card: connector.Card{Number: number, ExpMonth: in.Card.ExpMonth, ExpYear: normalizeYear(in.Card.ExpYear),
-			CVC: in.Card.CVC, Holder: in.Card.Holder, Brand: string(brand)},
+		Card: connector.Card{Number: src.number, ExpMonth: src.card.ExpMonth, ExpYear: normalizeYear(src.card.ExpYear),
+			CVC: src.card.CVC, Holder: src.card.Holder, Brand: string(src.brand)},
 		Description: in.Description, Reference: in.Reference, Customer: in.Customer,
+		MerchantInitiated: in.Initiator == payment.MerchantInitiated, ReturnURL: in.ReturnURL,
 	}
 	if ip, ok := conn.(connector.InProcess); ok && ip.InProcess() {
-		return e.createInProcess(ctx, a, conn, p, op, req, idem)
+		return e.createInProcess(ctx, a, conn, p, op, req, src, idem)
 	}
 
 	// The operation is written with its outcome, in the second transaction:
 	// until then the payment's own "processing" status is the record.
-	replay, err := e.startTx(ctx, a, idem, p.ID, func(tx Tx) error { return tx.InsertPayment(ctx, p) })
+	replay, err := e.startTx(ctx, a, idem, p.ID, func(tx Tx) error {
+		if err := src.consume(ctx, tx, now); err != nil {
+			return err
+		}
+		if err := src.keep(ctx, tx, p); err != nil {
+			return err
+		}
+		return tx.InsertPayment(ctx, p)
+	})
 	if replay != nil || err != nil {
+		if src.cvcBack != nil {
+			src.cvcBack()
+		}
 		return nil, replay, err
 	}
 

@@ -10,6 +10,7 @@ import (
 	"github.com/paygate/paygate/internal/auth"
 	"github.com/paygate/paygate/internal/connector"
 	"github.com/paygate/paygate/internal/payment"
+	"github.com/paygate/paygate/internal/vault"
 )
 
 // Config wires an Engine. Store and at least one connector are required.
@@ -21,10 +22,19 @@ type Config struct {
 	Connectors map[payment.Mode]connector.Connector
 	// ConnectorTimeout bounds one processor call (default 30 s).
 	ConnectorTimeout time.Duration
-	// FingerprintKey keys card fingerprints; without it fingerprints are omitted.
-	FingerprintKey []byte
-	Now            func() time.Time
-	Logger         *slog.Logger
+	// Keyring holds the vault's key-encryption keys; without it the vault
+	// (saved cards, tokens, client-side encryption) answers 503 and card
+	// fingerprints are omitted.
+	Keyring *vault.Keyring
+	// CardTokenTTL is the lifetime of single-use card tokens (default 10 min, at most 15).
+	CardTokenTTL time.Duration
+	// ChallengeTTL is how long a payment waits for 3-D Secure before it
+	// expires (default 15 min).
+	ChallengeTTL time.Duration
+	// PublicURL is paygate's own base URL, for links payers follow.
+	PublicURL string
+	Now       func() time.Time
+	Logger    *slog.Logger
 	// TokenTTL is the lifetime of OAuth access tokens (default 1 h, at most 24 h).
 	TokenTTL time.Duration
 	// SessionTTL is the lifetime of dashboard sessions (default 12 h, at most 30 days).
@@ -46,7 +56,12 @@ type Engine struct {
 	store      Store
 	connectors map[payment.Mode]connector.Connector
 	timeout    time.Duration
-	fpKey      []byte
+	keyring    *vault.Keyring
+	vk         vaultKeys
+	cvcs       *cvcCache
+	cardTTL    time.Duration
+	challenge  time.Duration
+	publicURL  string
 	now        func() time.Time
 	log        *slog.Logger
 	observer   Observer
@@ -63,13 +78,16 @@ func New(cfg Config) (*Engine, error) {
 		return nil, errors.New("engine: Store is required")
 	}
 	e := &Engine{store: cfg.Store, connectors: cfg.Connectors, timeout: cfg.ConnectorTimeout,
-		fpKey: cfg.FingerprintKey, now: cfg.Now, log: cfg.Logger, observer: cfg.Observer}
+		keyring: cfg.Keyring, now: cfg.Now, publicURL: cfg.PublicURL, log: cfg.Logger, observer: cfg.Observer}
 	if e.timeout <= 0 {
 		e.timeout = 30 * time.Second
 	}
 	if e.now == nil {
 		e.now = time.Now
 	}
+	e.cardTTL = clampDuration(cfg.CardTokenTTL, 10*time.Minute, 15*time.Minute)
+	e.challenge = clampDuration(cfg.ChallengeTTL, 15*time.Minute, 24*time.Hour)
+	e.cvcs = newCVCCache(e.now)
 	e.tokenTTL = clampDuration(cfg.TokenTTL, time.Hour, 24*time.Hour)
 	e.sessionTTL = clampDuration(cfg.SessionTTL, 12*time.Hour, 30*24*time.Hour)
 	e.pwParams = auth.DefaultPasswordParams

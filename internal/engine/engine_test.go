@@ -342,7 +342,7 @@ func TestValidationNamesTheFieldAndRecordsNothing(t *testing.T) {
 			{"zero amount", engine.CreatePaymentInput{Amount: 0, Currency: "EUR", Card: visa()}, "amount"},
 			{"unknown currency", engine.CreatePaymentInput{Amount: 1, Currency: "XXY", Card: visa()}, "currency"},
 			{"bad capture", engine.CreatePaymentInput{Amount: 1, Currency: "EUR", CaptureMethod: "later", Card: visa()}, "capture"},
-			{"no card", engine.CreatePaymentInput{Amount: 1, Currency: "EUR"}, "payment_method.card"},
+			{"no card", engine.CreatePaymentInput{Amount: 1, Currency: "EUR"}, "payment_method"},
 			{"luhn", engine.CreatePaymentInput{Amount: 1, Currency: "EUR", Card: &engine.CardInput{Number: "4242424242424241", ExpMonth: 1, ExpYear: 2030}}, "payment_method.card.number"},
 			{"expired", engine.CreatePaymentInput{Amount: 1, Currency: "EUR", Card: &engine.CardInput{Number: "4242424242424242", ExpMonth: 1, ExpYear: 2020}}, "payment_method.card.exp_year"},
 			{"bad cvc", engine.CreatePaymentInput{Amount: 1, Currency: "EUR", Card: &engine.CardInput{Number: "4242424242424242", ExpMonth: 1, ExpYear: 2030, CVC: "12"}}, "payment_method.card.cvc"},

@@ -12,6 +12,7 @@ import (
 	"github.com/paygate/paygate/internal/connector"
 	"github.com/paygate/paygate/internal/engine"
 	"github.com/paygate/paygate/internal/payment"
+	"github.com/paygate/paygate/internal/vault"
 	"github.com/paygate/paygate/internal/store/pgtest"
 	"github.com/paygate/paygate/internal/store/postgres"
 	"github.com/paygate/paygate/internal/store/sqlite"
@@ -129,7 +130,7 @@ func newFixture(t *testing.T, st engine.Store, proc *fakeProcessor) *fixture {
 		proc = &fakeProcessor{}
 	}
 	e, err := engine.New(engine.Config{Store: st, Connectors: map[payment.Mode]connector.Connector{payment.Sandbox: proc},
-		FingerprintKey: []byte("test-key")})
+		Keyring: vault.Ephemeral()})
 	if err != nil {
 		t.Fatal(err)
 	}

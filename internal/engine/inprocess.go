@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/paygate/paygate/internal/connector"
+	"github.com/paygate/paygate/internal/fault"
 	"github.com/paygate/paygate/internal/payment"
 )
 
@@ -16,7 +17,7 @@ import (
 // with the process), so one transaction keeps every guarantee at half the
 // writes. The idempotency row is inserted before the call, so a concurrent
 // duplicate still waits or gets 409 and the processor is asked once.
-func (e *Engine) createInProcess(ctx context.Context, a Actor, conn connector.Connector, p *payment.Payment, op *payment.Operation, req connector.AuthorizeRequest, idem *Idempotency) (*payment.Payment, *Replay, error) {
+func (e *Engine) createInProcess(ctx context.Context, a Actor, conn connector.Connector, p *payment.Payment, op *payment.Operation, req connector.AuthorizeRequest, src *cardSource, idem *Idempotency) (*payment.Payment, *Replay, error) {
 	pctx, cancel := e.processorContext(ctx)
 	defer cancel()
 	var out *payment.Payment
@@ -30,14 +31,20 @@ func (e *Engine) createInProcess(ctx context.Context, a Actor, conn connector.Co
 			replay = r
 			return errReplay
 		}
+		if err := src.consume(pctx, tx, p.CreatedAt); err != nil {
+			return err
+		}
 		// Work on copies: a group commit may run this function again.
 		cur, curOp := *p, *op
 		res, callErr := conn.Authorize(pctx, req)
 		if connector.OutcomeUnknown(callErr) {
 			res, callErr = conn.Status(pctx, connector.StatusRequest{PaymentID: p.ID, Live: req.Live})
 		}
-		postings := e.resolveAuthorization(&cur, &curOp, res, callErr)
+		postings := e.resolveAuthorization(pctx, &cur, &curOp, res, callErr)
 		if err := cur.Check(); err != nil {
+			return err
+		}
+		if err := src.keep(pctx, tx, &cur); err != nil {
 			return err
 		}
 		out = &cur
@@ -50,6 +57,9 @@ func (e *Engine) createInProcess(ctx context.Context, a Actor, conn connector.Co
 		}
 		return tx.InsertOutcome(pctx, &cur, &curOp, postings, e.completion(a, idem, Result{Payment: &cur}, nil))
 	})
+	if err != nil && src.cvcBack != nil && !consumedBy(err) {
+		src.cvcBack()
+	}
 	if errors.Is(err, errReplay) {
 		return nil, replay, nil
 	}
@@ -59,3 +69,7 @@ func (e *Engine) createInProcess(ctx context.Context, a Actor, conn connector.Co
 	e.notify(out)
 	return out, nil, nil
 }
+
+// consumedBy reports whether a failed payment still used up its token's CVC:
+// only when the token itself was already used.
+func consumedBy(err error) bool { return fault.As(err).Code == "token_used" }

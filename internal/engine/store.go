@@ -6,9 +6,12 @@ import (
 
 	"github.com/paygate/paygate/internal/audit"
 	"github.com/paygate/paygate/internal/auth"
+	"github.com/paygate/paygate/internal/checkout"
+	"github.com/paygate/paygate/internal/customer"
 	"github.com/paygate/paygate/internal/ledger"
 	"github.com/paygate/paygate/internal/merchant"
 	"github.com/paygate/paygate/internal/payment"
+	"github.com/paygate/paygate/internal/vault"
 )
 
 // Store is durable state. Implementations: store/sqlite (embedded default) and
@@ -67,6 +70,29 @@ type Reader interface {
 	// PaymentsInStatus lists payments (any merchant) in a status last updated
 	// before a time, for crash recovery and pending resolution.
 	PaymentsInStatus(ctx context.Context, status payment.Status, updatedBefore time.Time, limit int) ([]*payment.Payment, error)
+
+	// KEKChecks returns the stored check value of every key-encryption key version.
+	KEKChecks(ctx context.Context) (map[int]string, error)
+	// ListDataKeys returns every wrapped data key.
+	ListDataKeys(ctx context.Context) ([]*vault.DataKey, error)
+	GetCustomer(ctx context.Context, merchantID string, mode payment.Mode, id string) (*customer.Customer, error)
+	// FindCustomerByReference finds a customer by the merchant's own id; NotFound if none.
+	FindCustomerByReference(ctx context.Context, merchantID string, mode payment.Mode, ref string) (*customer.Customer, error)
+	ListCustomers(ctx context.Context, merchantID string, mode payment.Mode, startingAfter string, limit int) ([]*customer.Customer, error)
+	// GetPaymentMethod returns a vault record of the merchant and mode, in any status.
+	GetPaymentMethod(ctx context.Context, merchantID string, mode payment.Mode, id string) (*vault.PaymentMethod, error)
+	// ListCustomerPaymentMethods returns a customer's active saved cards, oldest first.
+	ListCustomerPaymentMethods(ctx context.Context, merchantID string, mode payment.Mode, customerID string) ([]*vault.PaymentMethod, error)
+	// CountPaymentMethodsByDataKey counts vault records sealed under each data key.
+	CountPaymentMethodsByDataKey(ctx context.Context) (map[string]int, error)
+	// ListEncryptionKeys returns a merchant's client-side encryption keys, newest first.
+	ListEncryptionKeys(ctx context.Context, merchantID string, mode payment.Mode) ([]*vault.EncryptionKey, error)
+	GetCheckoutSession(ctx context.Context, merchantID string, mode payment.Mode, id string) (*checkout.Session, error)
+	// FindCheckoutSession finds a session by its token hash (any merchant); NotFound if none.
+	FindCheckoutSession(ctx context.Context, tokenHash string) (*checkout.Session, error)
+	// FindCheckoutSessionByPayment finds the session a payment was made for; NotFound if none.
+	FindCheckoutSessionByPayment(ctx context.Context, merchantID string, mode payment.Mode, paymentID string) (*checkout.Session, error)
+	ListCheckoutSessions(ctx context.Context, merchantID string, mode payment.Mode, startingAfter string, limit int) ([]*checkout.Session, error)
 }
 
 // Tx is one write transaction. The methods that read inside it (…ForUpdate)
@@ -119,6 +145,29 @@ type Tx interface {
 	InsertOutcome(ctx context.Context, p *payment.Payment, op *payment.Operation, postings []ledger.Posting, rec *IdempotencyRecord) error
 	// InsertPostings writes postings and their lines; the caller has validated them.
 	InsertPostings(ctx context.Context, ps []ledger.Posting) error
+
+	// InsertKEKCheck records a key version's check value.
+	InsertKEKCheck(ctx context.Context, version int, check string, at time.Time) error
+	// InsertDataKey stores a wrapped data key; with Active set it becomes the
+	// only active key of its purpose.
+	InsertDataKey(ctx context.Context, k *vault.DataKey) error
+	// RewrapDataKey replaces a data key's wrapping if it is still under fromVersion.
+	RewrapDataKey(ctx context.Context, id string, fromVersion, toVersion int, wrapped []byte) (bool, error)
+
+	InsertCustomer(ctx context.Context, c *customer.Customer) error
+	InsertPaymentMethod(ctx context.Context, m *vault.PaymentMethod) error
+	GetPaymentMethodForUpdate(ctx context.Context, merchantID string, mode payment.Mode, id string) (*vault.PaymentMethod, error)
+	// UpdatePaymentMethod writes status, customer, sealed card (nil erases it), used and updated times.
+	UpdatePaymentMethod(ctx context.Context, m *vault.PaymentMethod) error
+	// FindCustomerCard finds a customer's active card with this fingerprint; NotFound if none.
+	FindCustomerCard(ctx context.Context, merchantID string, mode payment.Mode, customerID, fingerprint string) (*vault.PaymentMethod, error)
+	InsertEncryptionKey(ctx context.Context, k *vault.EncryptionKey) error
+	// ExpireEncryptionKeys sets an end on every unexpired key of the merchant and mode.
+	ExpireEncryptionKeys(ctx context.Context, merchantID string, mode payment.Mode, at time.Time) error
+	InsertCheckoutSession(ctx context.Context, s *checkout.Session) error
+	GetCheckoutSessionForUpdate(ctx context.Context, merchantID string, mode payment.Mode, id string) (*checkout.Session, error)
+	// UpdateCheckoutSession writes status, payment id and updated time.
+	UpdateCheckoutSession(ctx context.Context, s *checkout.Session) error
 
 	// GetIdempotency returns the record for (merchant, mode, key) or nil, nil.
 	GetIdempotency(ctx context.Context, merchantID string, mode payment.Mode, key string) (*IdempotencyRecord, error)

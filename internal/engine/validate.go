@@ -2,6 +2,7 @@ package engine
 
 import (
 	"errors"
+	"net/url"
 	"time"
 	"unicode/utf8"
 
@@ -51,12 +52,16 @@ func validMetadata(md map[string]string) error {
 }
 
 // CardInput is clear card data from a request. It lives for one request only.
+// EncryptedNumber and EncryptedCVC, from client-side encryption, stand in
+// for Number and CVC and are decrypted inside the vault boundary.
 type CardInput struct {
-	Number   string
-	ExpMonth int
-	ExpYear  int
-	CVC      string
-	Holder   string
+	Number          string
+	ExpMonth        int
+	ExpYear         int
+	CVC             string
+	Holder          string
+	EncryptedNumber string
+	EncryptedCVC    string
 }
 
 // validCard checks the card before any processor sees it and returns the
@@ -92,19 +97,38 @@ func validCard(c *CardInput, now time.Time) (string, card.Brand, error) {
 	return number, brand, nil
 }
 
-// CreatePaymentInput is a request for a sale or an authorization.
+// CreatePaymentInput is a request for a sale or an authorization. Exactly
+// one card source is set: Card (clear or client-side encrypted), Token with
+// TokenKey (a single-use token from hosted fields or checkout), or
+// PaymentMethodID (a customer's saved card).
 type CreatePaymentInput struct {
-	Amount        int64
-	Currency      string
-	CaptureMethod payment.CaptureMethod
-	Card          *CardInput
-	Description   string
-	Reference     string
-	Customer      string
-	Metadata      map[string]string
+	Amount          int64
+	Currency        string
+	CaptureMethod   payment.CaptureMethod
+	Card            *CardInput
+	Token           string
+	TokenKey        string
+	PaymentMethodID string
+	// CVC may accompany a saved card on a customer-initiated payment.
+	CVC string
+	// Initiator is customer (default) or merchant (a saved card, payer absent).
+	Initiator   payment.Initiator
+	ReturnURL   string
+	Description string
+	Reference   string
+	// Customer names the payer: a customer id (cus_…) or the merchant's own
+	// reference of a customer saves the card to that customer (a vault
+	// payment); any other value is only a label (a guest payment).
+	Customer string
+	Metadata map[string]string
 }
 
-func (in *CreatePaymentInput) validate(now time.Time) (money.Currency, string, card.Brand, error) {
+func (in *CreatePaymentInput) validate(now time.Time) (money.Currency, error) {
+	cur, _, _, err := in.validateFields(now, false)
+	return cur, err
+}
+
+func (in *CreatePaymentInput) validateFields(now time.Time, withCard bool) (money.Currency, string, card.Brand, error) {
 	if err := validAmount("amount", in.Amount); err != nil {
 		return money.Currency{}, "", "", err
 	}
@@ -133,6 +157,44 @@ func (in *CreatePaymentInput) validate(now time.Time) (money.Currency, string, c
 	if err := validMetadata(in.Metadata); err != nil {
 		return cur, "", "", err
 	}
+	switch in.Initiator {
+	case "":
+		in.Initiator = payment.CustomerInitiated
+	case payment.CustomerInitiated, payment.MerchantInitiated:
+	default:
+		return cur, "", "", fault.InvalidParam("initiator", "parameter_invalid", "initiator must be customer or merchant")
+	}
+	if in.ReturnURL != "" {
+		if err := validURL("return_url", in.ReturnURL); err != nil {
+			return cur, "", "", err
+		}
+	}
+	sources := 0
+	for _, set := range []bool{in.Card != nil, in.Token != "", in.PaymentMethodID != ""} {
+		if set {
+			sources++
+		}
+	}
+	switch {
+	case sources == 0:
+		return cur, "", "", fault.InvalidParam("payment_method", "parameter_missing", "payment_method needs a card, a token or a saved payment method id")
+	case sources > 1:
+		return cur, "", "", fault.InvalidParam("payment_method", "parameter_invalid", "payment_method takes exactly one of card, token or id")
+	case in.Initiator == payment.MerchantInitiated && in.PaymentMethodID == "":
+		return cur, "", "", fault.InvalidParam("initiator", "parameter_invalid", "a merchant-initiated payment must use a saved payment method")
+	}
+	if !withCard {
+		return cur, "", "", nil
+	}
 	number, brand, err := validCard(in.Card, now)
 	return cur, number, brand, err
+}
+
+// validURL accepts an absolute http(s) URL of reasonable length.
+func validURL(param, v string) error {
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || len(v) > 2048 || u.User != nil {
+		return fault.InvalidParam(param, "url_invalid", "%s must be an absolute http or https URL", param)
+	}
+	return nil
 }

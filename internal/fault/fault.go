@@ -99,3 +99,6 @@ func Missing(code, required string) *Error {
 	return &Error{Kind: Forbidden, Code: code, Required: required,
 		Message: fmt.Sprintf("this credential lacks %q, which the request needs", required)}
 }
+
+// IsNotFound reports whether err is a NotFound fault.
+func IsNotFound(err error) bool { return err != nil && KindOf(err) == NotFound }

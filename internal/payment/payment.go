@@ -42,6 +42,29 @@ type NextAction struct {
 	RedirectURL string `json:"redirect_url"`
 }
 
+// Initiator says who started a payment.
+type Initiator string
+
+// Initiators (card schemes' CIT and MIT).
+const (
+	CustomerInitiated Initiator = "customer"
+	MerchantInitiated Initiator = "merchant"
+)
+
+// ThreeDS is a 3-D Secure outcome. Clients cannot set it: the processor's
+// authentication result is the only source. The authentication value (CAVV)
+// is kept sealed by the vault, never in clear.
+type ThreeDS struct {
+	Version        string `json:"version"`
+	TransStatus    string `json:"trans_status"`
+	ECI            string `json:"eci,omitempty"`
+	Flow           string `json:"flow"` // "frictionless" or "challenge"
+	LiabilityShift bool   `json:"liability_shift"`
+	// SealedAuthValue is the vault-sealed authentication value (base64).
+	SealedAuthValue string `json:"sealed_authentication_value,omitempty"`
+	AuthValueKeyID  string `json:"authentication_value_key,omitempty"`
+}
+
 // Payment is one attempt to take money from a payer for a merchant.
 // Amounts are minor units of Currency. Invariants (checked by Check):
 // Captured <= Authorized, Refunded + RefundPending <= Captured.
@@ -72,6 +95,15 @@ type Payment struct {
 	FailureCode    string
 	FailureMessage string
 	NextAction     *NextAction
+	// PaymentMethod is the vault record charged or saved (pm_… or tok_…), if any.
+	PaymentMethod string
+	// Initiator says who started the payment: the payer ("customer", on
+	// session) or the merchant on a stored card ("merchant", off session).
+	Initiator Initiator
+	// ThreeDS is the 3-D Secure result, when authentication ran.
+	ThreeDS *ThreeDS
+	// ReturnURL is where the payer's browser goes after a 3-D Secure challenge.
+	ReturnURL      string
 	IdempotencyKey string
 	CreatedAt      time.Time
 	UpdatedAt      time.Time

@@ -18,6 +18,8 @@ const (
 	PendingDecline     Behaviour = "pending_decline"      // pending, declined after PendingDelay
 	TimeoutAfterAuth   Behaviour = "timeout_after_auth"   // authorizes, then the answer is lost
 	ProcessorDown      Behaviour = "processor_down"       // unavailable; nothing recorded
+	Frictionless       Behaviour = "frictionless"         // 3-D Secure passes without a challenge (Y)
+	Attempted          Behaviour = "attempted"            // 3-D Secure attempted, issuer absent (A)
 )
 
 // TestCard is one row of the sandbox's table.
@@ -42,7 +44,7 @@ var Cards = []TestCard{
 	{"6011111111111117", "discover", Approve, "", "Succeeds", false},
 	{"3566002020360505", "jcb", Approve, "", "Succeeds", false},
 	{"4000000000000077", "visa", Approve, "", "Succeeds; funds available at once", false},
-	{"4000000000003055", "visa", Approve, "", "3-D Secure supported, not required; succeeds", false},
+	{"4000000000003055", "visa", Frictionless, "", "3-D Secure supported, not required: authenticated frictionlessly (Y, ECI 05); succeeds", false},
 	{"4000000000000002", "visa", Decline, "generic_decline", "Declined", false},
 	{"4000000000009995", "visa", Decline, "insufficient_funds", "Declined: insufficient funds", false},
 	{"4000000000009987", "visa", Decline, "lost_card", "Declined: lost card", false},
@@ -59,6 +61,8 @@ var Cards = []TestCard{
 	{"4000009900000004", "visa", PendingApprove, "", "Pending; approved after the pending delay (default 2 s)", true},
 	{"4000009900000012", "visa", PendingDecline, "generic_decline", "Pending; declined after the pending delay", true},
 	{"4000009900000020", "visa", TimeoutAfterAuth, "", "Authorizes, then times out: the outcome must be found by a status lookup", true},
+	{"4000009900000046", "visa", Attempted, "", "3-D Secure attempted without the issuer (A, ECI 06), no challenge; succeeds", true},
+	{"5200009900000058", "mastercard", Frictionless, "", "Mastercard authenticated frictionlessly (Y, ECI 02); succeeds", true},
 	{"4000009900000038", "visa", ProcessorDown, "", "Processor unavailable; nothing is recorded (safe to retry)", true},
 }
 
@@ -116,7 +120,9 @@ func MarkdownTable() string {
 	}
 	b.WriteString("\n## 3-D Secure\n\nCards that require 3-D Secure leave the payment in `requires_action` with `next_action.redirect_url`. ")
 	b.WriteString("The challenge is passed with the one-time password `password` (or `1234`); any other value fails it with `authentication_failed`. ")
-	b.WriteString("A passed challenge returns transStatus `Y`, ECI `05` (Mastercard `02`) and a CAVV.\n\n")
+	b.WriteString("A passed challenge returns transStatus `Y`, ECI `05` (Mastercard `02`) and a CAVV. ")
+	b.WriteString("Frictionless cards authenticate without a challenge; the result (transStatus, ECI, authentication value) is recorded on the payment either way. ")
+	b.WriteString("A challenge left unanswered for 15 minutes expires the payment with `authentication_expired`.\n\n")
 	b.WriteString("## Holder-name overrides (Adyen style)\n\nOn a card that would succeed, these holder names force a decline:\n\n| holder | decline code |\n|---|---|\n")
 	for _, h := range []string{"DECLINED", "CARD_EXPIRED", "BLOCK_CARD", "ERROR", "REFERRAL"} {
 		fmt.Fprintf(&b, "| `%s` | `%s` |\n", h, holderOverrides[h])

@@ -11,6 +11,7 @@ import (
 	"github.com/paygate/paygate/internal/card"
 	"github.com/paygate/paygate/internal/connector"
 	"github.com/paygate/paygate/internal/id"
+	"github.com/paygate/paygate/internal/money"
 )
 
 // Options configure the sandbox.
@@ -28,19 +29,24 @@ type Options struct {
 // auth is what the sandbox remembers of one authorization. Never the card
 // number or CVC: only what a processor's status lookup would report.
 type auth struct {
-	paymentID  string
-	ref        string
-	brand      string
-	card       TestCard
-	amount     int64
-	capture    bool
-	outcome    connector.Outcome
-	decline    string
-	pendingTil time.Time
-	captured   int64
-	refunded   int64
-	voided     bool
-	threeDS    *connector.ThreeDS
+	paymentID   string
+	merchantID  string
+	challengeID string
+	live        bool
+	currency    string
+	last4       string
+	ref         string
+	brand       string
+	card        TestCard
+	amount      int64
+	capture     bool
+	outcome     connector.Outcome
+	decline     string
+	pendingTil  time.Time
+	captured    int64
+	refunded    int64
+	voided      bool
+	threeDS     *connector.ThreeDS
 }
 
 // Sandbox is the built-in test processor. It is safe for concurrent use.
@@ -49,6 +55,8 @@ type Sandbox struct {
 	mu    sync.Mutex
 	byPay map[string]*auth
 	byRef map[string]*auth
+	// byChallenge finds a waiting 3-D Secure challenge by its unguessable id.
+	byChallenge map[string]*auth
 	// ops remembers the answer to each capture, void and refund by
 	// operation id, for status lookups after a timeout.
 	ops map[string]connector.Result
@@ -64,7 +72,7 @@ func New(opts Options) *Sandbox {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	return &Sandbox{opts: opts, byPay: map[string]*auth{}, byRef: map[string]*auth{}, ops: map[string]connector.Result{}}
+	return &Sandbox{opts: opts, byPay: map[string]*auth{}, byRef: map[string]*auth{}, byChallenge: map[string]*auth{}, ops: map[string]connector.Result{}}
 }
 
 // Name implements connector.Connector.
@@ -120,7 +128,9 @@ func (s *Sandbox) Authorize(ctx context.Context, req connector.AuthorizeRequest)
 	if tc.Behaviour == ProcessorDown {
 		return connector.Result{}, &connector.Error{Class: connector.Unavailable, Code: "processor_unavailable", Message: "the sandbox processor is unavailable (test card)"}
 	}
-	a := &auth{paymentID: req.PaymentID, ref: id.New("sbx"), brand: req.Card.Brand, card: tc, amount: req.Amount.Minor, capture: req.Capture}
+	a := &auth{paymentID: req.PaymentID, merchantID: req.MerchantID, live: req.Live, currency: req.Amount.Currency.Code,
+		last4: card.Last4(card.Normalize(req.Card.Number)), ref: id.New("sbx"), brand: req.Card.Brand, card: tc,
+		amount: req.Amount.Minor, capture: req.Capture}
 	behaviour := tc.Behaviour
 	if code, ok := holderOverrides[strings.ToUpper(strings.TrimSpace(req.Card.Holder))]; ok && behaviour == Approve {
 		behaviour, a.card.DeclineCode = Decline, code
@@ -137,12 +147,22 @@ func (s *Sandbox) Authorize(ctx context.Context, req connector.AuthorizeRequest)
 		a.outcome, a.decline = connector.Declined, a.card.DeclineCode
 	case Challenge, ChallengeUnlessMIT:
 		a.outcome = connector.ActionRequired
+		a.challengeID = "chl_" + id.Secret(20)
+	case Frictionless:
+		a.outcome = connector.Approved
+		a.threeDS = &connector.ThreeDS{Version: "2.2.0", TransStatus: "Y", ECI: eci(a.brand, true), CAVV: cavv(), Flow: "frictionless"}
+	case Attempted:
+		a.outcome = connector.Approved
+		a.threeDS = &connector.ThreeDS{Version: "2.2.0", TransStatus: "A", ECI: attemptedECI(a.brand), CAVV: cavv(), Flow: "frictionless"}
 	case PendingApprove, PendingDecline:
 		a.outcome = connector.Pending
 		a.pendingTil = s.opts.Now().Add(s.opts.PendingDelay)
 	}
 	s.mu.Lock()
 	s.byPay[req.PaymentID], s.byRef[a.ref] = a, a
+	if a.challengeID != "" {
+		s.byChallenge[a.challengeID] = a
+	}
 	res = s.resultLocked(a)
 	s.mu.Unlock()
 	if behaviour == TimeoutAfterAuth {
@@ -174,36 +194,60 @@ func (s *Sandbox) resultLocked(a *auth) connector.Result {
 		return r
 	case connector.ActionRequired:
 		return connector.Result{Outcome: connector.ActionRequired, ProcessorRef: a.ref,
-			ActionURL: strings.TrimRight(s.opts.BaseURL, "/") + "/sandbox/3ds/" + a.paymentID}
+			ActionURL: strings.TrimRight(s.opts.BaseURL, "/") + "/sandbox/3ds/" + a.challengeID}
 	default:
 		return connector.Result{Outcome: a.outcome, ProcessorRef: a.ref}
 	}
 }
 
-// CompleteChallenge answers the 3-D Secure challenge of a payment: "password"
-// or "1234" pass it, anything else fails it.
-func (s *Sandbox) CompleteChallenge(ctx context.Context, paymentID, otp string) (connector.Result, error) {
+// Challenge implements connector.Challenger.
+func (s *Sandbox) Challenge(challengeID string) (connector.ChallengeInfo, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a := s.byChallenge[challengeID]
+	if a == nil {
+		return connector.ChallengeInfo{}, false
+	}
+	cur, _ := money.Lookup(a.currency)
+	return connector.ChallengeInfo{ChallengeID: challengeID, PaymentID: a.paymentID, MerchantID: a.merchantID, Live: a.live,
+		Amount: money.Amount{Minor: a.amount, Currency: cur}, Brand: a.brand, Last4: a.last4}, true
+}
+
+// CompleteChallenge implements connector.Challenger: the one-time password
+// "password" or "1234" passes the challenge, anything else fails it. A
+// challenge is answered once; asking again reports the first result.
+func (s *Sandbox) CompleteChallenge(ctx context.Context, challengeID, otp string) (connector.Result, error) {
 	if err := s.wait(ctx); err != nil {
 		return connector.Result{}, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	a := s.byPay[paymentID]
-	if a == nil || a.outcome != connector.ActionRequired {
-		return connector.Result{}, &connector.Error{Class: connector.InvalidRequest, Code: "no_pending_challenge", Message: "no 3-D Secure challenge is waiting for this payment"}
+	a := s.byChallenge[challengeID]
+	if a == nil {
+		return connector.Result{}, &connector.Error{Class: connector.InvalidRequest, Code: "no_pending_challenge", Message: "no 3-D Secure challenge is waiting with this id"}
+	}
+	if a.outcome != connector.ActionRequired {
+		return s.resultLocked(a), nil
 	}
 	if otp != "password" && otp != "1234" {
 		a.outcome, a.decline = connector.Declined, "authentication_failed"
-		a.threeDS = &connector.ThreeDS{Version: "2.2.0", TransStatus: "N", ECI: eci(a.brand, false)}
+		a.threeDS = &connector.ThreeDS{Version: "2.2.0", TransStatus: "N", ECI: eci(a.brand, false), Flow: "challenge"}
 		return s.resultLocked(a), nil
 	}
-	a.threeDS = &connector.ThreeDS{Version: "2.2.0", TransStatus: "Y", ECI: eci(a.brand, true), CAVV: cavv()}
+	a.threeDS = &connector.ThreeDS{Version: "2.2.0", TransStatus: "Y", ECI: eci(a.brand, true), CAVV: cavv(), Flow: "challenge"}
 	if a.card.DeclineCode != "" {
 		a.outcome, a.decline = connector.Declined, a.card.DeclineCode
 	} else {
 		a.outcome = connector.Approved
 	}
 	return s.resultLocked(a), nil
+}
+
+func attemptedECI(brand string) string {
+	if brand == "mastercard" {
+		return "01"
+	}
+	return "06"
 }
 
 func eci(brand string, authenticated bool) string {

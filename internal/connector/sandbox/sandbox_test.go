@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -101,10 +102,19 @@ func TestChallengePassesWithTheRightPasswordOnly(t *testing.T) {
 	ctx := context.Background()
 	start := func(number string) string {
 		pid := id.New("pay")
-		if res, _ := s.Authorize(ctx, connector.AuthorizeRequest{PaymentID: pid, Amount: usd(100), Capture: true, Card: cardOf(number)}); res.Outcome != connector.ActionRequired {
+		res, _ := s.Authorize(ctx, connector.AuthorizeRequest{PaymentID: pid, MerchantID: "mer_1", Amount: usd(100), Capture: true, Card: cardOf(number)})
+		if res.Outcome != connector.ActionRequired {
 			t.Fatalf("%s: %+v", number, res)
 		}
-		return pid
+		chl := res.ActionURL[strings.LastIndex(res.ActionURL, "/")+1:]
+		if !strings.HasPrefix(chl, "chl_") || strings.Contains(res.ActionURL, pid) {
+			t.Fatalf("challenge URL must carry an unguessable challenge id, not the payment id: %s", res.ActionURL)
+		}
+		info, ok := s.Challenge(chl)
+		if !ok || info.PaymentID != pid || info.MerchantID != "mer_1" || info.Amount.Minor != 100 || info.Last4 != number[len(number)-4:] {
+			t.Fatalf("challenge info %+v %v", info, ok)
+		}
+		return chl
 	}
 	pid := start("4000002760003184")
 	res, err := s.CompleteChallenge(ctx, pid, "password")
@@ -114,6 +124,9 @@ func TestChallengePassesWithTheRightPasswordOnly(t *testing.T) {
 	pid = start("4000002760003184")
 	if res, _ := s.CompleteChallenge(ctx, pid, "wrong"); res.DeclineCode != "authentication_failed" || res.ThreeDS.TransStatus != "N" {
 		t.Fatalf("wrong password: %+v", res)
+	}
+	if res, _ := s.CompleteChallenge(ctx, pid, "password"); res.Outcome != connector.Declined {
+		t.Fatalf("a failed challenge was passed on a second try: %+v", res)
 	}
 	pid = start("4000008260003178")
 	if res, _ := s.CompleteChallenge(ctx, pid, "1234"); res.DeclineCode != "insufficient_funds" {
@@ -210,5 +223,18 @@ func TestStatusReportsFollowUpOperationsByTheirID(t *testing.T) {
 	}
 	if r, _ := s.Status(ctx, connector.StatusRequest{PaymentID: pid, OperationID: "op_never_sent"}); r.Outcome != connector.NotFound {
 		t.Fatalf("unknown operation: %+v", r)
+	}
+}
+
+func TestFrictionlessCardsAuthenticateWithoutChallenge(t *testing.T) {
+	s := sandbox.New(sandbox.Options{})
+	for _, c := range []struct{ number, status, eci string }{
+		{"4000000000003055", "Y", "05"}, {"4000009900000046", "A", "06"}, {"5200009900000058", "Y", "02"},
+	} {
+		res, err := s.Authorize(context.Background(), connector.AuthorizeRequest{PaymentID: id.New("pay"), Amount: usd(100), Capture: true, Card: cardOf(c.number)})
+		if err != nil || res.Outcome != connector.Approved || res.ThreeDS == nil || res.ThreeDS.TransStatus != c.status ||
+			res.ThreeDS.ECI != c.eci || res.ThreeDS.CAVV == "" || res.ThreeDS.Flow != "frictionless" {
+			t.Errorf("%s: %+v %+v %v", c.number, res, res.ThreeDS, err)
+		}
 	}
 }

@@ -13,7 +13,7 @@ const paymentColumns = `id, merchant_id, mode, status, amount, currency, capture
  amount_authorized, amount_captured, amount_refunded, amount_refund_pending, in_flight,
  card_brand, card_first6, card_last4, card_exp_month, card_exp_year, card_holder, card_fingerprint,
  description, reference, customer, metadata, connector, processor_ref, failure_code, failure_message,
- next_action, idempotency_key, created_at, updated_at`
+ next_action, idempotency_key, created_at, updated_at, payment_method, initiator, three_ds, return_url`
 
 const operationColumns = `id, payment_id, merchant_id, mode, kind, status, amount, currency, processor_ref,
  failure_code, failure_message, reason, metadata, idempotency_key, created_at, updated_at`
@@ -47,17 +47,25 @@ func encodeNextAction(na *payment.NextAction) string {
 	return string(b)
 }
 
+func encodeThreeDS(t *payment.ThreeDS) string {
+	if t == nil {
+		return ""
+	}
+	b, _ := json.Marshal(t)
+	return string(b)
+}
+
 type scanner interface{ Scan(dest ...any) error }
 
 func scanPayment(s scanner) (*payment.Payment, error) {
 	var p payment.Payment
-	var currency, metadata, nextAction string
+	var currency, metadata, nextAction, threeDS string
 	var created, updated int64
 	err := s.Scan(&p.ID, &p.MerchantID, &p.Mode, &p.Status, &p.Amount, &currency, &p.CaptureMethod,
 		&p.Authorized, &p.Captured, &p.Refunded, &p.RefundPending, &p.InFlight,
 		&p.Card.Brand, &p.Card.First6, &p.Card.Last4, &p.Card.ExpMonth, &p.Card.ExpYear, &p.Card.Holder, &p.Card.Fingerprint,
 		&p.Description, &p.Reference, &p.Customer, &metadata, &p.Connector, &p.ProcessorRef, &p.FailureCode, &p.FailureMessage,
-		&nextAction, &p.IdempotencyKey, &created, &updated)
+		&nextAction, &p.IdempotencyKey, &created, &updated, &p.PaymentMethod, &p.Initiator, &threeDS, &p.ReturnURL)
 	if err != nil {
 		return nil, err
 	}
@@ -72,6 +80,12 @@ func scanPayment(s scanner) (*payment.Payment, error) {
 			return nil, err
 		}
 	}
+	if threeDS != "" {
+		p.ThreeDS = &payment.ThreeDS{}
+		if err := json.Unmarshal([]byte(threeDS), p.ThreeDS); err != nil {
+			return nil, err
+		}
+	}
 	p.CreatedAt, p.UpdatedAt = fromMicros(created), fromMicros(updated)
 	return &p, nil
 }
@@ -81,7 +95,8 @@ func paymentArgs(p *payment.Payment) []any {
 		p.Authorized, p.Captured, p.Refunded, p.RefundPending, p.InFlight,
 		p.Card.Brand, p.Card.First6, p.Card.Last4, p.Card.ExpMonth, p.Card.ExpYear, p.Card.Holder, p.Card.Fingerprint,
 		p.Description, p.Reference, p.Customer, encodeMap(p.Metadata), p.Connector, p.ProcessorRef, p.FailureCode, p.FailureMessage,
-		encodeNextAction(p.NextAction), p.IdempotencyKey, micros(p.CreatedAt), micros(p.UpdatedAt)}
+		encodeNextAction(p.NextAction), p.IdempotencyKey, micros(p.CreatedAt), micros(p.UpdatedAt),
+		p.PaymentMethod, string(p.Initiator), encodeThreeDS(p.ThreeDS), p.ReturnURL}
 }
 
 func scanOperation(s scanner) (*payment.Operation, error) {

@@ -1,0 +1,79 @@
+// Package checkout holds the rules of checkout sessions: a hosted payment
+// page opened with a checkout token, paid at most once, until it expires.
+package checkout
+
+import (
+	"time"
+
+	"github.com/paygate/paygate/internal/fault"
+	"github.com/paygate/paygate/internal/money"
+	"github.com/paygate/paygate/internal/payment"
+)
+
+// Status is where a checkout session stands.
+type Status string
+
+// Session statuses.
+const (
+	Open     Status = "open"     // can be paid
+	Complete Status = "complete" // paid (authorized or captured): never again
+	Expired  Status = "expired"  // ran out of time unpaid
+)
+
+// Locales the hosted page speaks.
+var Locales = []string{"en", "ar"}
+
+// Session is a request to collect one payment on paygate's hosted page. The
+// checkout token that opens it is stored only as a hash.
+type Session struct {
+	ID            string
+	MerchantID    string
+	Mode          payment.Mode
+	TokenHash     string
+	Status        Status
+	Amount        int64
+	Currency      money.Currency
+	CaptureMethod payment.CaptureMethod
+	CustomerID    string
+	// Brands limits the card brands the page accepts; empty means all.
+	Brands          []string
+	SaveCard        bool
+	Description     string
+	Reference       string
+	Locale          string
+	SuccessURL      string
+	CancelURL       string
+	NotificationURL string
+	// EmbedOrigins may frame the page (the SmartPay-style widget); empty
+	// means the page refuses to be framed.
+	EmbedOrigins []string
+	Metadata     map[string]string
+	PaymentID    string
+	ExpiresAt    time.Time
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+// Payable answers why a session cannot take a payment at t, or nil.
+func (s *Session) Payable(t time.Time) error {
+	switch {
+	case s.Status == Complete:
+		return fault.New(fault.Conflict, "checkout_session_complete", "this checkout session has already been paid")
+	case s.Status == Expired || !t.Before(s.ExpiresAt):
+		return fault.New(fault.Conflict, "checkout_session_expired", "this checkout session has expired")
+	}
+	return nil
+}
+
+// AcceptsBrand reports whether the session takes a card brand.
+func (s *Session) AcceptsBrand(brand string) bool {
+	if len(s.Brands) == 0 {
+		return true
+	}
+	for _, b := range s.Brands {
+		if b == brand {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,242 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"github.com/paygate/paygate/internal/customer"
+	"github.com/paygate/paygate/internal/fault"
+	"github.com/paygate/paygate/internal/payment"
+	"github.com/paygate/paygate/internal/vault"
+)
+
+// KEKChecks implements engine.Reader.
+func (r *Reader) KEKChecks(ctx context.Context) (map[int]string, error) {
+	rows, err := r.q().QueryContext(ctx, `SELECT version, check_value FROM vault_kek_checks`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int]string{}
+	for rows.Next() {
+		var v int
+		var c string
+		if err := rows.Scan(&v, &c); err != nil {
+			return nil, err
+		}
+		out[v] = c
+	}
+	return out, rows.Err()
+}
+
+// InsertKEKCheck implements engine.Tx.
+func (t *Tx) InsertKEKCheck(ctx context.Context, version int, check string, at time.Time) error {
+	_, err := t.exec(ctx, `INSERT INTO vault_kek_checks (version, check_value, created_at) VALUES (?, ?, ?)`, version, check, micros(at))
+	return err
+}
+
+func scanDataKey(s scanner) (*vault.DataKey, error) {
+	var k vault.DataKey
+	var active int
+	var created int64
+	if err := s.Scan(&k.ID, &k.Purpose, &k.KEKVersion, &k.Wrapped, &active, &created); err != nil {
+		return nil, err
+	}
+	k.Active, k.CreatedAt = active == 1, fromMicros(created)
+	return &k, nil
+}
+
+// ListDataKeys implements engine.Reader.
+func (r *Reader) ListDataKeys(ctx context.Context) ([]*vault.DataKey, error) {
+	return list(r, ctx, scanDataKey, `SELECT id, purpose, kek_version, wrapped, active, created_at FROM vault_keys ORDER BY id`)
+}
+
+// InsertDataKey implements engine.Tx.
+func (t *Tx) InsertDataKey(ctx context.Context, k *vault.DataKey) error {
+	if k.Active {
+		if _, err := t.exec(ctx, `UPDATE vault_keys SET active = 0 WHERE purpose = ?`, string(k.Purpose)); err != nil {
+			return err
+		}
+	}
+	_, err := t.exec(ctx, `INSERT INTO vault_keys (id, purpose, kek_version, wrapped, active, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		k.ID, string(k.Purpose), k.KEKVersion, k.Wrapped, boolInt(k.Active), micros(k.CreatedAt))
+	return err
+}
+
+// RewrapDataKey implements engine.Tx.
+func (t *Tx) RewrapDataKey(ctx context.Context, id string, fromVersion, toVersion int, wrapped []byte) (bool, error) {
+	res, err := t.exec(ctx, `UPDATE vault_keys SET kek_version = ?, wrapped = ? WHERE id = ? AND kek_version = ?`, toVersion, wrapped, id, fromVersion)
+	if err != nil {
+		return false, err
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
+}
+
+const customerColumns = `id, merchant_id, mode, reference, email, name, metadata, created_at`
+
+func scanCustomer(s scanner) (*customer.Customer, error) {
+	var c customer.Customer
+	var md string
+	var created int64
+	if err := s.Scan(&c.ID, &c.MerchantID, &c.Mode, &c.Reference, &c.Email, &c.Name, &md, &created); err != nil {
+		return nil, err
+	}
+	c.Metadata, c.CreatedAt = decodeMap(md), fromMicros(created)
+	return &c, nil
+}
+
+func one[T any](v T, err error, resource, id string) (T, error) {
+	if errors.Is(err, sql.ErrNoRows) {
+		var zero T
+		return zero, fault.NotFoundf(resource, id)
+	}
+	return v, err
+}
+
+// InsertCustomer implements engine.Tx.
+func (t *Tx) InsertCustomer(ctx context.Context, c *customer.Customer) error {
+	_, err := t.exec(ctx, `INSERT INTO customers (`+customerColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		c.ID, c.MerchantID, string(c.Mode), c.Reference, c.Email, c.Name, encodeMap(c.Metadata), micros(c.CreatedAt))
+	if t.D.IsUniqueViolation(err) {
+		return fault.New(fault.Conflict, "customer_reference_taken", "a customer with reference %q already exists", c.Reference)
+	}
+	return err
+}
+
+// GetCustomer implements engine.Reader.
+func (r *Reader) GetCustomer(ctx context.Context, merchantID string, mode payment.Mode, id string) (*customer.Customer, error) {
+	c, err := scanCustomer(r.row(ctx, `SELECT `+customerColumns+` FROM customers WHERE id = ? AND merchant_id = ? AND mode = ?`, id, merchantID, string(mode)))
+	return one(c, err, "customer", id)
+}
+
+// FindCustomerByReference implements engine.Reader.
+func (r *Reader) FindCustomerByReference(ctx context.Context, merchantID string, mode payment.Mode, ref string) (*customer.Customer, error) {
+	c, err := scanCustomer(r.row(ctx, `SELECT `+customerColumns+` FROM customers WHERE merchant_id = ? AND mode = ? AND reference = ? AND reference <> ''`, merchantID, string(mode), ref))
+	return one(c, err, "customer", ref)
+}
+
+// ListCustomers implements engine.Reader.
+func (r *Reader) ListCustomers(ctx context.Context, merchantID string, mode payment.Mode, startingAfter string, limit int) ([]*customer.Customer, error) {
+	q := `SELECT ` + customerColumns + ` FROM customers WHERE merchant_id = ? AND mode = ?`
+	args := []any{merchantID, string(mode)}
+	if startingAfter != "" {
+		q += ` AND id < ?`
+		args = append(args, startingAfter)
+	}
+	args = append(args, limit)
+	return list(r, ctx, scanCustomer, q+` ORDER BY id DESC LIMIT ?`, args...)
+}
+
+const methodColumns = `id, merchant_id, mode, usage, status, customer_id, data_key_id, sealed, card_brand, card_first6,
+ card_last4, card_exp_month, card_exp_year, card_holder, card_fingerprint, key_hash, expires_at, used_at, created_at, updated_at`
+
+func scanMethod(s scanner) (*vault.PaymentMethod, error) {
+	var m vault.PaymentMethod
+	var expires, used sql.NullInt64
+	var created, updated int64
+	err := s.Scan(&m.ID, &m.MerchantID, &m.Mode, &m.Usage, &m.Status, &m.CustomerID, &m.DataKeyID, &m.Sealed,
+		&m.Card.Brand, &m.Card.First6, &m.Card.Last4, &m.Card.ExpMonth, &m.Card.ExpYear, &m.Card.Holder, &m.Card.Fingerprint,
+		&m.KeyHash, &expires, &used, &created, &updated)
+	if err != nil {
+		return nil, err
+	}
+	m.ExpiresAt, m.UsedAt = timePtr(expires), timePtr(used)
+	m.CreatedAt, m.UpdatedAt = fromMicros(created), fromMicros(updated)
+	return &m, nil
+}
+
+// InsertPaymentMethod implements engine.Tx.
+func (t *Tx) InsertPaymentMethod(ctx context.Context, m *vault.PaymentMethod) error {
+	_, err := t.exec(ctx, `INSERT INTO payment_methods (`+methodColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		m.ID, m.MerchantID, string(m.Mode), string(m.Usage), string(m.Status), m.CustomerID, m.DataKeyID, m.Sealed,
+		m.Card.Brand, m.Card.First6, m.Card.Last4, m.Card.ExpMonth, m.Card.ExpYear, m.Card.Holder, m.Card.Fingerprint,
+		m.KeyHash, nullMicros(m.ExpiresAt), nullMicros(m.UsedAt), micros(m.CreatedAt), micros(m.UpdatedAt))
+	return err
+}
+
+// GetPaymentMethodForUpdate implements engine.Tx.
+func (t *Tx) GetPaymentMethodForUpdate(ctx context.Context, merchantID string, mode payment.Mode, id string) (*vault.PaymentMethod, error) {
+	m, err := scanMethod(t.Q.QueryRowContext(ctx, t.D.Rebind(`SELECT `+methodColumns+` FROM payment_methods WHERE id = ? AND merchant_id = ? AND mode = ?`+t.D.ForUpdate), id, merchantID, string(mode)))
+	return one(m, err, "payment method", id)
+}
+
+// UpdatePaymentMethod implements engine.Tx.
+func (t *Tx) UpdatePaymentMethod(ctx context.Context, m *vault.PaymentMethod) error {
+	_, err := t.exec(ctx, `UPDATE payment_methods SET status = ?, customer_id = ?, sealed = ?, used_at = ?, updated_at = ? WHERE id = ? AND merchant_id = ? AND mode = ?`,
+		string(m.Status), m.CustomerID, m.Sealed, nullMicros(m.UsedAt), micros(m.UpdatedAt), m.ID, m.MerchantID, string(m.Mode))
+	return err
+}
+
+// FindCustomerCard implements engine.Tx.
+func (t *Tx) FindCustomerCard(ctx context.Context, merchantID string, mode payment.Mode, customerID, fingerprint string) (*vault.PaymentMethod, error) {
+	m, err := scanMethod(t.Q.QueryRowContext(ctx, t.D.Rebind(`SELECT `+methodColumns+` FROM payment_methods
+ WHERE merchant_id = ? AND mode = ? AND customer_id = ? AND card_fingerprint = ? AND status = 'active' ORDER BY id LIMIT 1`),
+		merchantID, string(mode), customerID, fingerprint))
+	return one(m, err, "payment method", fingerprint)
+}
+
+// GetPaymentMethod implements engine.Reader.
+func (r *Reader) GetPaymentMethod(ctx context.Context, merchantID string, mode payment.Mode, id string) (*vault.PaymentMethod, error) {
+	m, err := scanMethod(r.row(ctx, `SELECT `+methodColumns+` FROM payment_methods WHERE id = ? AND merchant_id = ? AND mode = ?`, id, merchantID, string(mode)))
+	return one(m, err, "payment method", id)
+}
+
+// ListCustomerPaymentMethods implements engine.Reader.
+func (r *Reader) ListCustomerPaymentMethods(ctx context.Context, merchantID string, mode payment.Mode, customerID string) ([]*vault.PaymentMethod, error) {
+	return list(r, ctx, scanMethod, `SELECT `+methodColumns+` FROM payment_methods
+ WHERE merchant_id = ? AND mode = ? AND customer_id = ? AND status = 'active' AND usage = 'reusable' ORDER BY id`, merchantID, string(mode), customerID)
+}
+
+// CountPaymentMethodsByDataKey implements engine.Reader.
+func (r *Reader) CountPaymentMethodsByDataKey(ctx context.Context) (map[string]int, error) {
+	rows, err := r.q().QueryContext(ctx, `SELECT data_key_id, COUNT(*) FROM payment_methods WHERE sealed IS NOT NULL GROUP BY data_key_id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var id string
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, err
+		}
+		out[id] = n
+	}
+	return out, rows.Err()
+}
+
+const encKeyColumns = `id, merchant_id, mode, public_pem, data_key_id, sealed_private, created_at, expires_at`
+
+func scanEncKey(s scanner) (*vault.EncryptionKey, error) {
+	var k vault.EncryptionKey
+	var created int64
+	var expires sql.NullInt64
+	if err := s.Scan(&k.ID, &k.MerchantID, &k.Mode, &k.PublicPEM, &k.DataKeyID, &k.SealedPrivate, &created, &expires); err != nil {
+		return nil, err
+	}
+	k.CreatedAt, k.ExpiresAt = fromMicros(created), timePtr(expires)
+	return &k, nil
+}
+
+// InsertEncryptionKey implements engine.Tx.
+func (t *Tx) InsertEncryptionKey(ctx context.Context, k *vault.EncryptionKey) error {
+	_, err := t.exec(ctx, `INSERT INTO encryption_keys (`+encKeyColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		k.ID, k.MerchantID, string(k.Mode), k.PublicPEM, k.DataKeyID, k.SealedPrivate, micros(k.CreatedAt), nullMicros(k.ExpiresAt))
+	return err
+}
+
+// ExpireEncryptionKeys implements engine.Tx.
+func (t *Tx) ExpireEncryptionKeys(ctx context.Context, merchantID string, mode payment.Mode, at time.Time) error {
+	_, err := t.exec(ctx, `UPDATE encryption_keys SET expires_at = ? WHERE merchant_id = ? AND mode = ? AND (expires_at IS NULL OR expires_at > ?)`,
+		micros(at), merchantID, string(mode), micros(at))
+	return err
+}
+
+// ListEncryptionKeys implements engine.Reader.
+func (r *Reader) ListEncryptionKeys(ctx context.Context, merchantID string, mode payment.Mode) ([]*vault.EncryptionKey, error) {
+	return list(r, ctx, scanEncKey, `SELECT `+encKeyColumns+` FROM encryption_keys WHERE merchant_id = ? AND mode = ? ORDER BY id DESC`, merchantID, string(mode))
+}
