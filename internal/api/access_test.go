@@ -47,8 +47,13 @@ func (e *env) newUser(email, role string, perms ...string) string {
 
 const userPassword = "correct horse battery"
 
-// fill replaces {id} in a route's path.
-func fill(path, id string) string { return strings.ReplaceAll(path, "{id}", id) }
+// fill replaces {id} in a route's path, and {pm} with fillPM.
+func fill(path, id string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(path, "{pm}", fillPM), "{id}", id)
+}
+
+// fillPM is the saved card the tenancy walk addresses in {pm}.
+var fillPM = "pm_nonexistent"
 
 // TestEveryRouteHidesOtherMerchantsAndTheOtherMode walks the route table:
 // merchant B's credentials against merchant A's objects, and one mode's key
@@ -70,33 +75,50 @@ func TestEveryRouteHidesOtherMerchantsAndTheOtherMode(t *testing.T) {
 	keyID, _ := e.newKey(e.key, `{"kind":"restricted","scopes":["payments:read"]}`)
 	liveKeyID, _ := e.newKey(e.live, `{"kind":"restricted","scopes":["payments:read"]}`)
 	userID := e.newUser("ana@a.test", "support")
-	secrets := []string{payID, keyID, liveKeyID, userID}
+	custID := e.do("POST", "/v1/customers", e.key, `{"reference":"walk-1"}`).json(t)["id"].(string)
+	saved := e.do("POST", "/v1/payments", e.key, `{"amount":100,"currency":"USD","customer":"walk-1","payment_method":{"type":"card","card":{"number":"5555555555554444","exp_month":12,"exp_year":2031,"cvc":"123"}}}`).json(t)
+	fillPM = saved["payment_method"].(map[string]any)["id"].(string)
+	t.Cleanup(func() { fillPM = "pm_nonexistent" })
+	csID := e.do("POST", "/v1/checkout/sessions", e.key, `{"amount":100,"currency":"USD","success_url":"https://shop.test/ok"}`).json(t)["id"].(string)
+	secrets := []string{payID, keyID, liveKeyID, userID, custID, fillPM, csID}
 
 	// objectOf says which of A's objects a route with {id} addresses, and
 	// the body a POST sends.
 	type tcase struct{ sandboxID, liveID, body string }
 	cases := map[string]tcase{
-		"POST /v1/payments":              {body: saleBody(500, "4242424242424242", "automatic")},
-		"GET /v1/payments":               {},
-		"GET /v1/payments/{id}":          {sandboxID: payID},
-		"POST /v1/payments/{id}/capture": {sandboxID: payID, body: "{}"},
-		"POST /v1/payments/{id}/void":    {sandboxID: payID, body: "{}"},
-		"POST /v1/payments/{id}/refunds": {sandboxID: payID, body: "{}"},
-		"GET /v1/balance":                {},
-		"POST /v1/api-keys":              {body: `{"kind":"restricted","scopes":["payments:read"]}`},
-		"GET /v1/api-keys":               {},
-		"GET /v1/api-keys/{id}":          {sandboxID: keyID, liveID: liveKeyID},
-		"POST /v1/api-keys/{id}/roll":    {sandboxID: keyID, liveID: liveKeyID, body: "{}"},
-		"POST /v1/api-keys/{id}/revoke":  {sandboxID: keyID, liveID: liveKeyID, body: "{}"},
-		"POST /v1/users":                 {body: `{"email":"bob@b.test","role":"analyst"}`},
-		"GET /v1/users":                  {},
-		"GET /v1/users/{id}":             {liveID: userID},
-		"POST /v1/users/{id}":            {liveID: userID, body: `{"role":"owner","disabled":true}`},
-		"GET /v1/audit-events":           {},
-		"GET /dashboard/session":         {},
-		"POST /dashboard/logout":         {body: "{}"},
-		"POST /dashboard/totp/setup":     {body: "{}"},
-		"POST /dashboard/totp/enable":    {body: `{"code":"123456"}`},
+		"POST /v1/payments":                              {body: saleBody(500, "4242424242424242", "automatic")},
+		"GET /v1/payments":                               {},
+		"GET /v1/payments/{id}":                          {sandboxID: payID},
+		"POST /v1/payments/{id}/capture":                 {sandboxID: payID, body: "{}"},
+		"POST /v1/payments/{id}/void":                    {sandboxID: payID, body: "{}"},
+		"POST /v1/payments/{id}/refunds":                 {sandboxID: payID, body: "{}"},
+		"GET /v1/balance":                                {},
+		"POST /v1/api-keys":                              {body: `{"kind":"restricted","scopes":["payments:read"]}`},
+		"GET /v1/api-keys":                               {},
+		"GET /v1/api-keys/{id}":                          {sandboxID: keyID, liveID: liveKeyID},
+		"POST /v1/api-keys/{id}/roll":                    {sandboxID: keyID, liveID: liveKeyID, body: "{}"},
+		"POST /v1/api-keys/{id}/revoke":                  {sandboxID: keyID, liveID: liveKeyID, body: "{}"},
+		"POST /v1/users":                                 {body: `{"email":"bob@b.test","role":"analyst"}`},
+		"GET /v1/users":                                  {},
+		"GET /v1/users/{id}":                             {liveID: userID},
+		"POST /v1/users/{id}":                            {liveID: userID, body: `{"role":"owner","disabled":true}`},
+		"GET /v1/audit-events":                           {},
+		"POST /v1/tokens":                                {body: `{"card":{"number":"4242424242424242","exp_month":12,"exp_year":2031,"cvc":"123"}}`},
+		"GET /v1/encryption-key":                         {},
+		"GET /v1/encryption-key.pem":                     {},
+		"POST /v1/encryption-key/rotate":                 {body: "{}"},
+		"POST /v1/customers":                             {body: `{"reference":"walk-2"}`},
+		"GET /v1/customers":                              {},
+		"GET /v1/customers/{id}":                         {sandboxID: custID},
+		"GET /v1/customers/{id}/payment-methods":         {sandboxID: custID},
+		"DELETE /v1/customers/{id}/payment-methods/{pm}": {sandboxID: custID},
+		"POST /v1/checkout/sessions":                     {body: `{"amount":100,"currency":"USD","success_url":"https://shop.test/ok"}`},
+		"GET /v1/checkout/sessions":                      {},
+		"GET /v1/checkout/sessions/{id}":                 {sandboxID: csID},
+		"GET /dashboard/session":                         {},
+		"POST /dashboard/logout":                         {body: "{}"},
+		"POST /dashboard/totp/setup":                     {body: "{}"},
+		"POST /dashboard/totp/enable":                    {body: `{"code":"123456"}`},
 	}
 	checked := 0
 	for _, rt := range e.api.RouteTable() {
@@ -155,6 +177,9 @@ func TestEveryRouteHidesOtherMerchantsAndTheOtherMode(t *testing.T) {
 	if u := e.do("GET", "/v1/users/"+userID, e.live, "").json(t); u["role"] != "support" || u["disabled"] != false {
 		t.Fatalf("A's user changed: %v", u)
 	}
+	if pms := e.do("GET", "/v1/customers/"+custID+"/payment-methods", e.key, "").json(t)["data"].([]any); len(pms) != 1 {
+		t.Fatalf("A's saved card changed: %v", pms)
+	}
 }
 
 // TestScopesAndPermissionsOnEveryRoute checks an exact allow table for a
@@ -168,20 +193,25 @@ func TestScopesAndPermissionsOnEveryRoute(t *testing.T) {
 	_, refundKey := e.newKey(e.key, `{"kind":"restricted","scopes":["refunds:write"]}`)
 	e.newUser("analyst@a.test", "analyst")
 	e.newUser("support@a.test", "support")
-	read := []string{"GET /v1/payments", "GET /v1/payments/{id}", "GET /v1/balance"}
-	sk := []string{"POST /v1/payments", "POST /v1/payments/{id}/capture", "POST /v1/payments/{id}/void", "POST /v1/payments/{id}/refunds",
-		"POST /v1/api-keys", "GET /v1/api-keys", "GET /v1/api-keys/{id}", "POST /v1/api-keys/{id}/roll", "POST /v1/api-keys/{id}/revoke", "GET /v1/audit-events"}
+	read := []string{"GET /v1/payments", "GET /v1/payments/{id}", "GET /v1/balance", "GET /v1/customers", "GET /v1/customers/{id}",
+		"GET /v1/customers/{id}/payment-methods", "GET /v1/checkout/sessions", "GET /v1/checkout/sessions/{id}"}
+	browser := []string{"POST /v1/tokens", "GET /v1/encryption-key", "GET /v1/encryption-key.pem"}
+	sk := append([]string{"POST /v1/payments", "POST /v1/payments/{id}/capture", "POST /v1/payments/{id}/void", "POST /v1/payments/{id}/refunds",
+		"POST /v1/api-keys", "GET /v1/api-keys", "GET /v1/api-keys/{id}", "POST /v1/api-keys/{id}/roll", "POST /v1/api-keys/{id}/revoke", "GET /v1/audit-events",
+		"POST /v1/encryption-key/rotate", "POST /v1/customers", "DELETE /v1/customers/{id}/payment-methods/{pm}", "POST /v1/checkout/sessions"}, browser...)
+	keyViewers := []string{"GET /v1/encryption-key", "GET /v1/encryption-key.pem"}
 	creds := []struct {
 		name, authz string
 		allowed     []string
 		code        string
 	}{
-		{"publishable key", "Bearer " + pk, nil, "insufficient_scope"},
+		{"publishable key", "Bearer " + pk, browser, "insufficient_scope"},
 		{"restricted payments:read", "Bearer " + readKey, read, "insufficient_scope"},
 		{"restricted refunds:write", "Bearer " + refundKey, []string{"POST /v1/payments/{id}/refunds"}, "insufficient_scope"},
 		{"sandbox secret key", "Bearer " + e.key, append(slices.Clone(read), sk...), "insufficient_scope"},
-		{"analyst", basic("analyst@a.test", userPassword), append(slices.Clone(read), "GET /v1/audit-events"), "permission_denied"},
-		{"support", basic("support@a.test", userPassword), append(slices.Clone(read), "POST /v1/payments/{id}/void", "POST /v1/payments/{id}/refunds"), "permission_denied"},
+		{"analyst", basic("analyst@a.test", userPassword), append(slices.Concat(read, keyViewers), "GET /v1/audit-events"), "permission_denied"},
+		{"support", basic("support@a.test", userPassword), append(slices.Concat(read, keyViewers), "POST /v1/payments/{id}/void", "POST /v1/payments/{id}/refunds",
+			"POST /v1/customers", "DELETE /v1/customers/{id}/payment-methods/{pm}"), "permission_denied"},
 	}
 	for _, c := range creds {
 		t.Run(c.name, func(t *testing.T) {

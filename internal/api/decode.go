@@ -2,6 +2,8 @@ package api
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,7 +13,9 @@ import (
 	"strings"
 
 	"github.com/paygate/paygate/internal/card"
+	"github.com/paygate/paygate/internal/engine"
 	"github.com/paygate/paygate/internal/fault"
+	"github.com/paygate/paygate/internal/payment"
 )
 
 // readRaw reads a body within the limit, whatever its media type.
@@ -112,16 +116,33 @@ func jsonType(goType string) string {
 // Requests.
 
 type cardRequest struct {
-	Number   string `json:"number"`
-	ExpMonth int    `json:"exp_month"`
-	ExpYear  int    `json:"exp_year"`
-	CVC      string `json:"cvc"`
-	Holder   string `json:"holder"`
+	Number          string `json:"number"`
+	ExpMonth        int    `json:"exp_month"`
+	ExpYear         int    `json:"exp_year"`
+	CVC             string `json:"cvc"`
+	Holder          string `json:"holder"`
+	EncryptedNumber string `json:"encrypted_number"`
+	EncryptedCVC    string `json:"encrypted_cvc"`
 }
 
+func (c *cardRequest) input() *engine.CardInput {
+	if c == nil {
+		return nil
+	}
+	return &engine.CardInput{Number: c.Number, ExpMonth: c.ExpMonth, ExpYear: c.ExpYear, CVC: c.CVC, Holder: c.Holder,
+		EncryptedNumber: c.EncryptedNumber, EncryptedCVC: c.EncryptedCVC}
+}
+
+// paymentMethodRequest is one of: {"type":"card","card":{…}},
+// {"type":"token","token":"tok_…","key":"tk_…"} or
+// {"type":"saved_card","id":"pm_…","cvc":"123"}.
 type paymentMethodRequest struct {
-	Type string       `json:"type"`
-	Card *cardRequest `json:"card"`
+	Type  string       `json:"type"`
+	Card  *cardRequest `json:"card"`
+	Token string       `json:"token"`
+	Key   string       `json:"key"`
+	ID    string       `json:"id"`
+	CVC   string       `json:"cvc"`
 }
 
 type createPaymentRequest struct {
@@ -133,18 +154,36 @@ type createPaymentRequest struct {
 	Reference     string                `json:"reference"`
 	Customer      string                `json:"customer"`
 	Metadata      map[string]string     `json:"metadata"`
+	Initiator     string                `json:"initiator"`
+	ReturnURL     string                `json:"return_url"`
+	// SavePaymentMethod false keeps a known customer's payment a guest payment.
+	SavePaymentMethod *bool `json:"save_payment_method"`
 }
 
 // withoutCardData is the request as its idempotency fingerprint sees it: the
 // CVC left out, the card number reduced to first six and last four.
 func (c createPaymentRequest) withoutCardData() createPaymentRequest {
-	if c.PaymentMethod != nil && c.PaymentMethod.Card != nil {
-		pm, cd := *c.PaymentMethod, *c.PaymentMethod.Card
-		cd.CVC, cd.Number = "", card.Mask(cd.Number)
-		pm.Card = &cd
+	if c.PaymentMethod != nil {
+		pm := *c.PaymentMethod
+		pm.CVC = ""
+		if c.PaymentMethod.Card != nil {
+			cd := *c.PaymentMethod.Card
+			cd.CVC, cd.Number = "", card.Mask(cd.Number)
+			// Ciphertexts are random per encryption: hash them instead.
+			cd.EncryptedNumber, cd.EncryptedCVC = digest(cd.EncryptedNumber), ""
+			pm.Card = &cd
+		}
 		c.PaymentMethod = &pm
 	}
 	return c
+}
+
+func digest(s string) string {
+	if s == "" {
+		return ""
+	}
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:8])
 }
 
 func (c *createPaymentRequest) check() error {
@@ -155,10 +194,34 @@ func (c *createPaymentRequest) check() error {
 		return fault.InvalidParam("currency", "parameter_missing", "currency is required (ISO 4217 code such as USD)")
 	case c.PaymentMethod == nil:
 		return fault.InvalidParam("payment_method", "parameter_missing", "payment_method is required")
-	case c.PaymentMethod.Type != "card":
-		return fault.InvalidParam("payment_method.type", "parameter_invalid", "payment_method.type must be card")
+	}
+	pm := c.PaymentMethod
+	allowed := map[string][]bool{
+		"card":       {pm.Card != nil, pm.Token == "" && pm.Key == "" && pm.ID == "" && pm.CVC == ""},
+		"token":      {pm.Token != "", pm.Card == nil && pm.ID == "" && pm.CVC == ""},
+		"saved_card": {pm.ID != "", pm.Card == nil && pm.Token == "" && pm.Key == ""},
+	}
+	rule, ok := allowed[pm.Type]
+	switch {
+	case !ok:
+		return fault.InvalidParam("payment_method.type", "parameter_invalid", "payment_method.type must be card, token or saved_card")
+	case !rule[0]:
+		field := map[string]string{"card": "card", "token": "token", "saved_card": "id"}[pm.Type]
+		return fault.InvalidParam("payment_method."+field, "parameter_missing", "payment_method.%s is required for type %s", field, pm.Type)
+	case !rule[1]:
+		return fault.InvalidParam("payment_method", "parameter_invalid", "payment_method of type %s takes only its own fields", pm.Type)
 	}
 	return nil
+}
+
+func (c *createPaymentRequest) input() engine.CreatePaymentInput {
+	pm := c.PaymentMethod
+	in := engine.CreatePaymentInput{Amount: *c.Amount, Currency: *c.Currency, CaptureMethod: payment.CaptureMethod(c.Capture),
+		Description: c.Description, Reference: c.Reference, Customer: c.Customer, Metadata: c.Metadata,
+		Initiator: payment.Initiator(c.Initiator), ReturnURL: c.ReturnURL,
+		Card: pm.Card.input(), Token: pm.Token, TokenKey: pm.Key, PaymentMethodID: pm.ID, CVC: pm.CVC}
+	in.DoNotSave = c.SavePaymentMethod != nil && !*c.SavePaymentMethod
+	return in
 }
 
 type captureRequest struct {

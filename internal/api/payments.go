@@ -62,12 +62,7 @@ func (s *Server) createPayment(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, err)
 		return
 	}
-	c := req.PaymentMethod.Card
-	in := engine.CreatePaymentInput{Amount: *req.Amount, Currency: *req.Currency, CaptureMethod: payment.CaptureMethod(req.Capture),
-		Description: req.Description, Reference: req.Reference, Customer: req.Customer, Metadata: req.Metadata}
-	if c != nil {
-		in.Card = &engine.CardInput{Number: c.Number, ExpMonth: c.ExpMonth, ExpYear: c.ExpYear, CVC: c.CVC, Holder: c.Holder}
-	}
+	in := req.input()
 	render := renderPayment(http.StatusCreated, requestID(r.Context()))
 	fp := func() string { return fingerprintOf(r, req.withoutCardData()) }
 	p, replay, err := s.engine.CreatePayment(r.Context(), actorOf(r.Context()), in, idempotency(key, fp, render))

@@ -21,8 +21,22 @@ type cardJSON struct {
 }
 
 type paymentMethodJSON struct {
-	Type string   `json:"type"`
+	Type string `json:"type"`
+	// ID is the vault record charged or saved: a single-use token (tok_…)
+	// or a customer's saved card (pm_…).
+	ID   *string  `json:"id"`
 	Card cardJSON `json:"card"`
+}
+
+type threeDSJSON struct {
+	Version        string  `json:"version"`
+	TransStatus    string  `json:"trans_status"`
+	ECI            *string `json:"eci"`
+	Flow           string  `json:"flow"`
+	LiabilityShift bool    `json:"liability_shift"`
+	// AuthenticationValue says whether a CAVV was received; the value is
+	// kept sealed in the vault and never returned.
+	AuthenticationValue bool `json:"authentication_value_present"`
 }
 
 type nextActionJSON struct {
@@ -52,6 +66,9 @@ type paymentJSON struct {
 	FailureCode        *string           `json:"failure_code"`
 	FailureMessage     *string           `json:"failure_message"`
 	NextAction         *nextActionJSON   `json:"next_action"`
+	Initiator          string            `json:"initiator"`
+	ThreeDSecure       *threeDSJSON      `json:"three_d_secure"`
+	ReturnURL          *string           `json:"return_url"`
 	CreatedAt          string            `json:"created_at"`
 	UpdatedAt          string            `json:"updated_at"`
 	Operations         []operationJSON   `json:"operations,omitempty"`
@@ -113,11 +130,18 @@ func paymentView(p *payment.Payment, ops []*payment.Operation) paymentJSON {
 		ID: p.ID, Object: "payment", Mode: string(p.Mode), Status: string(p.Status), Amount: p.Amount, Currency: p.Currency.Code,
 		Capture: string(p.CaptureMethod), AmountAuthorized: p.Authorized, AmountCaptured: p.Captured, AmountRefunded: p.Refunded,
 		AmountRefundable: max(p.Refundable(), 0),
-		PaymentMethod: paymentMethodJSON{Type: "card", Card: cardJSON{Brand: p.Card.Brand, First6: p.Card.First6, Last4: p.Card.Last4,
+		PaymentMethod: paymentMethodJSON{Type: "card", ID: opt(p.PaymentMethod), Card: cardJSON{Brand: p.Card.Brand, First6: p.Card.First6, Last4: p.Card.Last4,
 			ExpMonth: p.Card.ExpMonth, ExpYear: p.Card.ExpYear, Holder: opt(p.Card.Holder), Fingerprint: opt(p.Card.Fingerprint)}},
 		Description: opt(p.Description), Reference: opt(p.Reference), Customer: opt(p.Customer), Metadata: meta(p.Metadata),
 		Processor: p.Connector, ProcessorReference: opt(p.ProcessorRef), FailureCode: opt(p.FailureCode), FailureMessage: opt(p.FailureMessage),
-		CreatedAt: ts(p.CreatedAt), UpdatedAt: ts(p.UpdatedAt),
+		CreatedAt: ts(p.CreatedAt), UpdatedAt: ts(p.UpdatedAt), Initiator: string(p.Initiator), ReturnURL: opt(p.ReturnURL),
+	}
+	if v.Initiator == "" {
+		v.Initiator = string(payment.CustomerInitiated)
+	}
+	if t := p.ThreeDS; t != nil {
+		v.ThreeDSecure = &threeDSJSON{Version: t.Version, TransStatus: t.TransStatus, ECI: opt(t.ECI), Flow: t.Flow,
+			LiabilityShift: t.LiabilityShift, AuthenticationValue: t.SealedAuthValue != ""}
 	}
 	if p.NextAction != nil {
 		v.NextAction = &nextActionJSON{Type: p.NextAction.Type, RedirectURL: p.NextAction.RedirectURL}

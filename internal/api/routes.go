@@ -52,6 +52,7 @@ func (s *Server) routes() []route {
 	read, write := auth.ScopePaymentsRead, auth.ScopePaymentsWrite
 	keys, team := need(auth.ScopeKeysWrite, auth.PermManageKeys), need(auth.ScopeTeamWrite, auth.PermManageTeam)
 	person := auth.Need{} // any signed-in person; checked by the handler
+	customers := need(auth.ScopeCustomersWrite, auth.PermManageCustomer)
 	return []route{
 		{method: "POST", path: "/v1/payments", need: need(write, auth.PermCreatePayments), handler: s.createPayment},
 		{method: "GET", path: "/v1/payments", need: need(read, auth.PermViewPayments), handler: s.listPayments},
@@ -60,6 +61,21 @@ func (s *Server) routes() []route {
 		{method: "POST", path: "/v1/payments/{id}/void", need: need(write, auth.PermVoid), handler: s.voidPayment},
 		{method: "POST", path: "/v1/payments/{id}/refunds", need: need(auth.ScopeRefundsWrite, auth.PermRefund), handler: s.refundPayment},
 		{method: "GET", path: "/v1/balance", need: need(read, auth.PermViewPayments), handler: s.getBalance},
+
+		{method: "POST", path: "/v1/tokens", need: need(auth.ScopeCheckout, auth.PermCreatePayments), handler: s.createToken},
+		{method: "GET", path: "/v1/encryption-key", need: need(auth.ScopeCheckout, auth.PermViewPayments), handler: s.getEncryptionKey},
+		{method: "GET", path: "/v1/encryption-key.pem", need: need(auth.ScopeCheckout, auth.PermViewPayments), handler: s.getEncryptionKeyPEM},
+		{method: "POST", path: "/v1/encryption-key/rotate", need: keys, handler: s.rotateEncryptionKey},
+
+		{method: "POST", path: "/v1/customers", need: customers, handler: s.createCustomer},
+		{method: "GET", path: "/v1/customers", need: need(read, auth.PermViewPayments), handler: s.listCustomers},
+		{method: "GET", path: "/v1/customers/{id}", need: need(read, auth.PermViewPayments), handler: s.getCustomer},
+		{method: "GET", path: "/v1/customers/{id}/payment-methods", need: need(read, auth.PermViewPayments), handler: s.listCustomerPaymentMethods},
+		{method: "DELETE", path: "/v1/customers/{id}/payment-methods/{pm}", need: customers, handler: s.deleteCustomerPaymentMethod},
+
+		{method: "POST", path: "/v1/checkout/sessions", need: need(write, auth.PermCreatePayments), handler: s.createCheckoutSession},
+		{method: "GET", path: "/v1/checkout/sessions", need: need(read, auth.PermViewPayments), handler: s.listCheckoutSessions},
+		{method: "GET", path: "/v1/checkout/sessions/{id}", need: need(read, auth.PermViewPayments), handler: s.getCheckoutSession},
 
 		{method: "POST", path: "/v1/api-keys", need: keys, handler: s.createKey},
 		{method: "GET", path: "/v1/api-keys", need: keys, handler: s.listKeys},

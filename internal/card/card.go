@@ -25,6 +25,9 @@ const (
 	Unknown    Brand = "unknown"
 )
 
+// Brands lists the recognised brands (not Unknown), for validating lists.
+var Brands = []Brand{Visa, Mastercard, Amex, Discover, JCB, Diners, UnionPay, Maestro}
+
 // Validation failures; each names what a payer would have to correct.
 var (
 	ErrNumber   = errors.New("card number is not valid")

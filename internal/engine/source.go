@@ -62,7 +62,7 @@ func (e *Engine) resolveSource(ctx context.Context, a Actor, in *CreatePaymentIn
 	if src.number != "" {
 		src.fingerprint = e.fingerprint(ctx, src.number)
 	}
-	if in.Customer != "" && src.saved == nil && src.number != "" {
+	if in.Customer != "" && !in.DoNotSave && src.saved == nil && src.number != "" {
 		cust, err := e.findCustomer(ctx, a, in.Customer)
 		if err != nil && !fault.IsNotFound(err) {
 			return nil, err

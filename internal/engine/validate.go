@@ -120,7 +120,9 @@ type CreatePaymentInput struct {
 	// reference of a customer saves the card to that customer (a vault
 	// payment); any other value is only a label (a guest payment).
 	Customer string
-	Metadata map[string]string
+	// DoNotSave keeps a payment for a known customer a guest payment.
+	DoNotSave bool
+	Metadata  map[string]string
 }
 
 func (in *CreatePaymentInput) validate(now time.Time) (money.Currency, error) {

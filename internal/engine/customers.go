@@ -1,0 +1,100 @@
+package engine
+
+import (
+	"context"
+	"strings"
+
+	"github.com/paygate/paygate/internal/customer"
+	"github.com/paygate/paygate/internal/fault"
+	"github.com/paygate/paygate/internal/id"
+	"github.com/paygate/paygate/internal/vault"
+)
+
+// CustomerInput creates a customer.
+type CustomerInput struct {
+	Reference string
+	Email     string
+	Name      string
+	Metadata  map[string]string
+}
+
+// CreateCustomer makes a payer account whose cards payments can save.
+func (e *Engine) CreateCustomer(ctx context.Context, a Actor, in CustomerInput) (*customer.Customer, error) {
+	for _, f := range []struct {
+		param, v string
+		max      int
+	}{{"reference", in.Reference, 255}, {"email", in.Email, 320}, {"name", in.Name, 200}} {
+		if err := validText(f.param, f.v, f.max); err != nil {
+			return nil, err
+		}
+	}
+	if strings.HasPrefix(in.Reference, "cus_") {
+		return nil, fault.InvalidParam("reference", "parameter_invalid", "reference is the merchant's own id and cannot start with cus_")
+	}
+	if in.Email != "" && !strings.Contains(in.Email, "@") {
+		return nil, fault.InvalidParam("email", "email_invalid", "email must be an email address")
+	}
+	if err := validMetadata(in.Metadata); err != nil {
+		return nil, err
+	}
+	c := &customer.Customer{ID: id.New("cus"), MerchantID: a.MerchantID, Mode: a.Mode, Reference: in.Reference,
+		Email: in.Email, Name: in.Name, Metadata: in.Metadata, CreatedAt: e.now()}
+	if err := e.store.Update(ctx, func(tx Tx) error { return tx.InsertCustomer(ctx, c) }); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// GetCustomer finds a customer by id or by the merchant's reference.
+func (e *Engine) GetCustomer(ctx context.Context, a Actor, ref string) (*customer.Customer, error) {
+	return e.findCustomer(ctx, a, ref)
+}
+
+// ListCustomers lists customers newest first.
+func (e *Engine) ListCustomers(ctx context.Context, a Actor, startingAfter string, limit int) ([]*customer.Customer, error) {
+	return e.store.ListCustomers(ctx, a.MerchantID, a.Mode, startingAfter, clampLimit(limit))
+}
+
+// ListPaymentMethods lists a customer's saved cards.
+func (e *Engine) ListPaymentMethods(ctx context.Context, a Actor, customerRef string) ([]*vault.PaymentMethod, error) {
+	c, err := e.findCustomer(ctx, a, customerRef)
+	if err != nil {
+		return nil, err
+	}
+	return e.store.ListCustomerPaymentMethods(ctx, a.MerchantID, a.Mode, c.ID)
+}
+
+// GetPaymentMethod returns a vault record (never its card number).
+func (e *Engine) GetPaymentMethod(ctx context.Context, a Actor, id string) (*vault.PaymentMethod, error) {
+	return e.store.GetPaymentMethod(ctx, a.MerchantID, a.Mode, id)
+}
+
+// DeletePaymentMethod removes a saved card: its ciphertext is erased at once,
+// so the number is gone even from this database's later backups.
+func (e *Engine) DeletePaymentMethod(ctx context.Context, a Actor, customerRef, pmID string) (*vault.PaymentMethod, error) {
+	c, err := e.findCustomer(ctx, a, customerRef)
+	if err != nil {
+		return nil, err
+	}
+	var out *vault.PaymentMethod
+	err = e.store.Update(ctx, func(tx Tx) error {
+		m, err := tx.GetPaymentMethodForUpdate(ctx, a.MerchantID, a.Mode, pmID)
+		if err != nil {
+			return err
+		}
+		if m.CustomerID != c.ID || m.Usage != vault.Reusable || m.Status == vault.MethodDeleted || m.Status == vault.MethodInactive {
+			return fault.NotFoundf("payment method", pmID)
+		}
+		m.Status, m.Sealed, m.UpdatedAt = vault.MethodDeleted, nil, e.now()
+		out = m
+		return tx.UpdatePaymentMethod(ctx, m)
+	})
+	return out, err
+}
+
+func clampLimit(n int) int {
+	if n <= 0 {
+		return 10
+	}
+	return min(n, 100)
+}
