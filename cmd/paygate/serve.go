@@ -43,7 +43,7 @@ func newGateway(ctx context.Context, c Config, logw io.Writer, migrate bool) (*g
 	eng, err := engine.New(engine.Config{
 		Keyring:   kr,
 		PublicURL: strings.TrimRight(c.PublicURL, "/"),
-		Store: st,
+		Store:     st,
 		Connectors: map[payment.Mode]connector.Connector{
 			payment.Sandbox: sandbox.New(sandbox.Options{BaseURL: strings.TrimRight(c.PublicURL, "/"), Latency: c.SandboxLatency}),
 		},

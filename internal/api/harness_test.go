@@ -21,8 +21,8 @@ import (
 	"github.com/paygate/paygate/internal/engine"
 	"github.com/paygate/paygate/internal/payment"
 	"github.com/paygate/paygate/internal/redact"
-	"github.com/paygate/paygate/internal/vault"
 	"github.com/paygate/paygate/internal/store/sqlite"
+	"github.com/paygate/paygate/internal/vault"
 	"github.com/prometheus/client_golang/prometheus"
 )
 

@@ -12,10 +12,10 @@ import (
 	"github.com/paygate/paygate/internal/connector"
 	"github.com/paygate/paygate/internal/engine"
 	"github.com/paygate/paygate/internal/payment"
-	"github.com/paygate/paygate/internal/vault"
 	"github.com/paygate/paygate/internal/store/pgtest"
 	"github.com/paygate/paygate/internal/store/postgres"
 	"github.com/paygate/paygate/internal/store/sqlite"
+	"github.com/paygate/paygate/internal/vault"
 )
 
 // eachStore runs fn against a fresh SQLite store and, when
