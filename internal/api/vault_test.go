@@ -1,0 +1,330 @@
+package api_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/paygate/paygate/internal/vault"
+)
+
+func cardJSON(number, cvc string) string {
+	return fmt.Sprintf(`{"number":%q,"exp_month":12,"exp_year":2031,"cvc":%q,"holder":"Ana Pay"}`, number, cvc)
+}
+
+// tokenize creates a single-use token with a publishable key, as hosted fields do.
+func (e *env) tokenize(pk, number, cvc string) (tok, key string) {
+	e.t.Helper()
+	r := e.do("POST", "/v1/tokens", pk, `{"card":`+cardJSON(number, cvc)+`}`)
+	if r.status != 201 {
+		e.t.Fatalf("tokenize: %d %s", r.status, r.body)
+	}
+	m := r.json(e.t)
+	return m["id"].(string), m["key"].(string)
+}
+
+func tokenPayment(tok, key string) string {
+	return fmt.Sprintf(`{"amount":2500,"currency":"USD","payment_method":{"type":"token","token":%q,"key":%q}}`, tok, key)
+}
+
+func pmOf(t *testing.T, p map[string]any) any {
+	t.Helper()
+	return p["payment_method"].(map[string]any)["id"]
+}
+
+func TestTokenIsSingleUseNeedsItsKeyAndExpires(t *testing.T) {
+	clk := newClock()
+	e := newEnvWith(t, quietLimits, clk.now)
+	_, pk := e.newKey(e.key, `{"kind":"publishable"}`)
+
+	r := e.do("POST", "/v1/tokens", pk, `{"card":`+cardJSON("4242424242424242", "123")+`}`)
+	if r.status != 201 || bytes.Contains(r.body, []byte("4242424242424242")) || bytes.Contains(r.body, []byte(`"123"`)) {
+		t.Fatalf("token answer %d %s", r.status, r.body)
+	}
+	m := r.json(t)
+	tok, key := m["id"].(string), m["key"].(string)
+	if !strings.HasPrefix(tok, "tok_") || m["usage"] != "single_use" || m["card"].(map[string]any)["last4"] != "4242" {
+		t.Fatalf("token %v", m)
+	}
+	// A publishable key cannot charge it: only the merchant's server can.
+	wantProblem(t, e.do("POST", "/v1/payments", pk, tokenPayment(tok, key)), 403, "insufficient_scope", "")
+	wantProblem(t, e.do("POST", "/v1/payments", e.key, tokenPayment(tok, "tk_wrong")), 400, "token_key_invalid", "payment_method.key")
+
+	first := e.do("POST", "/v1/payments", e.key, tokenPayment(tok, key), "Idempotency-Key", "tok-pay-1")
+	p := first.json(t)
+	if first.status != 201 || p["status"] != "captured" || pmOf(t, p) != tok || p["payment_method"].(map[string]any)["card"].(map[string]any)["last4"] != "4242" {
+		t.Fatalf("payment with token: %d %s", first.status, first.body)
+	}
+	// A retry of the same request replays; a new request finds the token used.
+	if again := e.do("POST", "/v1/payments", e.key, tokenPayment(tok, key), "Idempotency-Key", "tok-pay-1"); again.status != 201 || again.json(t)["id"] != p["id"] {
+		t.Fatalf("retry: %d %s", again.status, again.body)
+	}
+	wantProblem(t, e.do("POST", "/v1/payments", e.key, tokenPayment(tok, key)), 409, "token_used", "")
+
+	// Another merchant cannot see it.
+	wantProblem(t, e.do("POST", "/v1/payments", e.other, tokenPayment(tok, key)), 404, "resource_missing", "")
+
+	tok2, key2 := e.tokenize(pk, "5555555555554444", "321")
+	clk.advance(11 * time.Minute)
+	wantProblem(t, e.do("POST", "/v1/payments", e.key, tokenPayment(tok2, key2)), 409, "token_expired", "")
+}
+
+func TestConcurrentPaymentsWithOneTokenChargeOnce(t *testing.T) {
+	e := newEnv(t)
+	_, pk := e.newKey(e.key, `{"kind":"publishable"}`)
+	tok, key := e.tokenize(pk, "4242424242424242", "123")
+	var wg sync.WaitGroup
+	statuses := make([]int, 20)
+	for i := range statuses {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			statuses[i] = e.do("POST", "/v1/payments", e.key, tokenPayment(tok, key)).status
+		}()
+	}
+	wg.Wait()
+	ok := 0
+	for _, s := range statuses {
+		if s == 201 {
+			ok++
+		} else if s != 409 {
+			t.Errorf("status %d", s)
+		}
+	}
+	list := e.do("GET", "/v1/payments?limit=100", e.key, "").json(t)["data"].([]any)
+	if ok != 1 || len(list) != 1 {
+		t.Fatalf("%d successes and %d payments for one token, want 1 and 1", ok, len(list))
+	}
+}
+
+func TestVaultPaymentSavesTheCardAndGuestPaymentDoesNot(t *testing.T) {
+	e := newEnv(t)
+	cust := e.do("POST", "/v1/customers", e.key, `{"reference":"shopper-7","email":"ana@example.com"}`)
+	if cust.status != 201 {
+		t.Fatalf("customer: %d %s", cust.status, cust.body)
+	}
+	custID := cust.json(t)["id"].(string)
+	wantProblem(t, e.do("POST", "/v1/customers", e.key, `{"reference":"shopper-7"}`), 409, "customer_reference_taken", "")
+	pay := func(customer, number string, extra string) map[string]any {
+		body := fmt.Sprintf(`{"amount":1000,"currency":"EUR","customer":%q%s,"payment_method":{"type":"card","card":%s}}`, customer, extra, cardJSON(number, "123"))
+		return e.do("POST", "/v1/payments", e.key, body).json(t)
+	}
+	saved := func() []any {
+		return e.do("GET", "/v1/customers/shopper-7/payment-methods", e.key, "").json(t)["data"].([]any)
+	}
+
+	first := pay("shopper-7", "4242424242424242", "")
+	pm, _ := pmOf(t, first).(string)
+	if first["status"] != "captured" || !strings.HasPrefix(pm, "pm_") {
+		t.Fatalf("vault payment: %v", first)
+	}
+	if again := pay(custID, "4242424242424242", ""); pmOf(t, again) != pm {
+		t.Fatalf("the same card twice made a second record: %v vs %s", pmOf(t, again), pm)
+	}
+	if guest := pay("someone-unknown", "5555555555554444", ""); pmOf(t, guest) != nil {
+		t.Fatalf("guest payment saved a card: %v", guest)
+	}
+	if declined := pay("shopper-7", "4000000000009995", ""); declined["status"] != "failed" || pmOf(t, declined) != nil {
+		t.Fatalf("declined vault payment: %v", declined)
+	}
+	if optOut := pay("shopper-7", "6011111111111117", `,"save_payment_method":false`); pmOf(t, optOut) != nil {
+		t.Fatalf("save_payment_method false saved a card: %v", optOut)
+	}
+	cards := saved()
+	if len(cards) != 1 || cards[0].(map[string]any)["id"] != pm || cards[0].(map[string]any)["card"].(map[string]any)["last4"] != "4242" {
+		t.Fatalf("saved cards %v", cards)
+	}
+
+	// Charged later by the merchant (MIT) and by the payer (CIT with CVC).
+	mit := e.do("POST", "/v1/payments", e.key, fmt.Sprintf(`{"amount":700,"currency":"EUR","initiator":"merchant","customer":"shopper-7","payment_method":{"type":"saved_card","id":%q}}`, pm)).json(t)
+	if mit["status"] != "captured" || mit["initiator"] != "merchant" || pmOf(t, mit) != pm {
+		t.Fatalf("merchant-initiated: %v", mit)
+	}
+	cit := e.do("POST", "/v1/payments", e.key, fmt.Sprintf(`{"amount":700,"currency":"EUR","payment_method":{"type":"saved_card","id":%q,"cvc":"123"}}`, pm)).json(t)
+	if cit["status"] != "captured" || cit["initiator"] != "customer" {
+		t.Fatalf("customer-initiated: %v", cit)
+	}
+	wantProblem(t, e.do("POST", "/v1/payments", e.key, fmt.Sprintf(`{"amount":700,"currency":"EUR","initiator":"merchant","payment_method":{"type":"saved_card","id":%q,"cvc":"123"}}`, pm)), 400, "parameter_invalid", "payment_method.cvc")
+	wantProblem(t, e.do("POST", "/v1/payments", e.key, `{"amount":700,"currency":"EUR","initiator":"merchant","payment_method":{"type":"card","card":`+cardJSON("4242424242424242", "123")+`}}`), 400, "parameter_invalid", "initiator")
+	other := e.do("POST", "/v1/customers", e.key, `{"reference":"shopper-8"}`).json(t)["id"].(string)
+	wantProblem(t, e.do("POST", "/v1/payments", e.key, fmt.Sprintf(`{"amount":700,"currency":"EUR","customer":%q,"payment_method":{"type":"saved_card","id":%q}}`, other, pm)), 400, "payment_method_customer_mismatch", "customer")
+	// Merchant B cannot charge A's saved card.
+	wantProblem(t, e.do("POST", "/v1/payments", e.other, fmt.Sprintf(`{"amount":700,"currency":"EUR","payment_method":{"type":"saved_card","id":%q}}`, pm)), 404, "resource_missing", "")
+
+	// Deleting erases it: no longer listed or chargeable.
+	if del := e.do("DELETE", "/v1/customers/"+custID+"/payment-methods/"+pm, e.key, ""); del.status != 200 || del.json(t)["status"] != "deleted" {
+		t.Fatalf("delete: %d %s", del.status, del.body)
+	}
+	if len(saved()) != 0 {
+		t.Fatal("deleted card still listed")
+	}
+	wantProblem(t, e.do("POST", "/v1/payments", e.key, fmt.Sprintf(`{"amount":700,"currency":"EUR","payment_method":{"type":"saved_card","id":%q}}`, pm)), 409, "payment_method_unusable", "")
+	wantProblem(t, e.do("DELETE", "/v1/customers/"+custID+"/payment-methods/"+pm, e.key, ""), 404, "resource_missing", "")
+}
+
+func TestClientSideEncryptionRoundTripAndKeyRotation(t *testing.T) {
+	clk := newClock()
+	e := newEnvWith(t, quietLimits, clk.now)
+	_, pk := e.newKey(e.key, `{"kind":"publishable"}`)
+	k := e.do("GET", "/v1/encryption-key", pk, "").json(t)
+	pub := k["public_key_pem"].(string)
+	if !strings.HasPrefix(pub, "-----BEGIN PUBLIC KEY-----") || k["algorithm"] != "RSA-OAEP-256" {
+		t.Fatalf("key %v", k)
+	}
+	pemFile := e.do("GET", "/v1/encryption-key.pem", pk, "")
+	if pemFile.status != 200 || string(pemFile.body) != pub || pemFile.header.Get("Content-Type") != "application/x-pem-file" {
+		t.Fatalf(".pem download: %d %q %s", pemFile.status, pemFile.header.Get("Content-Type"), pemFile.body)
+	}
+	encrypted := func(pem string) string {
+		n, _ := vault.EncryptField(pem, "4242424242424242")
+		c, _ := vault.EncryptField(pem, "123")
+		return fmt.Sprintf(`{"amount":1200,"currency":"USD","payment_method":{"type":"card","card":{"encrypted_number":%q,"encrypted_cvc":%q,"exp_month":12,"exp_year":2031}}}`, n, c)
+	}
+	old := encrypted(pub)
+	p := e.do("POST", "/v1/payments", e.key, old).json(t)
+	if p["status"] != "captured" || p["payment_method"].(map[string]any)["card"].(map[string]any)["last4"] != "4242" {
+		t.Fatalf("encrypted payment: %v", p)
+	}
+	// Encrypted fields can also be tokenized from a browser.
+	if r := e.do("POST", "/v1/tokens", pk, `{"card":`+strings.SplitN(strings.SplitN(old, `"card":`, 2)[1], "}}", 2)[0]+`}}`); r.status != 201 {
+		t.Fatalf("tokenize encrypted: %d %s", r.status, r.body)
+	}
+
+	rot := e.do("POST", "/v1/encryption-key/rotate", e.key, `{"grace_period":60}`)
+	if rot.status != 201 || rot.json(t)["public_key_pem"] == pub {
+		t.Fatalf("rotate: %d %s", rot.status, rot.body)
+	}
+	newPub := rot.json(t)["public_key_pem"].(string)
+	if cur := e.do("GET", "/v1/encryption-key", pk, "").json(t)["public_key_pem"]; cur != newPub {
+		t.Fatal("the rotated key is not current")
+	}
+	if p := e.do("POST", "/v1/payments", e.key, old).json(t); p["status"] != "captured" {
+		t.Fatalf("old key inside its grace period: %v", p)
+	}
+	if p := e.do("POST", "/v1/payments", e.key, encrypted(newPub)).json(t); p["status"] != "captured" {
+		t.Fatalf("new key: %v", p)
+	}
+	clk.advance(61 * time.Second)
+	wantProblem(t, e.do("POST", "/v1/payments", e.key, old), 400, "decryption_failed", "payment_method.card.encrypted_number")
+	wantProblem(t, e.do("POST", "/v1/payments", e.key, `{"amount":1,"currency":"USD","payment_method":{"type":"card","card":{"encrypted_number":"bm90IGEgY2lwaGVydGV4dA==","cvc":"123","exp_month":12,"exp_year":2031}}}`),
+		400, "decryption_failed", "payment_method.card.encrypted_number")
+	// Merchant B's key does not open A's ciphertexts.
+	wantProblem(t, e.do("POST", "/v1/payments", e.other, encrypted(newPub)), 400, "decryption_failed", "")
+}
+
+func TestThreeDSecureResultsAreRecorded(t *testing.T) {
+	clk := newClock()
+	e := newEnvWith(t, quietLimits, clk.now)
+	fr := e.do("POST", "/v1/payments", e.key, saleBody(1000, "4000000000003055", "")).json(t)
+	tds, _ := fr["three_d_secure"].(map[string]any)
+	if fr["status"] != "captured" || tds == nil || tds["trans_status"] != "Y" || tds["eci"] != "05" || tds["flow"] != "frictionless" ||
+		tds["liability_shift"] != true || tds["authentication_value_present"] != true {
+		t.Fatalf("frictionless: %v", fr)
+	}
+
+	start := func() (id, challenge string) {
+		p := e.do("POST", "/v1/payments", e.key, strings.Replace(saleBody(1000, "4000002760003184", ""), `"capture":""`, `"capture":"","return_url":"https://shop.test/back"`, 1)).json(t)
+		na, _ := p["next_action"].(map[string]any)
+		if p["status"] != "requires_action" || na == nil || !strings.Contains(na["redirect_url"].(string), "/sandbox/3ds/chl_") {
+			t.Fatalf("challenge card: %v", p)
+		}
+		u := na["redirect_url"].(string)
+		return p["id"].(string), u[strings.LastIndex(u, "/")+1:]
+	}
+	id, chl := start()
+	p, err := e.engine.CompleteChallenge(t.Context(), "sandbox", chl, "password")
+	if err != nil || p.Status != "captured" || p.ThreeDS == nil || p.ThreeDS.TransStatus != "Y" || p.ThreeDS.Flow != "challenge" || p.ReturnURL != "https://shop.test/back" {
+		t.Fatalf("passed challenge: %+v %v", p, err)
+	}
+	if cavv, err := e.engine.AuthenticationValue(t.Context(), p); err != nil || len(cavv) < 20 {
+		t.Fatalf("sealed authentication value does not open: %q %v", cavv, err)
+	}
+	got := e.do("GET", "/v1/payments/"+id, e.key, "").json(t)
+	if got["three_d_secure"].(map[string]any)["eci"] != "05" || got["next_action"] != nil {
+		t.Fatalf("after challenge: %v", got)
+	}
+
+	id, chl = start()
+	if p, _ := e.engine.CompleteChallenge(t.Context(), "sandbox", chl, "wrong"); p.Status != "failed" || p.FailureCode != "authentication_failed" || p.ThreeDS.TransStatus != "N" || p.ThreeDS.LiabilityShift {
+		t.Fatalf("failed challenge: %+v", p)
+	}
+	if b := e.do("GET", "/v1/balance", e.key, "").json(t); fmt.Sprint(b["available"]) != "[map[amount:2000 currency:EUR]]" {
+		t.Fatalf("balance after a failed challenge: %v", b)
+	}
+
+	id, _ = start()
+	clk.advance(16 * time.Minute)
+	if n, err := e.engine.ExpireChallenges(t.Context()); err != nil || n != 1 {
+		t.Fatalf("expired %d, %v", n, err)
+	}
+	if got := e.do("GET", "/v1/payments/"+id, e.key, "").json(t); got["status"] != "expired" || got["failure_code"] != "authentication_expired" {
+		t.Fatalf("abandoned challenge: %v", got)
+	}
+	if r, _ := e.engine.VerifyLedger(t.Context()); !r.OK() {
+		t.Fatal(r.String())
+	}
+}
+
+func TestCheckoutSessionAPI(t *testing.T) {
+	clk := newClock()
+	e := newEnvWith(t, quietLimits, clk.now)
+	r := e.do("POST", "/v1/checkout/sessions", e.key, `{"amount":1500,"currency":"KWD","success_url":"https://shop.test/ok","cancel_url":"https://shop.test/cart","locale":"ar","payment_method_types":["visa"]}`)
+	if r.status != 201 {
+		t.Fatalf("create: %d %s", r.status, r.body)
+	}
+	s := r.json(t)
+	tok := s["checkout_token"].(string)
+	if !strings.HasPrefix(tok, "ct_") || len(tok) < 3+51 || s["url"] != "http://pg.test/checkout/"+tok || s["status"] != "open" {
+		t.Fatalf("session %v", s)
+	}
+	got := e.do("GET", "/v1/checkout/sessions/"+s["id"].(string), e.key, "")
+	if bytes.Contains(got.body, []byte(tok)) || got.json(t)["locale"] != "ar" {
+		t.Fatalf("the checkout token is shown again: %s", got.body)
+	}
+	for _, c := range []struct{ body, code, param string }{
+		{`{"amount":100,"currency":"USD"}`, "parameter_missing", "success_url"},
+		{`{"amount":100,"currency":"USD","success_url":"javascript:alert(1)"}`, "url_invalid", "success_url"},
+		{`{"amount":100,"currency":"USD","success_url":"https://a.test","locale":"fr"}`, "parameter_invalid", "locale"},
+		{`{"amount":100,"currency":"USD","success_url":"https://a.test","customer":"nobody"}`, "resource_missing", "customer"},
+		{`{"amount":100,"currency":"USD","success_url":"https://a.test","payment_method_types":["bitcoin"]}`, "parameter_invalid", "payment_method_types"},
+		{`{"amount":100,"currency":"USD","success_url":"https://a.test","expires_in":60}`, "parameter_invalid", "expires_in"},
+		{`{"amount":100,"currency":"USD","success_url":"https://a.test","embed_origins":["https://a.test/path"]}`, "parameter_invalid", "embed_origins"},
+		{`{"amount":0,"currency":"USD","success_url":"https://a.test"}`, "amount_invalid", "amount"},
+	} {
+		wantProblem(t, e.do("POST", "/v1/checkout/sessions", e.key, c.body), 400, c.code, c.param)
+	}
+	clk.advance(61 * time.Minute)
+	if got := e.do("GET", "/v1/checkout/sessions/"+s["id"].(string), e.key, "").json(t); got["status"] != "expired" {
+		t.Fatalf("after its expiry: %v", got)
+	}
+}
+
+func TestVaultKeepsNoCardNumberInTheDatabaseFiles(t *testing.T) {
+	e := newEnv(t)
+	_, pk := e.newKey(e.key, `{"kind":"publishable"}`)
+	e.do("POST", "/v1/customers", e.key, `{"reference":"c"}`)
+	e.do("POST", "/v1/payments", e.key, `{"amount":1000,"currency":"EUR","customer":"c","payment_method":{"type":"card","card":`+cardJSON("378282246310005", "7391")+`}}`)
+	tok, key := e.tokenize(pk, "6011111111111117", "739")
+	e.tokenize(pk, "5555555555554444", "738") // never used
+	e.do("POST", "/v1/payments", e.key, tokenPayment(tok, key))
+	files, _ := filepath.Glob(filepath.Join(e.dir, "api.db*"))
+	for _, f := range files {
+		b, _ := os.ReadFile(f)
+		for _, s := range []string{"378282246310005", "6011111111111117", "5555555555554444", "7391", "739\"", "738\""} {
+			if bytes.Contains(b, []byte(s)) {
+				t.Errorf("%s contains %q", filepath.Base(f), s)
+			}
+		}
+	}
+	var m map[string]any
+	json.Unmarshal(e.do("GET", "/v1/customers/c/payment-methods", e.key, "").body, &m)
+	if len(m["data"].([]any)) != 1 {
+		t.Fatalf("saved cards: %v", m)
+	}
+}
