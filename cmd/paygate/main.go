@@ -49,6 +49,10 @@ Usage:
   paygate user create --merchant ID --email E --role owner|admin|developer|analyst|support
                      [--permissions refund,use:knet] [--json]
                                        add a team member; prints a generated password once
+  paygate keys status                  show which vault key versions wrap the data keys
+  paygate keys rotate [--new-data-key] re-wrap every data key under the newest vault key (online);
+                                       then drop the old version from PAYGATE_VAULT_KEY
+  paygate keys generate [--version N]  print a new random vault key (VERSION:BASE64)
   paygate ledger verify                recompute balances from the ledger; exit 1 on any difference
   paygate bench [--duration 10s] [--concurrency 64] [--database sqlite|postgres|URL]
                                        compare a sale's throughput with a bare HTTP handler
@@ -64,6 +68,8 @@ Common flags (each also read from the environment variable in brackets):
   --session-ttl D        dashboard session lifetime (PAYGATE_SESSION_TTL, default 12h)
   --rate-limit N         requests/s per credential, burst 2N, 0 = off (PAYGATE_RATE_LIMIT, default 200)
   --ip-rate-limit N      requests/s per client address, burst 2N, 0 = off (PAYGATE_IP_RATE_LIMIT, default 500)
+  --vault-key-file PATH  vault key-encryption keys, newest first (PAYGATE_VAULT_KEY_FILE, or inline in
+                         PAYGATE_VAULT_KEY; default vault.key beside the SQLite database, made on first start)
 
 Run 'paygate COMMAND --help' for a command's flags.
 `
@@ -86,6 +92,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return apikeyCmd(ctx, args, getenv, stdout, stderr)
 	case "user":
 		return userCmd(ctx, args, getenv, stdout, stderr)
+	case "keys":
+		return keysCmd(ctx, args, getenv, stdout, stderr)
 	case "ledger":
 		return ledgerCmd(ctx, args, getenv, stdout, stderr)
 	case "bench":

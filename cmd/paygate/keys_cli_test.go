@@ -1,0 +1,56 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/paygate/paygate/internal/vault"
+)
+
+func TestVaultKeyFileRotationAndRefusalOfAWrongKey(t *testing.T) {
+	dir := t.TempDir()
+	db := "sqlite:" + filepath.Join(dir, "p.db")
+	ctx := context.Background()
+	cmd := func(env map[string]string, args ...string) (string, error) {
+		var out bytes.Buffer
+		err := run(ctx, append(args, "--database", db), func(k string) string { return env[k] }, &out, io.Discard)
+		return out.String(), err
+	}
+	// With no key configured, the first start makes one beside the database, readable only by its owner.
+	if _, err := cmd(nil, "merchant", "create", "Shop"); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(filepath.Join(dir, "vault.key"))
+	if err != nil || fi.Mode().Perm() != 0o400 {
+		t.Fatalf("default vault key file: %v %v", fi, err)
+	}
+	v1, _ := os.ReadFile(filepath.Join(dir, "vault.key"))
+	out, err := cmd(nil, "keys", "status")
+	if err != nil || !strings.Contains(out, "active key version: 1") || !strings.Contains(out, "data keys wrapped by version 1: 2") {
+		t.Fatalf("status: %v\n%s", err, out)
+	}
+
+	v2 := vault.GenerateKEKSpec(2)
+	both := map[string]string{"PAYGATE_VAULT_KEY": v2 + "," + strings.TrimSpace(string(v1))}
+	out, err = cmd(both, "keys", "rotate")
+	if err != nil || !strings.Contains(out, "re-wrapped data keys: 2") || !strings.Contains(out, "can be removed") {
+		t.Fatalf("rotate: %v\n%s", err, out)
+	}
+	if out, err = cmd(map[string]string{"PAYGATE_VAULT_KEY": v2}, "keys", "status"); err != nil || !strings.Contains(out, "active key version: 2") {
+		t.Fatalf("the new key alone after rotation: %v\n%s", err, out)
+	}
+
+	// A substituted key stops the gateway before it listens.
+	wrong := map[string]string{"PAYGATE_VAULT_KEY": vault.GenerateKEKSpec(2), "PAYGATE_ADDR": "127.0.0.1:0"}
+	if _, err := cmd(wrong, "serve"); err == nil || !strings.Contains(err.Error(), "not the key") {
+		t.Fatalf("serve with a wrong key: %v", err)
+	}
+	if out, _ := cmd(nil, "keys", "generate", "--version", "7"); !strings.HasPrefix(out, "7:") {
+		t.Fatalf("generate: %q", out)
+	}
+}
