@@ -16,6 +16,7 @@ import (
 	"github.com/paygate/paygate/internal/connector/sandbox"
 	"github.com/paygate/paygate/internal/engine"
 	"github.com/paygate/paygate/internal/payment"
+	"github.com/paygate/paygate/internal/web"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -64,7 +65,14 @@ func newGateway(ctx context.Context, c Config, logw io.Writer, migrate bool) (*g
 	limits := api.DefaultRateLimits
 	limits.PerCredential, limits.PerCredentialBurst = c.RateLimit, 2*c.RateLimit
 	limits.PerIP, limits.PerIPBurst = c.IPRateLimit, 2*c.IPRateLimit
-	srv := api.New(api.Config{Engine: eng, Logger: log, Registry: reg, Metrics: metrics, RateLimits: &limits, SessionTTL: c.SessionTTL})
+	csrfKey, err := eng.DerivedKey(ctx, "web-csrf")
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	pages := web.New(web.Config{Engine: eng, Logger: log, CSRFKey: csrfKey})
+	srv := api.New(api.Config{Engine: eng, Logger: log, Registry: reg, Metrics: metrics, RateLimits: &limits, SessionTTL: c.SessionTTL,
+		Pages: pages.Handler(), PagePrefixes: web.Prefixes})
 	return &gateway{store: st, engine: eng, api: srv, log: log}, nil
 }
 

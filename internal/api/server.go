@@ -28,6 +28,11 @@ type Config struct {
 	SessionTTL time.Duration
 	// Now is the clock of the rate limiters (default time.Now).
 	Now func() time.Time
+	// Pages serves the browser-facing pages (hosted checkout, hosted
+	// fields, 3-D Secure) under PagePrefixes, with the API's request ids,
+	// logs and metrics.
+	Pages        http.Handler
+	PagePrefixes []string
 }
 
 // Server is the native API.
@@ -85,6 +90,11 @@ func New(cfg Config) *Server {
 		mux.HandleFunc(rt.method+" "+rt.path, h)
 	}
 	mux.Handle("GET /metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{}))
+	if cfg.Pages != nil {
+		for _, p := range cfg.PagePrefixes {
+			mux.Handle(p, cfg.Pages)
+		}
+	}
 	s.handler = s.observe(muxErrors{mux: mux})
 	return s
 }

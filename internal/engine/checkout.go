@@ -297,3 +297,9 @@ func (e *Engine) settleCheckout(ctx context.Context, v *CheckoutView) error {
 func FormatAmount(amount int64, cur money.Currency) string {
 	return cur.Code + " " + money.Format(amount, cur)
 }
+
+// CheckoutSessionOf returns the checkout session a payment was made for;
+// NotFound for payments made through the API.
+func (e *Engine) CheckoutSessionOf(ctx context.Context, p *payment.Payment) (*checkout.Session, error) {
+	return e.store.FindCheckoutSessionByPayment(ctx, p.MerchantID, p.Mode, p.ID)
+}

@@ -47,14 +47,9 @@ func (e *Engine) AuthenticationValue(ctx context.Context, p *payment.Payment) (s
 // The connector is the only source of the result; the payer's browser only
 // says which challenge ended.
 func (e *Engine) CompleteChallenge(ctx context.Context, connectorName, challengeID, answer string) (*payment.Payment, error) {
-	var ch connector.Challenger
-	for _, c := range e.connectors {
-		if cc, ok := c.(connector.Challenger); ok && c.Name() == connectorName {
-			ch = cc
-		}
-	}
-	if ch == nil {
-		return nil, fault.New(fault.NotFound, "resource_missing", "no connector %q takes challenges", connectorName)
+	ch, err := e.challenger(connectorName)
+	if err != nil {
+		return nil, err
 	}
 	pctx, cancel := e.processorContext(ctx)
 	defer cancel()
@@ -79,6 +74,48 @@ func (e *Engine) CompleteChallenge(ctx context.Context, connectorName, challenge
 		return nil, err
 	}
 	return e.resolveRequiresAction(pctx, a, p.ID, res)
+}
+
+func (e *Engine) challenger(name string) (connector.Challenger, error) {
+	for _, c := range e.connectors {
+		if cc, ok := c.(connector.Challenger); ok && c.Name() == name {
+			return cc, nil
+		}
+	}
+	return nil, fault.New(fault.NotFound, "resource_missing", "no connector %q takes challenges", name)
+}
+
+// Challenge describes a waiting 3-D Secure challenge for the payer's page,
+// with the payment and merchant it belongs to.
+type Challenge struct {
+	Info     connector.ChallengeInfo
+	Payment  *payment.Payment
+	Merchant string
+}
+
+// GetChallenge finds a challenge by its id at a connector.
+func (e *Engine) GetChallenge(ctx context.Context, connectorName, challengeID string) (*Challenge, error) {
+	ch, err := e.challenger(connectorName)
+	if err != nil {
+		return nil, err
+	}
+	info, ok := ch.Challenge(challengeID)
+	if !ok {
+		return nil, fault.NotFoundf("challenge", challengeID)
+	}
+	mode := payment.Sandbox
+	if info.Live {
+		mode = payment.Live
+	}
+	p, err := e.store.GetPayment(ctx, info.MerchantID, mode, info.PaymentID)
+	if err != nil {
+		return nil, err
+	}
+	m, err := e.store.GetMerchant(ctx, info.MerchantID)
+	if err != nil {
+		return nil, err
+	}
+	return &Challenge{Info: info, Payment: p, Merchant: m.Name}, nil
 }
 
 // resolveRequiresAction records the final answer for a payment waiting on 3-D Secure.

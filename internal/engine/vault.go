@@ -303,3 +303,18 @@ func (s *VaultStatus) KEKVersionsInUse() []int {
 	sort.Ints(out)
 	return out
 }
+
+// DerivedKey is a secret for another part of paygate (such as the hosted
+// pages' form tokens), derived from the vault's fingerprint key so every
+// instance sharing the database derives the same one, and nothing in the
+// database alone can.
+func (e *Engine) DerivedKey(ctx context.Context, label string) ([]byte, error) {
+	if err := e.vaultReady(ctx); err != nil {
+		return nil, err
+	}
+	e.vk.mu.RLock()
+	defer e.vk.mu.RUnlock()
+	m := hmac.New(sha256.New, e.vk.fp)
+	m.Write([]byte("paygate derived key|" + label))
+	return m.Sum(nil), nil
+}
