@@ -143,3 +143,22 @@ func FuzzDecryptField(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParseKeyring: a keyring is accepted only with 32-byte keys and positive, distinct versions.
+func FuzzParseKeyring(f *testing.F) {
+	f.Add(GenerateKEKSpec(1))
+	f.Add(GenerateKEKSpec(2) + "," + GenerateKEKSpec(1))
+	f.Add("1:")
+	f.Add(":,:")
+	f.Fuzz(func(t *testing.T, s string) {
+		k, err := ParseKeyring(s)
+		if err != nil {
+			return
+		}
+		for _, v := range k.Versions() {
+			if v < 1 || len(k.keys[v]) != KeySize {
+				t.Fatalf("ParseKeyring(%q) accepted version %d with %d bytes", s, v, len(k.keys[v]))
+			}
+		}
+	})
+}

@@ -240,19 +240,36 @@ func (s *Server) checkoutReturn(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/checkout/"+url.PathEscape(c.Value), http.StatusSeeOther)
 }
 
-// parseExpiry reads "MM/YY", "MM / YYYY" or "MMYY".
+// parseExpiry reads "MM/YY", "MM / YYYY", "M/YY" or "MMYY"; anything else
+// (two slashes, signs, letters) is refused.
 func parseExpiry(s string) (month, year int, ok bool) {
-	s = strings.ReplaceAll(strings.ReplaceAll(s, " ", ""), "/", "")
-	if len(s) != 4 && len(s) != 6 {
+	s = strings.ReplaceAll(s, " ", "")
+	ms, ys, slash := strings.Cut(s, "/")
+	if !slash {
+		if len(s) != 4 && len(s) != 6 {
+			return 0, 0, false
+		}
+		ms, ys = s[:2], s[2:]
+	}
+	if len(ms) < 1 || len(ms) > 2 || (len(ys) != 2 && len(ys) != 4) || !digitsOnly(ms) || !digitsOnly(ys) {
 		return 0, 0, false
 	}
-	m, err1 := strconv.Atoi(s[:2])
-	y, err2 := strconv.Atoi(s[2:])
-	if err1 != nil || err2 != nil || m < 1 || m > 12 {
+	m, _ := strconv.Atoi(ms)
+	y, _ := strconv.Atoi(ys)
+	if m < 1 || m > 12 {
 		return 0, 0, false
 	}
 	if y < 100 {
 		y += 2000
 	}
-	return m, y, true
+	return m, y, y >= 2000
+}
+
+func digitsOnly(s string) bool {
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }

@@ -60,7 +60,10 @@ type gateway struct {
 	seen   map[string][]string
 }
 
-func newGateway(t *testing.T) *gateway {
+func newGateway(t *testing.T) *gateway { return newGatewayAt(t, nil) }
+
+// newGatewayAt is newGateway with a clock (nil: time.Now).
+func newGatewayAt(t *testing.T, now func() time.Time) *gateway {
 	t.Helper()
 	ctx := context.Background()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -74,7 +77,7 @@ func newGateway(t *testing.T) *gateway {
 	}
 	t.Cleanup(func() { st.Close() })
 	log := slog.New(redact.NewHandler(slog.NewJSONHandler(g.logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
-	g.eng, err = engine.New(engine.Config{Store: st, Keyring: vault.Ephemeral(), PublicURL: g.url, Logger: log,
+	g.eng, err = engine.New(engine.Config{Store: st, Keyring: vault.Ephemeral(), PublicURL: g.url, Logger: log, Now: now,
 		Connectors: map[payment.Mode]connector.Connector{payment.Sandbox: sandbox.New(sandbox.Options{BaseURL: g.url})}})
 	if err != nil {
 		t.Fatal(err)
@@ -111,8 +114,14 @@ func portOf(a net.Addr) string { return strconv.Itoa(a.(*net.TCPAddr).Port) }
 // api calls paygate's API with the secret key.
 func (g *gateway) api(method, path, body string) map[string]any {
 	g.t.Helper()
+	return g.apiWith(g.sk, method, path, body)
+}
+
+// apiWith calls paygate's API with a key.
+func (g *gateway) apiWith(key, method, path, body string) map[string]any {
+	g.t.Helper()
 	req, _ := http.NewRequest(method, g.url+path, strings.NewReader(body))
-	req.Header.Set("Authorization", "Bearer "+g.sk)
+	req.Header.Set("Authorization", "Bearer "+key)
 	if body != "" {
 		req.Header.Set("Content-Type", "application/json")
 	}
