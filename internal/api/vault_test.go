@@ -328,3 +328,21 @@ func TestVaultKeepsNoCardNumberInTheDatabaseFiles(t *testing.T) {
 		t.Fatalf("saved cards: %v", m)
 	}
 }
+
+func TestVaultAndCheckoutAnswersValidateAgainstTheDocumentedSchemas(t *testing.T) {
+	o := loadOpenAPI(t)
+	e := newEnv(t)
+	_, pk := e.newKey(e.key, `{"kind":"publishable"}`)
+	o.validate(t, "#/components/schemas/StoredCard", e.do("POST", "/v1/tokens", pk, `{"card":`+cardJSON("4242424242424242", "123")+`}`).body)
+	o.validate(t, "#/components/schemas/EncryptionKey", e.do("GET", "/v1/encryption-key", pk, "").body)
+	o.validate(t, "#/components/schemas/Customer", e.do("POST", "/v1/customers", e.key, `{"reference":"s1","email":"a@b.test","name":"Ana"}`).body)
+	o.validate(t, "#/components/schemas/CustomerList", e.do("GET", "/v1/customers", e.key, "").body)
+	p := e.do("POST", "/v1/payments", e.key, `{"amount":100,"currency":"USD","customer":"s1","payment_method":{"type":"card","card":`+cardJSON("4000000000003055", "123")+`}}`)
+	o.validate(t, "#/components/schemas/Payment", p.body)
+	o.validate(t, "#/components/schemas/StoredCardList", e.do("GET", "/v1/customers/s1/payment-methods", e.key, "").body)
+	o.validate(t, "#/components/schemas/CheckoutSession", e.do("POST", "/v1/checkout/sessions", e.key, `{"amount":100,"currency":"USD","success_url":"https://a.test/ok"}`).body)
+	o.validate(t, "#/components/schemas/CheckoutSessionList", e.do("GET", "/v1/checkout/sessions", e.key, "").body)
+	if p.json(t)["three_d_secure"] == nil {
+		t.Fatal("the frictionless payment has no three_d_secure to validate")
+	}
+}
