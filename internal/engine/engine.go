@@ -85,6 +85,9 @@ func New(cfg Config) (*Engine, error) {
 	if e.now == nil {
 		e.now = time.Now
 	}
+	if e.publicURL == "" {
+		e.publicURL = "http://localhost:8080" // the default listen address
+	}
 	e.cardTTL = clampDuration(cfg.CardTokenTTL, 10*time.Minute, 15*time.Minute)
 	e.challenge = clampDuration(cfg.ChallengeTTL, 15*time.Minute, 24*time.Hour)
 	e.cvcs = newCVCCache(e.now)

@@ -3,7 +3,9 @@ package engine_test
 import (
 	"context"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/paygate/paygate/internal/connector"
 	"github.com/paygate/paygate/internal/engine"
@@ -79,6 +81,158 @@ func TestVaultRefusesAWrongKeyAndRotatesOnline(t *testing.T) {
 		dup, _, err := e3.CreatePayment(ctx, a, engine.CreatePaymentInput{Amount: 100, Currency: "EUR", Customer: "c1", Card: visa()}, nil)
 		if err != nil || dup.PaymentMethod != p.PaymentMethod || dup.Card.Fingerprint != p.Card.Fingerprint {
 			t.Fatalf("fingerprint changed across rotation: %+v %v", dup, err)
+		}
+	})
+}
+
+// TestVaultAndCheckoutOnBothStores runs the vault, customer, token,
+// encryption-key and checkout queries against SQLite and PostgreSQL.
+func TestVaultAndCheckoutOnBothStores(t *testing.T) {
+	eachStore(t, func(t *testing.T, st engine.Store) {
+		ctx := context.Background()
+		e := engineWith(t, st, vault.Ephemeral())
+		m, _, err := e.CreateMerchant(ctx, "Both Stores")
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := engine.Actor{MerchantID: m.ID, Mode: payment.Sandbox}
+		other := engine.Actor{MerchantID: m.ID, Mode: payment.Live}
+
+		// Tokens: single use.
+		tok, err := e.CreateToken(ctx, a, *visa())
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, _, err := e.CreatePayment(ctx, a, engine.CreatePaymentInput{Amount: 100, Currency: "EUR", Token: tok.Method.ID, TokenKey: tok.Key}, nil)
+		if err != nil || p.Status != payment.Captured || p.PaymentMethod != tok.Method.ID {
+			t.Fatalf("token payment: %+v %v", p, err)
+		}
+		if _, _, err := e.CreatePayment(ctx, a, engine.CreatePaymentInput{Amount: 100, Currency: "EUR", Token: tok.Method.ID, TokenKey: tok.Key}, nil); err == nil {
+			t.Fatal("a token was used twice")
+		}
+		if used, _ := e.GetPaymentMethod(ctx, a, tok.Method.ID); used.Status != vault.MethodUsed || used.Sealed != nil {
+			t.Fatalf("used token: %+v", used)
+		}
+
+		// Customers and saved cards, invisible in the other mode.
+		c, err := e.CreateCustomer(ctx, a, engine.CustomerInput{Reference: "r1", Email: "a@b.test"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.CreateCustomer(ctx, a, engine.CustomerInput{Reference: "r1"}); err == nil {
+			t.Fatal("a duplicate reference was accepted")
+		}
+		if _, err := e.CreateCustomer(ctx, other, engine.CustomerInput{Reference: "r1"}); err != nil {
+			t.Fatalf("the same reference in the other mode: %v", err)
+		}
+		if _, _, err := e.CreatePayment(ctx, a, engine.CreatePaymentInput{Amount: 100, Currency: "EUR", Customer: "r1", Card: visa()}, nil); err != nil {
+			t.Fatal(err)
+		}
+		cards, err := e.ListPaymentMethods(ctx, a, c.ID)
+		if err != nil || len(cards) != 1 {
+			t.Fatalf("saved cards %v %v", cards, err)
+		}
+		if _, err := e.ListPaymentMethods(ctx, other, c.ID); err == nil {
+			t.Fatal("a customer was visible in the other mode")
+		}
+		if list, _ := e.ListCustomers(ctx, a, "", 10); len(list) != 1 {
+			t.Fatalf("customers %v", list)
+		}
+		if _, err := e.DeletePaymentMethod(ctx, a, "r1", cards[0].ID); err != nil {
+			t.Fatal(err)
+		}
+		if left, _ := e.ListPaymentMethods(ctx, a, "r1"); len(left) != 0 {
+			t.Fatal("a deleted card is still listed")
+		}
+
+		// Encryption keys: one current, the rotated one in its grace period.
+		k1, err := e.EncryptionKey(ctx, a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if again, _ := e.EncryptionKey(ctx, a); again.ID != k1.ID {
+			t.Fatal("the current key changed without a rotation")
+		}
+		k2, err := e.RotateEncryptionKey(ctx, a, time.Hour)
+		if err != nil || k2.ID == k1.ID {
+			t.Fatal(err)
+		}
+		ct, _ := vault.EncryptField(k1.PublicPEM, "4242424242424242")
+		if p, _, err := e.CreatePayment(ctx, a, engine.CreatePaymentInput{Amount: 100, Currency: "EUR",
+			Card: &engine.CardInput{EncryptedNumber: ct, CVC: "123", ExpMonth: 12, ExpYear: 2031}}, nil); err != nil || p.Card.Last4 != "4242" {
+			t.Fatalf("old key in its grace period: %+v %v", p, err)
+		}
+
+		// Checkout: one payment completes the session; it is found by payment.
+		cs, err := e.CreateCheckoutSession(ctx, a, engine.CheckoutInput{Amount: 900, Currency: "KWD", SuccessURL: "https://shop.test/ok", Customer: "r1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, err := e.PayCheckout(ctx, cs.Token, engine.CheckoutPayment{Card: visa(), SaveCard: true})
+		if err != nil || v.Session.Status != "complete" || v.Payment.Amount != 900 {
+			t.Fatalf("pay checkout: %+v %v", v, err)
+		}
+		if got, err := e.CheckoutSessionOf(ctx, v.Payment); err != nil || got.ID != cs.Session.ID {
+			t.Fatalf("session of payment: %v %v", got, err)
+		}
+		if _, err := e.PayCheckout(ctx, cs.Token, engine.CheckoutPayment{Card: visa()}); err == nil {
+			t.Fatal("a complete session was paid again")
+		}
+		if list, _ := e.ListCheckoutSessions(ctx, a, "", 10); len(list) != 1 || list[0].Status != "complete" {
+			t.Fatalf("sessions %v", list)
+		}
+		if saved, _ := e.ListPaymentMethods(ctx, a, "r1"); len(saved) != 1 {
+			t.Fatalf("the checkout did not save the card: %v", saved)
+		}
+	})
+}
+
+// TestKEKRotationUnderLoad: rotating the key-encryption key while vault
+// payments run makes no request fail (PCI-05).
+func TestKEKRotationUnderLoad(t *testing.T) {
+	eachStore(t, func(t *testing.T, st engine.Store) {
+		ctx := context.Background()
+		k1 := vault.KEK{Version: 1, Key: vault.NewKey()}
+		ring1, _ := vault.NewKeyring(k1)
+		e := engineWith(t, st, ring1)
+		m, _, _ := e.CreateMerchant(ctx, "Load")
+		a := engine.Actor{MerchantID: m.ID, Mode: payment.Sandbox}
+		e.CreateCustomer(ctx, a, engine.CustomerInput{Reference: "c"})
+		stop := make(chan struct{})
+		errs := make(chan error, 1000)
+		var wg sync.WaitGroup
+		for w := 0; w < 4; w++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for {
+					select {
+					case <-stop:
+						return
+					default:
+					}
+					p, _, err := e.CreatePayment(ctx, a, engine.CreatePaymentInput{Amount: 100, Currency: "EUR", Customer: "c", Card: visa()}, nil)
+					if err == nil && p.PaymentMethod != "" {
+						_, _, err = e.CreatePayment(ctx, a, engine.CreatePaymentInput{Amount: 50, Currency: "EUR", PaymentMethodID: p.PaymentMethod, Initiator: payment.MerchantInitiated}, nil)
+					}
+					if err != nil {
+						errs <- err
+						return
+					}
+				}
+			}()
+		}
+		time.Sleep(100 * time.Millisecond)
+		both, _ := vault.NewKeyring(vault.KEK{Version: 2, Key: vault.NewKey()}, k1)
+		if _, err := engineWith(t, st, both).RotateKEK(ctx, true); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(100 * time.Millisecond)
+		close(stop)
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Errorf("a payment failed during rotation: %v", err)
 		}
 	})
 }

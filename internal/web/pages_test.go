@@ -310,3 +310,35 @@ func TestFieldFrameChecksItsParameters(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckoutOffersTheCustomersSavedCards: a session for a customer lists
+// the customer's saved cards (masked) and pays with one.
+func TestCheckoutOffersTheCustomersSavedCards(t *testing.T) {
+	g := newGateway(t)
+	g.api("POST", "/v1/customers", `{"reference":"shopper-1"}`)
+	first := g.api("POST", "/v1/payments", `{"amount":100,"currency":"USD","customer":"shopper-1","payment_method":{"type":"card","card":{"number":"5555555555554444","exp_month":11,"exp_year":2032,"cvc":"123"}}}`)
+	pm := first["payment_method"].(map[string]any)["id"].(string)
+	sid, u := g.session(`{"amount":800,"currency":"USD","customer":"shopper-1","success_url":"https://shop.test/ok"}`)
+	_, page := fetch(t, "GET", u, nil)
+	if !strings.Contains(page, `value="`+pm+`"`) || !strings.Contains(page, "Mastercard •••• 4444 (11/2032)") || strings.Contains(page, "5555555555554444") {
+		t.Fatalf("saved cards not offered:\n%s", page)
+	}
+	csrf := csrfField.FindStringSubmatch(page)[1]
+	resp, _ := fetch(t, "POST", u, url.Values{"csrf": {csrf}, "saved": {pm}}, "Origin", g.url)
+	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "https://shop.test/ok?session_id=") {
+		t.Fatalf("pay with a saved card: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	s := g.api("GET", "/v1/checkout/sessions/"+sid, "")
+	p := g.api("GET", "/v1/payments/"+s["payment"].(string), "")
+	if p["status"] != "captured" || p["payment_method"].(map[string]any)["id"] != pm || p["initiator"] != "customer" {
+		t.Fatalf("payment %v", p)
+	}
+	// Another customer's card cannot be used on this session.
+	g.api("POST", "/v1/customers", `{"reference":"shopper-2"}`)
+	_, u2 := g.session(`{"amount":800,"currency":"USD","customer":"shopper-2","success_url":"https://shop.test/ok"}`)
+	_, page2 := fetch(t, "GET", u2, nil)
+	resp, _ = fetch(t, "POST", u2, url.Values{"csrf": {csrfField.FindStringSubmatch(page2)[1]}, "saved": {pm}}, "Origin", g.url)
+	if resp.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("another customer's card: %d", resp.StatusCode)
+	}
+}
