@@ -35,6 +35,11 @@ type Config struct {
 	// newest first); VaultKeyFile a file holding it. With neither, a key file
 	// beside the SQLite database is used, created on first start.
 	VaultKey, VaultKeyFile string
+	// WebhookTimeout bounds one webhook request (15 s to 30 s).
+	WebhookTimeout time.Duration
+	// WebhookAllowPrivate lets live webhook endpoints reach private and
+	// loopback addresses (off: SSRF protection).
+	WebhookAllowPrivate bool
 }
 
 func defaultConfig(getenv func(string) string) Config {
@@ -42,8 +47,9 @@ func defaultConfig(getenv func(string) string) Config {
 		Addr: ":8080", DatabaseURL: "sqlite:./data/paygate.db", LogLevel: "info", LogFormat: "text",
 		PublicURL: "http://localhost:8080", ConnectorTimeout: 30 * time.Second,
 		ShutdownTimeout: 15 * time.Second, RecoveryInterval: 5 * time.Second, IdempotencyRetention: 72 * time.Hour,
-		TokenTTL: time.Hour, SessionTTL: 12 * time.Hour, RateLimit: 200, IPRateLimit: 500,
+		TokenTTL: time.Hour, SessionTTL: 12 * time.Hour, RateLimit: 200, IPRateLimit: 500, WebhookTimeout: 15 * time.Second,
 	}
+	c.WebhookAllowPrivate = getenv("PAYGATE_WEBHOOK_ALLOW_PRIVATE") == "true"
 	for env, dst := range map[string]*string{
 		"PAYGATE_ADDR": &c.Addr, "PAYGATE_DATABASE_URL": &c.DatabaseURL, "PAYGATE_LOG_LEVEL": &c.LogLevel,
 		"PAYGATE_LOG_FORMAT": &c.LogFormat, "PAYGATE_PUBLIC_URL": &c.PublicURL,
@@ -56,7 +62,7 @@ func defaultConfig(getenv func(string) string) Config {
 	for env, dst := range map[string]*time.Duration{
 		"PAYGATE_CONNECTOR_TIMEOUT": &c.ConnectorTimeout, "PAYGATE_SHUTDOWN_TIMEOUT": &c.ShutdownTimeout,
 		"PAYGATE_RECOVERY_INTERVAL": &c.RecoveryInterval, "PAYGATE_SANDBOX_LATENCY": &c.SandboxLatency,
-		"PAYGATE_IDEMPOTENCY_RETENTION": &c.IdempotencyRetention, "PAYGATE_TOKEN_TTL": &c.TokenTTL, "PAYGATE_SESSION_TTL": &c.SessionTTL,
+		"PAYGATE_IDEMPOTENCY_RETENTION": &c.IdempotencyRetention, "PAYGATE_WEBHOOK_TIMEOUT": &c.WebhookTimeout, "PAYGATE_TOKEN_TTL": &c.TokenTTL, "PAYGATE_SESSION_TTL": &c.SessionTTL,
 	} {
 		if d, err := time.ParseDuration(getenv(env)); err == nil {
 			*dst = d
@@ -86,6 +92,8 @@ func (c *Config) flags(fs *flag.FlagSet) {
 	fs.DurationVar(&c.SessionTTL, "session-ttl", c.SessionTTL, "lifetime of dashboard sessions")
 	fs.Float64Var(&c.RateLimit, "rate-limit", c.RateLimit, "requests per second per credential (burst twice that; 0 = off)")
 	fs.StringVar(&c.VaultKeyFile, "vault-key-file", c.VaultKeyFile, "file with the vault's key-encryption keys (VERSION:BASE64,…; default: vault.key beside the SQLite database; PAYGATE_VAULT_KEY gives them inline)")
+	fs.DurationVar(&c.WebhookTimeout, "webhook-timeout", c.WebhookTimeout, "timeout of one webhook request (15s to 30s)")
+	fs.BoolVar(&c.WebhookAllowPrivate, "webhook-allow-private", c.WebhookAllowPrivate, "let live webhook endpoints reach private and loopback addresses")
 	fs.Float64Var(&c.IPRateLimit, "ip-rate-limit", c.IPRateLimit, "requests per second per client address (burst twice that; 0 = off)")
 }
 
@@ -101,6 +109,9 @@ func (c *Config) validate() error {
 	}
 	if c.TokenTTL <= 0 || c.TokenTTL > 24*time.Hour || c.SessionTTL <= 0 {
 		return errors.New("--token-ttl must be between 0 and 24h and --session-ttl positive")
+	}
+	if c.WebhookTimeout < 15*time.Second || c.WebhookTimeout > 30*time.Second {
+		return errors.New("--webhook-timeout must be between 15s and 30s")
 	}
 	if c.RateLimit < 0 || c.IPRateLimit < 0 {
 		return errors.New("rate limits cannot be negative")

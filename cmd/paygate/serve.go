@@ -14,6 +14,7 @@ import (
 	"github.com/paygate/paygate/internal/api"
 	"github.com/paygate/paygate/internal/connector"
 	"github.com/paygate/paygate/internal/connector/sandbox"
+	"github.com/paygate/paygate/internal/delivery"
 	"github.com/paygate/paygate/internal/engine"
 	"github.com/paygate/paygate/internal/payment"
 	"github.com/paygate/paygate/internal/web"
@@ -42,9 +43,10 @@ func newGateway(ctx context.Context, c Config, logw io.Writer, migrate bool) (*g
 	reg := prometheus.NewRegistry()
 	metrics := api.NewMetrics(reg)
 	eng, err := engine.New(engine.Config{
-		Keyring:   kr,
-		PublicURL: strings.TrimRight(c.PublicURL, "/"),
-		Store:     st,
+		Keyring:     kr,
+		PublicURL:   strings.TrimRight(c.PublicURL, "/"),
+		RenderEvent: api.RenderEvent,
+		Store:       st,
 		Connectors: map[payment.Mode]connector.Connector{
 			payment.Sandbox: sandbox.New(sandbox.Options{BaseURL: strings.TrimRight(c.PublicURL, "/"), Latency: c.SandboxLatency}),
 		},
@@ -109,6 +111,7 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	go g.recoverLoop(ctx, c)
+	go g.engine.RunDispatcher(ctx, engine.DispatchConfig{Sender: delivery.New(c.WebhookTimeout), AllowPrivateLive: c.WebhookAllowPrivate})
 
 	select {
 	case err := <-errc:

@@ -80,7 +80,12 @@ func TestEveryRouteHidesOtherMerchantsAndTheOtherMode(t *testing.T) {
 	fillPM = saved["payment_method"].(map[string]any)["id"].(string)
 	t.Cleanup(func() { fillPM = "pm_nonexistent" })
 	csID := e.do("POST", "/v1/checkout/sessions", e.key, `{"amount":100,"currency":"USD","success_url":"https://shop.test/ok"}`).json(t)["id"].(string)
-	secrets := []string{payID, keyID, liveKeyID, userID, custID, fillPM, csID}
+	rcv := newReceiver(t)
+	hookID, _ := e.endpoint(rcv.srv.URL)
+	e.engine.DispatchOnce(ctx, dispatchCfg())
+	evID := e.do("GET", "/v1/events?limit=1", e.key, "").json(t)["data"].([]any)[0].(map[string]any)["id"].(string)
+	delID := e.do("GET", "/v1/webhook-endpoints/"+hookID+"/deliveries?limit=1", e.key, "").json(t)["data"].([]any)[0].(map[string]any)["id"].(string)
+	secrets := []string{payID, keyID, liveKeyID, userID, custID, fillPM, csID, hookID, evID, delID}
 
 	// objectOf says which of A's objects a route with {id} addresses, and
 	// the body a POST sends.
@@ -115,6 +120,16 @@ func TestEveryRouteHidesOtherMerchantsAndTheOtherMode(t *testing.T) {
 		"POST /v1/checkout/sessions":                     {body: `{"amount":100,"currency":"USD","success_url":"https://shop.test/ok"}`},
 		"GET /v1/checkout/sessions":                      {},
 		"GET /v1/checkout/sessions/{id}":                 {sandboxID: csID},
+		"GET /v1/events":                                 {},
+		"GET /v1/events/{id}":                            {sandboxID: evID},
+		"POST /v1/webhook-endpoints":                     {body: `{"url":"https://hooks.test/a"}`},
+		"GET /v1/webhook-endpoints":                      {},
+		"GET /v1/webhook-endpoints/{id}":                 {sandboxID: hookID},
+		"POST /v1/webhook-endpoints/{id}":                {sandboxID: hookID, body: `{"enabled":false}`},
+		"DELETE /v1/webhook-endpoints/{id}":              {sandboxID: hookID},
+		"GET /v1/webhook-endpoints/{id}/deliveries":      {sandboxID: hookID},
+		"GET /v1/webhook-deliveries/{id}":                {sandboxID: delID},
+		"POST /v1/webhook-deliveries/{id}/resend":        {sandboxID: delID, body: "{}"},
 		"GET /dashboard/session":                         {},
 		"POST /dashboard/logout":                         {body: "{}"},
 		"POST /dashboard/totp/setup":                     {body: "{}"},
@@ -177,6 +192,9 @@ func TestEveryRouteHidesOtherMerchantsAndTheOtherMode(t *testing.T) {
 	if u := e.do("GET", "/v1/users/"+userID, e.live, "").json(t); u["role"] != "support" || u["disabled"] != false {
 		t.Fatalf("A's user changed: %v", u)
 	}
+	if ep := e.do("GET", "/v1/webhook-endpoints/"+hookID, e.key, "").json(t); ep["enabled"] != true {
+		t.Fatalf("A's webhook endpoint changed: %v", ep)
+	}
 	if pms := e.do("GET", "/v1/customers/"+custID+"/payment-methods", e.key, "").json(t)["data"].([]any); len(pms) != 1 {
 		t.Fatalf("A's saved card changed: %v", pms)
 	}
@@ -194,11 +212,14 @@ func TestScopesAndPermissionsOnEveryRoute(t *testing.T) {
 	e.newUser("analyst@a.test", "analyst")
 	e.newUser("support@a.test", "support")
 	read := []string{"GET /v1/payments", "GET /v1/payments/{id}", "GET /v1/balance", "GET /v1/customers", "GET /v1/customers/{id}",
-		"GET /v1/customers/{id}/payment-methods", "GET /v1/checkout/sessions", "GET /v1/checkout/sessions/{id}"}
+		"GET /v1/customers/{id}/payment-methods", "GET /v1/checkout/sessions", "GET /v1/checkout/sessions/{id}", "GET /v1/events", "GET /v1/events/{id}"}
 	browser := []string{"POST /v1/tokens", "GET /v1/encryption-key", "GET /v1/encryption-key.pem"}
 	sk := append([]string{"POST /v1/payments", "POST /v1/payments/{id}/capture", "POST /v1/payments/{id}/void", "POST /v1/payments/{id}/refunds",
 		"POST /v1/api-keys", "GET /v1/api-keys", "GET /v1/api-keys/{id}", "POST /v1/api-keys/{id}/roll", "POST /v1/api-keys/{id}/revoke", "GET /v1/audit-events",
-		"POST /v1/encryption-key/rotate", "POST /v1/customers", "DELETE /v1/customers/{id}/payment-methods/{pm}", "POST /v1/checkout/sessions"}, browser...)
+		"POST /v1/encryption-key/rotate", "POST /v1/customers", "DELETE /v1/customers/{id}/payment-methods/{pm}", "POST /v1/checkout/sessions",
+		"POST /v1/webhook-endpoints", "GET /v1/webhook-endpoints", "GET /v1/webhook-endpoints/{id}", "POST /v1/webhook-endpoints/{id}",
+		"DELETE /v1/webhook-endpoints/{id}", "GET /v1/webhook-endpoints/{id}/deliveries", "GET /v1/webhook-deliveries/{id}",
+		"POST /v1/webhook-deliveries/{id}/resend"}, browser...)
 	keyViewers := []string{"GET /v1/encryption-key", "GET /v1/encryption-key.pem"}
 	creds := []struct {
 		name, authz string

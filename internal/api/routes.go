@@ -53,6 +53,7 @@ func (s *Server) routes() []route {
 	keys, team := need(auth.ScopeKeysWrite, auth.PermManageKeys), need(auth.ScopeTeamWrite, auth.PermManageTeam)
 	person := auth.Need{} // any signed-in person; checked by the handler
 	customers := need(auth.ScopeCustomersWrite, auth.PermManageCustomer)
+	hooks := need(auth.ScopeWebhooksWrite, auth.PermManageWebhooks)
 	return []route{
 		{method: "POST", path: "/v1/payments", need: need(write, auth.PermCreatePayments), handler: s.createPayment},
 		{method: "GET", path: "/v1/payments", need: need(read, auth.PermViewPayments), handler: s.listPayments},
@@ -76,6 +77,17 @@ func (s *Server) routes() []route {
 		{method: "POST", path: "/v1/checkout/sessions", need: need(write, auth.PermCreatePayments), handler: s.createCheckoutSession},
 		{method: "GET", path: "/v1/checkout/sessions", need: need(read, auth.PermViewPayments), handler: s.listCheckoutSessions},
 		{method: "GET", path: "/v1/checkout/sessions/{id}", need: need(read, auth.PermViewPayments), handler: s.getCheckoutSession},
+
+		{method: "GET", path: "/v1/events", need: need(read, auth.PermViewPayments), handler: s.listEvents},
+		{method: "GET", path: "/v1/events/{id}", need: need(read, auth.PermViewPayments), handler: s.getEvent},
+		{method: "POST", path: "/v1/webhook-endpoints", need: hooks, handler: s.createWebhookEndpoint},
+		{method: "GET", path: "/v1/webhook-endpoints", need: hooks, handler: s.listWebhookEndpoints},
+		{method: "GET", path: "/v1/webhook-endpoints/{id}", need: hooks, handler: s.getWebhookEndpoint},
+		{method: "POST", path: "/v1/webhook-endpoints/{id}", need: hooks, handler: s.updateWebhookEndpoint},
+		{method: "DELETE", path: "/v1/webhook-endpoints/{id}", need: hooks, handler: s.deleteWebhookEndpoint},
+		{method: "GET", path: "/v1/webhook-endpoints/{id}/deliveries", need: hooks, handler: s.listDeliveries},
+		{method: "GET", path: "/v1/webhook-deliveries/{id}", need: hooks, handler: s.getDelivery},
+		{method: "POST", path: "/v1/webhook-deliveries/{id}/resend", need: hooks, handler: s.resendDelivery},
 
 		{method: "POST", path: "/v1/api-keys", need: keys, handler: s.createKey},
 		{method: "GET", path: "/v1/api-keys", need: keys, handler: s.listKeys},

@@ -9,6 +9,7 @@ import (
 
 	"github.com/paygate/paygate/internal/auth"
 	"github.com/paygate/paygate/internal/connector"
+	"github.com/paygate/paygate/internal/id"
 	"github.com/paygate/paygate/internal/payment"
 	"github.com/paygate/paygate/internal/vault"
 )
@@ -33,8 +34,10 @@ type Config struct {
 	ChallengeTTL time.Duration
 	// PublicURL is paygate's own base URL, for links payers follow.
 	PublicURL string
-	Now       func() time.Time
-	Logger    *slog.Logger
+	// RenderEvent renders the object of an event (the API's JSON shape).
+	RenderEvent EventRenderer
+	Now         func() time.Time
+	Logger      *slog.Logger
 	// TokenTTL is the lifetime of OAuth access tokens (default 1 h, at most 24 h).
 	TokenTTL time.Duration
 	// SessionTTL is the lifetime of dashboard sessions (default 12 h, at most 30 days).
@@ -62,14 +65,19 @@ type Engine struct {
 	cardTTL    time.Duration
 	challenge  time.Duration
 	publicURL  string
-	now        func() time.Time
-	log        *slog.Logger
-	observer   Observer
-	tokenTTL   time.Duration
-	sessionTTL time.Duration
-	pwParams   auth.PasswordParams
-	dummyOnce  sync.Once
-	dummy      string
+	renderer   EventRenderer
+	// eventsWritten, if set, is called after a transaction that emitted events commits.
+	eventsWritten func()
+	wakeup        chan struct{}
+	eventIDs      id.Monotonic
+	now           func() time.Time
+	log           *slog.Logger
+	observer      Observer
+	tokenTTL      time.Duration
+	sessionTTL    time.Duration
+	pwParams      auth.PasswordParams
+	dummyOnce     sync.Once
+	dummy         string
 }
 
 // New checks cfg and returns an Engine.
@@ -77,7 +85,7 @@ func New(cfg Config) (*Engine, error) {
 	if cfg.Store == nil {
 		return nil, errors.New("engine: Store is required")
 	}
-	e := &Engine{store: cfg.Store, connectors: cfg.Connectors, timeout: cfg.ConnectorTimeout,
+	e := &Engine{renderer: cfg.RenderEvent, connectors: cfg.Connectors, timeout: cfg.ConnectorTimeout,
 		keyring: cfg.Keyring, now: cfg.Now, publicURL: cfg.PublicURL, log: cfg.Logger, observer: cfg.Observer}
 	if e.timeout <= 0 {
 		e.timeout = 30 * time.Second
@@ -85,6 +93,9 @@ func New(cfg Config) (*Engine, error) {
 	if e.now == nil {
 		e.now = time.Now
 	}
+	e.store = &eventStore{Store: cfg.Store, e: e}
+	e.wakeup = make(chan struct{}, 1)
+	e.eventsWritten = e.wake
 	if e.publicURL == "" {
 		e.publicURL = "http://localhost:8080" // the default listen address
 	}

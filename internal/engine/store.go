@@ -12,6 +12,7 @@ import (
 	"github.com/paygate/paygate/internal/merchant"
 	"github.com/paygate/paygate/internal/payment"
 	"github.com/paygate/paygate/internal/vault"
+	"github.com/paygate/paygate/internal/webhook"
 )
 
 // Store is durable state. Implementations: store/sqlite (embedded default) and
@@ -93,6 +94,15 @@ type Reader interface {
 	// FindCheckoutSessionByPayment finds the session a payment was made for; NotFound if none.
 	FindCheckoutSessionByPayment(ctx context.Context, merchantID string, mode payment.Mode, paymentID string) (*checkout.Session, error)
 	ListCheckoutSessions(ctx context.Context, merchantID string, mode payment.Mode, startingAfter string, limit int) ([]*checkout.Session, error)
+
+	ListEvents(ctx context.Context, f EventFilter) ([]*webhook.Event, error)
+	GetEvent(ctx context.Context, merchantID string, mode payment.Mode, id string) (*webhook.Event, error)
+	ListWebhookEndpoints(ctx context.Context, merchantID string, mode payment.Mode) ([]*webhook.Endpoint, error)
+	GetWebhookEndpoint(ctx context.Context, merchantID string, mode payment.Mode, id string) (*webhook.Endpoint, error)
+	ListDeliveries(ctx context.Context, f DeliveryFilter) ([]*webhook.Delivery, error)
+	GetDelivery(ctx context.Context, merchantID string, mode payment.Mode, id string) (*webhook.Delivery, error)
+	// ListAttempts returns a delivery's attempts, first first.
+	ListAttempts(ctx context.Context, deliveryID string) ([]*webhook.Attempt, error)
 }
 
 // Tx is one write transaction. The methods that read inside it (…ForUpdate)
@@ -169,6 +179,27 @@ type Tx interface {
 	// UpdateCheckoutSession writes status, payment id and updated time.
 	UpdateCheckoutSession(ctx context.Context, s *checkout.Session) error
 
+	// InsertEvent stores an event; it is written in the transaction of the change it describes.
+	InsertEvent(ctx context.Context, ev *webhook.Event) error
+	// ClaimEvents returns events not yet fanned out to deliveries, locking
+	// them against other workers (PostgreSQL: SKIP LOCKED).
+	ClaimEvents(ctx context.Context, limit int) ([]*webhook.Event, error)
+	MarkEventsFanned(ctx context.Context, ids []string) error
+	// InsertDeliveries adds deliveries; one of an event to an endpoint that exists is kept.
+	InsertDeliveries(ctx context.Context, ds []*webhook.Delivery) error
+	// ClaimDeliveries leases due pending deliveries until lease.
+	ClaimDeliveries(ctx context.Context, now, lease time.Time, limit int) ([]*ClaimedDelivery, error)
+	// FinishAttempt records an attempt and the delivery's new state.
+	FinishAttempt(ctx context.Context, d *webhook.Delivery, a *webhook.Attempt) error
+	// RequeueDelivery makes a delivery due now; false if it does not exist.
+	RequeueDelivery(ctx context.Context, merchantID string, mode payment.Mode, id string, now time.Time) (bool, error)
+	InsertWebhookEndpoint(ctx context.Context, e *webhook.Endpoint) error
+	GetWebhookEndpointForUpdate(ctx context.Context, merchantID string, mode payment.Mode, id string) (*webhook.Endpoint, error)
+	UpdateWebhookEndpoint(ctx context.Context, e *webhook.Endpoint) error
+	DeleteWebhookEndpoint(ctx context.Context, merchantID string, mode payment.Mode, id string, at time.Time) error
+	// ListEndpointsOf returns a merchant's enabled endpoints in a mode.
+	ListEndpointsOf(ctx context.Context, merchantID string, mode payment.Mode) ([]*webhook.Endpoint, error)
+
 	// GetIdempotency returns the record for (merchant, mode, key) or nil, nil.
 	GetIdempotency(ctx context.Context, merchantID string, mode payment.Mode, key string) (*IdempotencyRecord, error)
 	// InsertIdempotency records a new key and reports false, without error,
@@ -202,6 +233,38 @@ type AuditFilter struct {
 	CreatedLT     time.Time
 	StartingAfter string
 	Limit         int
+}
+
+// EventFilter selects events, newest first.
+type EventFilter struct {
+	MerchantID    string
+	Mode          payment.Mode
+	Type          string
+	ObjectID      string
+	StartingAfter string
+	Limit         int
+}
+
+// DeliveryFilter selects webhook deliveries, newest first.
+type DeliveryFilter struct {
+	MerchantID    string
+	Mode          payment.Mode
+	EndpointID    string
+	EventID       string
+	Status        string
+	StartingAfter string
+	Limit         int
+}
+
+// ClaimedDelivery is a delivery leased for sending, with its endpoint's URL
+// and sealed secret and the event's payload.
+type ClaimedDelivery struct {
+	Delivery        *webhook.Delivery
+	URL             string
+	Payload         []byte
+	SecretKeyID     string
+	SealedSecret    []byte
+	EndpointEnabled bool
 }
 
 // Balance is the sum of one ledger role in one currency.

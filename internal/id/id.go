@@ -6,6 +6,7 @@ package id
 import (
 	"crypto/rand"
 	"encoding/binary"
+	"sync"
 	"time"
 )
 
@@ -49,4 +50,42 @@ func Secret(nBytes int) string {
 		out = append(out, alphabet[(acc<<(5-bits))&31])
 	}
 	return string(out)
+}
+
+// Monotonic makes ids that sort in the order this process made them, even
+// within one millisecond (the random part then counts up): events listed
+// newest first must not swap two that one transaction emitted.
+type Monotonic struct {
+	mu     sync.Mutex
+	lastMs uint64
+	hi, lo uint64 // the 80-bit random part: hi holds the top 16 bits
+}
+
+// New returns the next id with this prefix at time t.
+func (m *Monotonic) New(prefix string, t time.Time) string {
+	ms := uint64(t.UnixMilli())
+	m.mu.Lock()
+	if ms <= m.lastMs {
+		ms = m.lastMs
+		m.lo++
+		if m.lo == 0 {
+			m.hi = (m.hi + 1) & 0xffff
+		}
+	} else {
+		var b [10]byte
+		rand.Read(b[:])
+		m.hi = uint64(binary.BigEndian.Uint16(b[:2])) >> 1 // leave room to count up
+		m.lo = binary.BigEndian.Uint64(b[2:]) >> 1
+		m.lastMs = ms
+	}
+	hi := ms<<16 | m.hi
+	lo := m.lo
+	m.mu.Unlock()
+	var out [26]byte
+	for i := 25; i >= 0; i-- {
+		out[i] = alphabet[lo&31]
+		lo = lo>>5 | hi<<59
+		hi >>= 5
+	}
+	return prefix + "_" + string(out[:])
 }

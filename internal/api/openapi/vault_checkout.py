@@ -2,13 +2,12 @@
 """Adds the vault, customer, token, encryption-key and checkout routes and
 schemas to internal/api/openapi.json (idempotent: re-running replaces them).
 Run from the repository root: python3 internal/api/openapi/vault_checkout.py"""
-import json, copy
+import copy, os, sys
+sys.path.insert(0, os.path.dirname(__file__))
+from common import PATH, T, load, save, nullable, problem, op
 
-PATH = "internal/api/openapi.json"
-d = json.load(open(PATH))
+d = load()
 S = d["components"]["schemas"]
-T = "2026-11-23T10:00:00.123Z"
-nullable = lambda t: {"type": [t, "null"]}
 
 # Payment gains the vault record, initiator, 3-D Secure and return URL.
 pay = S["Payment"]
@@ -112,33 +111,6 @@ cs_ex = {"id": "cs_01jbz7q8m3a4x5y6z7k8n9p0qr", "object": "checkout_session", "m
          "embed_origins": [], "metadata": {}, "payment": None, "expires_at": "2026-11-23T11:00:00.123Z", "created_at": T,
          "checkout_token": "ct_0123456789abcdefghjkmnpqrstvwxyz0123456789abcdefghj", "url": "http://localhost:8080/checkout/ct_0123456789abcdefghjkmnpqrstvwxyz0123456789abcdefghj"}
 
-def problem(code, status, title, extra=None):
-    v = {"type": "https://paygate.dev/problems/" + code, "title": title, "status": status, "detail": "see code", "code": code, "request_id": "req_01jbz7q8m3"}
-    v.update(extra or {})
-    return {"description": "Problem details (RFC 9457)", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}, "examples": {"example": {"value": v}}}}}
-
-def op(opid, summary, scope, perm, status, schema, example, desc="", body=None, body_example=None, has_id=False, media="application/json"):
-    o = {"operationId": opid, "summary": summary,
-         "description": (desc + " " if desc else "") + "Needs scope `%s` (keys, tokens) or permission `%s` (people)." % (scope, perm),
-         "responses": {}}
-    content = {"schema": {"$ref": "#/components/schemas/" + schema}}
-    if example is not None:
-        content["examples"] = {"example": {"value": example}}
-    if media != "application/json":
-        content = {"schema": {"type": "string"}}
-    o["responses"][str(status)] = {"description": summary, "content": {media: content}}
-    o["responses"]["401"] = problem("invalid_api_key", 401, "Unauthorized")
-    o["responses"]["403"] = problem("insufficient_scope", 403, "Forbidden", {"required": scope})
-    o["responses"]["429"] = problem("rate_limited", 429, "Too many requests")
-    if body:
-        o["requestBody"] = {"required": True, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/" + body}}}}
-        if body_example is not None:
-            o["requestBody"]["content"]["application/json"]["examples"] = {"example": {"value": body_example}}
-        o["responses"]["400"] = problem("parameter_invalid", 400, "Invalid request", {"param": "amount"})
-    if has_id:
-        o["responses"]["404"] = problem("resource_missing", 404, "Not found", {"param": "id"})
-    return o
-
 P = d["paths"]
 P["/v1/tokens"] = {"post": op("createToken", "Tokenize a card (single use)", "checkout:write", "create_payments", 201, "StoredCard", token_ex,
     "For browsers (hosted fields, the hosted page, client-side encryption) with a publishable key. The token expires within minutes and is charged once, with its key, in POST /v1/payments.",
@@ -178,5 +150,4 @@ def walk(x):
         for v in x:
             walk(v)
 walk(P)
-json.dump(d, open(PATH, "w"), indent=2, ensure_ascii=False)
-open(PATH, "a").write("\n")
+save(d)

@@ -35,7 +35,7 @@ type Store struct {
 var _ engine.Store = (*Store)(nil)
 
 var dialect = &sqlstore.Dialect{
-	Name: "postgres", Numbered: true, ForUpdate: " FOR UPDATE", Blob: "BYTEA",
+	Name: "postgres", Numbered: true, ForUpdate: " FOR UPDATE", SkipLocked: " FOR UPDATE SKIP LOCKED", Blob: "BYTEA",
 	AppendOnly: func(table string) string {
 		return `CREATE OR REPLACE FUNCTION paygate_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION '% is append-only', TG_TABLE_NAME; END $$;
 CREATE TRIGGER ` + table + `_append_only BEFORE UPDATE OR DELETE ON ` + table + ` FOR EACH ROW EXECUTE FUNCTION paygate_append_only();

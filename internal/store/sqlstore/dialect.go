@@ -15,6 +15,9 @@ type Dialect struct {
 	Numbered bool
 	// ForUpdate is appended to reads that lock a row inside a transaction.
 	ForUpdate string
+	// SkipLocked is appended to a claim query so that concurrent workers
+	// (several processes on PostgreSQL) take different rows.
+	SkipLocked string
 	// Blob is the column type for raw bytes.
 	Blob string
 	// AppendOnly returns statements (each ending ";\n") that make a table

@@ -1,0 +1,269 @@
+package engine
+
+import (
+	"context"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/paygate/paygate/internal/id"
+	"github.com/paygate/paygate/internal/payment"
+	"github.com/paygate/paygate/internal/webhook"
+)
+
+// Sender posts one webhook. It must not follow redirects, must give up after
+// its timeout, and must refuse blocked destinations (webhook.Blocked) when
+// private is false.
+type Sender interface {
+	Send(ctx context.Context, url string, headers map[string]string, body []byte, private bool) SendResult
+}
+
+// SendResult is what a receiver answered.
+type SendResult struct {
+	Status     int
+	RetryAfter time.Duration
+	// Response is the start of the receiver's answer, kept for the merchant.
+	Response string
+	// Err is a transport failure (timeout, refused, blocked destination).
+	Err error
+}
+
+// DispatchConfig tunes webhook delivery.
+type DispatchConfig struct {
+	Sender Sender
+	// PerEndpoint caps concurrent requests to one endpoint (default 8).
+	PerEndpoint int
+	// Batch is how many deliveries one pass claims (default 256).
+	Batch int
+	// Lease is how long a claimed delivery is reserved (default 5 min,
+	// more than a request's timeout): a process that dies lets others
+	// send it after that, with the same webhook-id.
+	Lease time.Duration
+	// AllowPrivateLive lets live endpoints reach private addresses (sandbox
+	// endpoints always may: developers test against localhost).
+	AllowPrivateLive bool
+	// Poll is the idle wait between passes (default 250 ms); committed
+	// events wake the dispatcher at once.
+	Poll time.Duration
+}
+
+type dispatcher struct {
+	cfg   DispatchConfig
+	mu    sync.Mutex
+	slots map[string]chan struct{}
+}
+
+func (d *dispatcher) slot(endpointID string) chan struct{} {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	s := d.slots[endpointID]
+	if s == nil {
+		s = make(chan struct{}, d.cfg.PerEndpoint)
+		d.slots[endpointID] = s
+	}
+	return s
+}
+
+func (e *Engine) wake() {
+	select {
+	case e.wakeup <- struct{}{}:
+	default:
+	}
+}
+
+// RunDispatcher fans events out to endpoints and delivers them until ctx
+// ends. Several processes may run it on one PostgreSQL: claims skip rows
+// another process holds.
+func (e *Engine) RunDispatcher(ctx context.Context, cfg DispatchConfig) {
+	d := e.newDispatcher(cfg)
+	t := time.NewTicker(d.cfg.Poll)
+	defer t.Stop()
+	for ctx.Err() == nil {
+		busy := false
+		if n, err := e.fanOut(ctx); err != nil && ctx.Err() == nil {
+			e.log.Warn("webhook fan-out failed", "err", err)
+		} else if n > 0 {
+			busy = true
+		}
+		if n, err := e.deliver(ctx, d); err != nil && ctx.Err() == nil {
+			e.log.Warn("webhook delivery pass failed", "err", err)
+		} else if n > 0 {
+			busy = true
+		}
+		if busy {
+			continue
+		}
+		select {
+		case <-ctx.Done():
+		case <-t.C:
+		case <-e.wakeup:
+		}
+	}
+}
+
+func (e *Engine) newDispatcher(cfg DispatchConfig) *dispatcher {
+	if cfg.PerEndpoint <= 0 {
+		cfg.PerEndpoint = 8
+	}
+	if cfg.Batch <= 0 {
+		cfg.Batch = 256
+	}
+	if cfg.Lease <= 0 {
+		cfg.Lease = 5 * time.Minute
+	}
+	if cfg.Poll <= 0 {
+		cfg.Poll = 250 * time.Millisecond
+	}
+	return &dispatcher{cfg: cfg, slots: map[string]chan struct{}{}}
+}
+
+// DispatchOnce runs one fan-out and one delivery pass (tests and tools).
+func (e *Engine) DispatchOnce(ctx context.Context, cfg DispatchConfig) (int, error) {
+	if _, err := e.fanOut(ctx); err != nil {
+		return 0, err
+	}
+	return e.deliver(ctx, e.newDispatcher(cfg))
+}
+
+// fanOut turns committed events into one delivery per subscribed endpoint.
+func (e *Engine) fanOut(ctx context.Context) (int, error) {
+	n := 0
+	err := e.store.Update(ctx, func(tx Tx) error {
+		evs, err := tx.ClaimEvents(ctx, 500)
+		if err != nil || len(evs) == 0 {
+			return err
+		}
+		type key struct {
+			m    string
+			mode payment.Mode
+		}
+		endpoints := map[key][]*webhook.Endpoint{}
+		now := e.now()
+		var ds []*webhook.Delivery
+		ids := make([]string, 0, len(evs))
+		for _, ev := range evs {
+			k := key{ev.MerchantID, ev.Mode}
+			eps, ok := endpoints[k]
+			if !ok {
+				if eps, err = tx.ListEndpointsOf(ctx, ev.MerchantID, ev.Mode); err != nil {
+					return err
+				}
+				endpoints[k] = eps
+			}
+			for _, ep := range eps {
+				if ep.Wants(ev.Type) {
+					ds = append(ds, &webhook.Delivery{ID: id.NewAt("msg", now), EventID: ev.ID, EndpointID: ep.ID, MerchantID: ev.MerchantID,
+						Mode: ev.Mode, Status: webhook.Pending, NextAttemptAt: now, CreatedAt: now, UpdatedAt: now})
+				}
+			}
+			ids = append(ids, ev.ID)
+		}
+		if err := tx.InsertDeliveries(ctx, ds); err != nil {
+			return err
+		}
+		n = len(ds)
+		return tx.MarkEventsFanned(ctx, ids)
+	})
+	return n, err
+}
+
+// deliver claims due deliveries and sends them, each endpoint at most
+// PerEndpoint at a time, recording every attempt.
+func (e *Engine) deliver(ctx context.Context, d *dispatcher) (int, error) {
+	var claimed []*ClaimedDelivery
+	now := e.now()
+	err := e.store.Update(ctx, func(tx Tx) error {
+		var err error
+		claimed, err = tx.ClaimDeliveries(ctx, now, now.Add(d.cfg.Lease), d.cfg.Batch)
+		return err
+	})
+	if err != nil || len(claimed) == 0 {
+		return 0, err
+	}
+	var wg sync.WaitGroup
+	for _, c := range claimed {
+		slot := d.slot(c.Delivery.EndpointID)
+		select {
+		case slot <- struct{}{}:
+		case <-ctx.Done():
+			wg.Wait()
+			return 0, ctx.Err()
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { <-slot }()
+			if err := e.attempt(ctx, d, c); err != nil && ctx.Err() == nil {
+				e.log.Warn("webhook attempt not recorded", "delivery", c.Delivery.ID, "err", err)
+			}
+		}()
+	}
+	wg.Wait()
+	return len(claimed), nil
+}
+
+// attempt sends one delivery and records the outcome: 2xx succeeds; 410
+// fails it and disables the endpoint; anything else is retried on the
+// schedule, and a delivery whose schedule runs out fails and disables its
+// endpoint (it has failed for about three days).
+func (e *Engine) attempt(ctx context.Context, d *dispatcher, c *ClaimedDelivery) error {
+	del := c.Delivery
+	if !c.EndpointEnabled {
+		del.Status, del.LastError, del.UpdatedAt = webhook.Failed, "endpoint disabled", e.now()
+		return e.store.Update(ctx, func(tx Tx) error {
+			return tx.FinishAttempt(ctx, del, &webhook.Attempt{DeliveryID: del.ID, Number: del.Attempts, At: e.now(), Error: "endpoint disabled"})
+		})
+	}
+	secret, err := e.open(ctx, c.SecretKeyID, secretAAD(del.EndpointID)(c.SecretKeyID), c.SealedSecret)
+	if err != nil {
+		return err
+	}
+	key, err := webhook.ParseSecret(string(secret))
+	if err != nil {
+		return err
+	}
+	start := e.now()
+	ts := start.Unix()
+	headers := map[string]string{
+		"webhook-id": del.ID, "webhook-timestamp": strconv.FormatInt(ts, 10), "webhook-signature": webhook.Sign(key, del.ID, ts, c.Payload),
+		"Content-Type": "application/json", "User-Agent": "paygate-webhooks/1",
+	}
+	res := d.cfg.Sender.Send(ctx, c.URL, headers, c.Payload, del.Mode == payment.Sandbox || d.cfg.AllowPrivateLive)
+	if ctx.Err() != nil {
+		return ctx.Err() // shutting down: the lease lets another pass retry it
+	}
+	now := e.now()
+	del.Attempts++
+	att := &webhook.Attempt{DeliveryID: del.ID, Number: del.Attempts, At: start, StatusCode: res.Status, Duration: now.Sub(start), Response: res.Response}
+	del.LastStatus, del.LastError, del.UpdatedAt = res.Status, "", now
+	if res.Err != nil {
+		att.Error, del.LastError = res.Err.Error(), res.Err.Error()
+	}
+	disable := ""
+	switch {
+	case res.Err == nil && res.Status >= 200 && res.Status < 300:
+		del.Status = webhook.Succeeded
+	case res.Err == nil && res.Status == 410:
+		del.Status, disable = webhook.Failed, "the endpoint answered 410 Gone"
+	default:
+		if wait, ok := webhook.NextDelay(del.Attempts, res.RetryAfter); ok {
+			del.NextAttemptAt = now.Add(wait)
+		} else {
+			del.Status, disable = webhook.Failed, "deliveries failed for three days"
+		}
+	}
+	return e.store.Update(ctx, func(tx Tx) error {
+		if err := tx.FinishAttempt(ctx, del, att); err != nil {
+			return err
+		}
+		if disable == "" {
+			return nil
+		}
+		ep, err := tx.GetWebhookEndpointForUpdate(ctx, del.MerchantID, del.Mode, del.EndpointID)
+		if err != nil {
+			return err
+		}
+		ep.Enabled, ep.DisabledReason, ep.UpdatedAt = false, disable, now
+		return tx.UpdateWebhookEndpoint(ctx, ep)
+	})
+}

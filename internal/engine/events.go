@@ -1,0 +1,179 @@
+package engine
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"github.com/paygate/paygate/internal/ledger"
+	"github.com/paygate/paygate/internal/payment"
+	"github.com/paygate/paygate/internal/webhook"
+)
+
+// EventRenderer turns the object of an event into its JSON, the same shape
+// the API answers with (the API supplies it). op is set for refund events.
+type EventRenderer func(p *payment.Payment, op *payment.Operation) []byte
+
+// eventStore wraps the store so that every transaction records, in the same
+// transaction, an event for each payment status change and each finished
+// refund, whatever use case made the change. No committed change goes
+// without its event (reliability.md WH-08).
+type eventStore struct {
+	Store
+	e *Engine
+}
+
+func (s *eventStore) Update(ctx context.Context, fn func(Tx) error) error {
+	emitted := 0
+	err := s.Store.Update(ctx, func(tx Tx) error {
+		et := &eventTx{Tx: tx, e: s.e, seen: map[string]payment.Status{}}
+		err := fn(et)
+		emitted = et.emitted
+		return err
+	})
+	if err == nil && emitted > 0 && s.e.eventsWritten != nil {
+		s.e.eventsWritten() // wake the dispatcher: the events are committed
+	}
+	return err
+}
+
+// eventTx remembers the status each payment had when the transaction read
+// it and emits events for what changed.
+type eventTx struct {
+	Tx
+	e       *Engine
+	seen    map[string]payment.Status
+	emitted int
+}
+
+func (t *eventTx) GetPaymentForUpdate(ctx context.Context, merchantID string, mode payment.Mode, id string) (*payment.Payment, error) {
+	p, err := t.Tx.GetPaymentForUpdate(ctx, merchantID, mode, id)
+	if err == nil {
+		t.seen[p.ID] = p.Status
+	}
+	return p, err
+}
+
+func (t *eventTx) GetPayment(ctx context.Context, merchantID string, mode payment.Mode, id string) (*payment.Payment, error) {
+	p, err := t.Tx.GetPayment(ctx, merchantID, mode, id)
+	if err == nil {
+		if _, ok := t.seen[p.ID]; !ok {
+			t.seen[p.ID] = p.Status
+		}
+	}
+	return p, err
+}
+
+func (t *eventTx) InsertPayment(ctx context.Context, p *payment.Payment) error {
+	if err := t.Tx.InsertPayment(ctx, p); err != nil {
+		return err
+	}
+	return t.changed(ctx, p, payment.Processing)
+}
+
+func (t *eventTx) UpdatePayment(ctx context.Context, p *payment.Payment) error {
+	if err := t.Tx.UpdatePayment(ctx, p); err != nil {
+		return err
+	}
+	before, ok := t.seen[p.ID]
+	if !ok {
+		before = payment.Processing
+	}
+	return t.changed(ctx, p, before)
+}
+
+func (t *eventTx) InsertOutcome(ctx context.Context, p *payment.Payment, op *payment.Operation, postings []ledger.Posting, rec *IdempotencyRecord) error {
+	if err := t.Tx.InsertOutcome(ctx, p, op, postings, rec); err != nil {
+		return err
+	}
+	if p != nil {
+		if err := t.changed(ctx, p, payment.Processing); err != nil {
+			return err
+		}
+	}
+	return t.operation(ctx, op, payment.OpPending)
+}
+
+func (t *eventTx) UpdateOperation(ctx context.Context, op *payment.Operation) error {
+	if err := t.Tx.UpdateOperation(ctx, op); err != nil {
+		return err
+	}
+	return t.operation(ctx, op, payment.OpPending)
+}
+
+func (t *eventTx) InsertOperation(ctx context.Context, op *payment.Operation) error {
+	if err := t.Tx.InsertOperation(ctx, op); err != nil {
+		return err
+	}
+	return t.operation(ctx, op, payment.OpPending)
+}
+
+// changed emits the event of a payment's new status, once per status.
+func (t *eventTx) changed(ctx context.Context, p *payment.Payment, before payment.Status) error {
+	t.seen[p.ID] = p.Status
+	if p.Status == before {
+		return nil
+	}
+	typ := webhook.ForStatus(p.Status)
+	if typ == "" {
+		return nil
+	}
+	return t.emit(ctx, p.MerchantID, p.Mode, typ, p.ID, p, nil)
+}
+
+// operation emits refund.succeeded or refund.failed when a refund finishes.
+func (t *eventTx) operation(ctx context.Context, op *payment.Operation, before payment.OpStatus) error {
+	if op == nil || op.Kind != payment.OpRefund || op.Status == before {
+		return nil
+	}
+	typ := webhook.RefundSucceeded
+	switch op.Status {
+	case payment.OpSucceeded:
+	case payment.OpFailed:
+		typ = webhook.RefundFailed
+	default:
+		return nil
+	}
+	return t.emit(ctx, op.MerchantID, op.Mode, typ, op.ID, nil, op)
+}
+
+func (t *eventTx) emit(ctx context.Context, merchantID string, mode payment.Mode, typ, objectID string, p *payment.Payment, op *payment.Operation) error {
+	ev := t.e.newEvent(merchantID, mode, typ, objectID, t.e.render(p, op), t.emitted)
+	t.emitted++
+	return t.Tx.InsertEvent(ctx, ev)
+}
+
+// newEvent builds an event with its exact payload. The sequence is the
+// event time in microseconds (plus its rank within the transaction): an
+// object's events are emitted under its row lock, one transaction after
+// another, so the sequence grows per object.
+func (e *Engine) newEvent(merchantID string, mode payment.Mode, typ, objectID string, object []byte, rank int) *webhook.Event {
+	now := e.now()
+	ev := &webhook.Event{ID: e.eventIDs.New("evt", now), MerchantID: merchantID, Mode: mode, Type: typ, ObjectID: objectID,
+		Sequence: now.UnixMicro() + int64(rank), CreatedAt: now}
+	ev.Payload, _ = json.Marshal(struct {
+		ID        string          `json:"id"`
+		Object    string          `json:"object"`
+		Type      string          `json:"type"`
+		Mode      payment.Mode    `json:"mode"`
+		CreatedAt string          `json:"created_at"`
+		Sequence  int64           `json:"sequence"`
+		Data      json.RawMessage `json:"data"`
+	}{ev.ID, "event", typ, mode, now.UTC().Format(time.RFC3339Nano), ev.Sequence, json.RawMessage(`{"object":` + string(object) + `}`)})
+	return ev
+}
+
+// render is the event object's JSON: the API's shape when the API supplied
+// a renderer, else a minimal one (engine-only tests).
+func (e *Engine) render(p *payment.Payment, op *payment.Operation) []byte {
+	if e.renderer != nil {
+		return e.renderer(p, op)
+	}
+	var b []byte
+	if op != nil {
+		b, _ = json.Marshal(map[string]any{"id": op.ID, "object": "refund", "payment": op.PaymentID, "status": op.Status, "amount": op.Amount, "currency": op.Currency})
+	} else {
+		b, _ = json.Marshal(map[string]any{"id": p.ID, "object": "payment", "status": p.Status, "amount": p.Amount, "currency": p.Currency.Code})
+	}
+	return b
+}

@@ -1,0 +1,314 @@
+package sqlstore
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/paygate/paygate/internal/engine"
+	"github.com/paygate/paygate/internal/payment"
+	"github.com/paygate/paygate/internal/webhook"
+)
+
+const eventColumns = `id, merchant_id, mode, type, object_id, sequence, payload, created_at`
+
+func scanEvent(s scanner) (*webhook.Event, error) {
+	var ev webhook.Event
+	var payload string
+	var created int64
+	if err := s.Scan(&ev.ID, &ev.MerchantID, &ev.Mode, &ev.Type, &ev.ObjectID, &ev.Sequence, &payload, &created); err != nil {
+		return nil, err
+	}
+	ev.Payload, ev.CreatedAt = []byte(payload), fromMicros(created)
+	return &ev, nil
+}
+
+// InsertEvent implements engine.Tx.
+func (t *Tx) InsertEvent(ctx context.Context, ev *webhook.Event) error {
+	_, err := t.exec(ctx, `INSERT INTO events (`+eventColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		ev.ID, ev.MerchantID, string(ev.Mode), ev.Type, ev.ObjectID, ev.Sequence, string(ev.Payload), micros(ev.CreatedAt))
+	return err
+}
+
+// ClaimEvents implements engine.Tx: events not yet fanned out, oldest first,
+// locked against other workers.
+func (t *Tx) ClaimEvents(ctx context.Context, limit int) ([]*webhook.Event, error) {
+	rows, err := t.Q.QueryContext(ctx, t.D.Rebind(`SELECT `+eventColumns+` FROM events WHERE fanned_out = 0 ORDER BY id LIMIT ?`+t.D.SkipLocked), limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*webhook.Event
+	for rows.Next() {
+		ev, err := scanEvent(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ev)
+	}
+	return out, rows.Err()
+}
+
+// MarkEventsFanned implements engine.Tx.
+func (t *Tx) MarkEventsFanned(ctx context.Context, ids []string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	_, err := t.exec(ctx, `UPDATE events SET fanned_out = 1 WHERE id IN (`+placeholders(len(ids))+`)`, args...)
+	return err
+}
+
+func placeholders(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), ", ") }
+
+// InsertDeliveries implements engine.Tx; a delivery of the same event to
+// the same endpoint already there is kept as it is.
+func (t *Tx) InsertDeliveries(ctx context.Context, ds []*webhook.Delivery) error {
+	for _, d := range ds {
+		_, err := t.exec(ctx, `INSERT INTO webhook_deliveries (id, event_id, endpoint_id, merchant_id, mode, status, attempts, next_attempt_at, created_at, updated_at)
+ VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?) ON CONFLICT (event_id, endpoint_id) DO NOTHING`,
+			d.ID, d.EventID, d.EndpointID, d.MerchantID, string(d.Mode), d.Status, micros(d.NextAttemptAt), micros(d.CreatedAt), micros(d.UpdatedAt))
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+const deliveryColumns = `d.id, d.event_id, d.endpoint_id, d.merchant_id, d.mode, d.status, d.attempts, d.next_attempt_at,
+ d.last_status, d.last_error, d.created_at, d.updated_at`
+
+func scanDelivery(s scanner, extra ...any) (*webhook.Delivery, error) {
+	var d webhook.Delivery
+	var next, created, updated int64
+	dest := append([]any{&d.ID, &d.EventID, &d.EndpointID, &d.MerchantID, &d.Mode, &d.Status, &d.Attempts, &next,
+		&d.LastStatus, &d.LastError, &created, &updated}, extra...)
+	if err := s.Scan(dest...); err != nil {
+		return nil, err
+	}
+	d.NextAttemptAt, d.CreatedAt, d.UpdatedAt = fromMicros(next), fromMicros(created), fromMicros(updated)
+	return &d, nil
+}
+
+// ClaimDeliveries implements engine.Tx: due pending deliveries, leased
+// until lease so no other worker sends them meanwhile, with what sending
+// needs (URL, payload, sealed secret in SecretKeyID/Secret).
+func (t *Tx) ClaimDeliveries(ctx context.Context, now, lease time.Time, limit int) ([]*engine.ClaimedDelivery, error) {
+	rows, err := t.Q.QueryContext(ctx, t.D.Rebind(`SELECT d.id FROM webhook_deliveries d
+ WHERE d.status = 'pending' AND d.next_attempt_at <= ? AND d.locked_until <= ? ORDER BY d.next_attempt_at LIMIT ?`+t.D.SkipLocked),
+		micros(now), micros(now), limit)
+	if err != nil {
+		return nil, err
+	}
+	var ids []any
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(ids) == 0 {
+		return nil, err
+	}
+	if _, err := t.exec(ctx, `UPDATE webhook_deliveries SET locked_until = ? WHERE id IN (`+placeholders(len(ids))+`)`, append([]any{micros(lease)}, ids...)...); err != nil {
+		return nil, err
+	}
+	rows, err = t.Q.QueryContext(ctx, t.D.Rebind(`SELECT `+deliveryColumns+`, w.url, e.payload, w.secret_key_id, w.sealed_secret, w.enabled
+ FROM webhook_deliveries d JOIN events e ON e.id = d.event_id JOIN webhook_endpoints w ON w.id = d.endpoint_id
+ WHERE d.id IN (`+placeholders(len(ids))+`)`), ids...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*engine.ClaimedDelivery
+	for rows.Next() {
+		var c engine.ClaimedDelivery
+		var payload string
+		var enabled int
+		d, err := scanDelivery(rows, &c.URL, &payload, &c.SecretKeyID, &c.SealedSecret, &enabled)
+		if err != nil {
+			return nil, err
+		}
+		c.Delivery, c.Payload, c.EndpointEnabled = d, []byte(payload), enabled == 1
+		out = append(out, &c)
+	}
+	return out, rows.Err()
+}
+
+// FinishAttempt implements engine.Tx: records an attempt and the
+// delivery's new state, releasing its lease.
+func (t *Tx) FinishAttempt(ctx context.Context, d *webhook.Delivery, a *webhook.Attempt) error {
+	if _, err := t.exec(ctx, `UPDATE webhook_deliveries SET status = ?, attempts = ?, next_attempt_at = ?, locked_until = 0,
+ last_status = ?, last_error = ?, updated_at = ? WHERE id = ?`,
+		d.Status, d.Attempts, micros(d.NextAttemptAt), d.LastStatus, d.LastError, micros(d.UpdatedAt), d.ID); err != nil {
+		return err
+	}
+	_, err := t.exec(ctx, `INSERT INTO webhook_attempts (delivery_id, number, at, status_code, error, duration_ms, response)
+ VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (delivery_id, number) DO NOTHING`,
+		a.DeliveryID, a.Number, micros(a.At), a.StatusCode, a.Error, a.Duration.Milliseconds(), a.Response)
+	return err
+}
+
+// RequeueDelivery implements engine.Tx: sends a delivery again now, with
+// the same webhook-id.
+func (t *Tx) RequeueDelivery(ctx context.Context, merchantID string, mode payment.Mode, id string, now time.Time) (bool, error) {
+	res, err := t.exec(ctx, `UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = ?, locked_until = 0, updated_at = ?
+ WHERE id = ? AND merchant_id = ? AND mode = ?`, micros(now), micros(now), id, merchantID, string(mode))
+	if err != nil {
+		return false, err
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
+}
+
+const endpointColumns = `id, merchant_id, mode, url, description, event_types, secret_key_id, sealed_secret, enabled, disabled_reason, created_at, updated_at`
+
+func scanEndpoint(s scanner) (*webhook.Endpoint, error) {
+	var e webhook.Endpoint
+	var types string
+	var enabled int
+	var created, updated int64
+	if err := s.Scan(&e.ID, &e.MerchantID, &e.Mode, &e.URL, &e.Description, &types, &e.SecretKeyID, &e.SealedSecret,
+		&enabled, &e.DisabledReason, &created, &updated); err != nil {
+		return nil, err
+	}
+	e.EventTypes, e.Enabled = splitList(types), enabled == 1
+	e.CreatedAt, e.UpdatedAt = fromMicros(created), fromMicros(updated)
+	return &e, nil
+}
+
+// InsertWebhookEndpoint implements engine.Tx.
+func (t *Tx) InsertWebhookEndpoint(ctx context.Context, e *webhook.Endpoint) error {
+	_, err := t.exec(ctx, `INSERT INTO webhook_endpoints (`+endpointColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.ID, e.MerchantID, string(e.Mode), e.URL, e.Description, strings.Join(e.EventTypes, " "), e.SecretKeyID, e.SealedSecret,
+		boolInt(e.Enabled), e.DisabledReason, micros(e.CreatedAt), micros(e.UpdatedAt))
+	return err
+}
+
+// GetWebhookEndpointForUpdate implements engine.Tx.
+func (t *Tx) GetWebhookEndpointForUpdate(ctx context.Context, merchantID string, mode payment.Mode, id string) (*webhook.Endpoint, error) {
+	e, err := scanEndpoint(t.Q.QueryRowContext(ctx, t.D.Rebind(`SELECT `+endpointColumns+` FROM webhook_endpoints WHERE id = ? AND merchant_id = ? AND mode = ?`+t.D.ForUpdate), id, merchantID, string(mode)))
+	return one(e, err, "webhook endpoint", id)
+}
+
+// UpdateWebhookEndpoint implements engine.Tx.
+func (t *Tx) UpdateWebhookEndpoint(ctx context.Context, e *webhook.Endpoint) error {
+	_, err := t.exec(ctx, `UPDATE webhook_endpoints SET url = ?, description = ?, event_types = ?, secret_key_id = ?, sealed_secret = ?,
+ enabled = ?, disabled_reason = ?, updated_at = ? WHERE id = ? AND merchant_id = ? AND mode = ?`,
+		e.URL, e.Description, strings.Join(e.EventTypes, " "), e.SecretKeyID, e.SealedSecret, boolInt(e.Enabled), e.DisabledReason,
+		micros(e.UpdatedAt), e.ID, e.MerchantID, string(e.Mode))
+	return err
+}
+
+// DeleteWebhookEndpoint implements engine.Tx; pending deliveries to it fail.
+func (t *Tx) DeleteWebhookEndpoint(ctx context.Context, merchantID string, mode payment.Mode, id string, at time.Time) error {
+	if _, err := t.exec(ctx, `UPDATE webhook_deliveries SET status = 'failed', last_error = 'endpoint deleted', updated_at = ? WHERE endpoint_id = ? AND status = 'pending'`, micros(at), id); err != nil {
+		return err
+	}
+	_, err := t.exec(ctx, `DELETE FROM webhook_endpoints WHERE id = ? AND merchant_id = ? AND mode = ?`, id, merchantID, string(mode))
+	return err
+}
+
+// ListWebhookEndpoints implements engine.Reader.
+func (r *Reader) ListWebhookEndpoints(ctx context.Context, merchantID string, mode payment.Mode) ([]*webhook.Endpoint, error) {
+	return list(r, ctx, scanEndpoint, `SELECT `+endpointColumns+` FROM webhook_endpoints WHERE merchant_id = ? AND mode = ? ORDER BY id`, merchantID, string(mode))
+}
+
+// GetWebhookEndpoint implements engine.Reader.
+func (r *Reader) GetWebhookEndpoint(ctx context.Context, merchantID string, mode payment.Mode, id string) (*webhook.Endpoint, error) {
+	e, err := scanEndpoint(r.row(ctx, `SELECT `+endpointColumns+` FROM webhook_endpoints WHERE id = ? AND merchant_id = ? AND mode = ?`, id, merchantID, string(mode)))
+	return one(e, err, "webhook endpoint", id)
+}
+
+// ListEndpointsOf implements engine.Tx: the endpoints a fan-out considers.
+func (t *Tx) ListEndpointsOf(ctx context.Context, merchantID string, mode payment.Mode) ([]*webhook.Endpoint, error) {
+	rows, err := t.Q.QueryContext(ctx, t.D.Rebind(`SELECT `+endpointColumns+` FROM webhook_endpoints WHERE merchant_id = ? AND mode = ? AND enabled = 1`), merchantID, string(mode))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*webhook.Endpoint
+	for rows.Next() {
+		e, err := scanEndpoint(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// ListEvents implements engine.Reader.
+func (r *Reader) ListEvents(ctx context.Context, f engine.EventFilter) ([]*webhook.Event, error) {
+	q := `SELECT ` + eventColumns + ` FROM events WHERE merchant_id = ? AND mode = ?`
+	args := []any{f.MerchantID, string(f.Mode)}
+	if f.Type != "" {
+		q += ` AND type = ?`
+		args = append(args, f.Type)
+	}
+	if f.ObjectID != "" {
+		q += ` AND object_id = ?`
+		args = append(args, f.ObjectID)
+	}
+	if f.StartingAfter != "" {
+		q += ` AND id < ?`
+		args = append(args, f.StartingAfter)
+	}
+	args = append(args, f.Limit)
+	return list(r, ctx, scanEvent, q+` ORDER BY id DESC LIMIT ?`, args...)
+}
+
+// GetEvent implements engine.Reader.
+func (r *Reader) GetEvent(ctx context.Context, merchantID string, mode payment.Mode, id string) (*webhook.Event, error) {
+	ev, err := scanEvent(r.row(ctx, `SELECT `+eventColumns+` FROM events WHERE id = ? AND merchant_id = ? AND mode = ?`, id, merchantID, string(mode)))
+	return one(ev, err, "event", id)
+}
+
+// ListDeliveries implements engine.Reader.
+func (r *Reader) ListDeliveries(ctx context.Context, f engine.DeliveryFilter) ([]*webhook.Delivery, error) {
+	q := `SELECT ` + deliveryColumns + ` FROM webhook_deliveries d WHERE d.merchant_id = ? AND d.mode = ?`
+	args := []any{f.MerchantID, string(f.Mode)}
+	if f.EndpointID != "" {
+		q += ` AND d.endpoint_id = ?`
+		args = append(args, f.EndpointID)
+	}
+	if f.EventID != "" {
+		q += ` AND d.event_id = ?`
+		args = append(args, f.EventID)
+	}
+	if f.Status != "" {
+		q += ` AND d.status = ?`
+		args = append(args, f.Status)
+	}
+	if f.StartingAfter != "" {
+		q += ` AND d.id < ?`
+		args = append(args, f.StartingAfter)
+	}
+	args = append(args, f.Limit)
+	return list(r, ctx, func(s scanner) (*webhook.Delivery, error) { return scanDelivery(s) }, q+` ORDER BY d.id DESC LIMIT ?`, args...)
+}
+
+// GetDelivery implements engine.Reader.
+func (r *Reader) GetDelivery(ctx context.Context, merchantID string, mode payment.Mode, id string) (*webhook.Delivery, error) {
+	d, err := scanDelivery(r.row(ctx, `SELECT `+deliveryColumns+` FROM webhook_deliveries d WHERE d.id = ? AND d.merchant_id = ? AND d.mode = ?`, id, merchantID, string(mode)))
+	return one(d, err, "webhook delivery", id)
+}
+
+// ListAttempts implements engine.Reader.
+func (r *Reader) ListAttempts(ctx context.Context, deliveryID string) ([]*webhook.Attempt, error) {
+	return list(r, ctx, func(s scanner) (*webhook.Attempt, error) {
+		var a webhook.Attempt
+		var at, ms int64
+		if err := s.Scan(&a.DeliveryID, &a.Number, &at, &a.StatusCode, &a.Error, &ms, &a.Response); err != nil {
+			return nil, err
+		}
+		a.At, a.Duration = fromMicros(at), time.Duration(ms)*time.Millisecond
+		return &a, nil
+	}, `SELECT delivery_id, number, at, status_code, error, duration_ms, response FROM webhook_attempts WHERE delivery_id = ? ORDER BY number`, deliveryID)
+}

@@ -1,0 +1,85 @@
+package webhook
+
+import (
+	"bytes"
+	"encoding/base64"
+	"net/netip"
+	"testing"
+	"time"
+)
+
+// TestSignKnownAnswer is the Standard Webhooks reference vector (reliability.md WH-01).
+func TestSignKnownAnswer(t *testing.T) {
+	key, err := ParseSecret("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := Sign(key, "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, []byte(`{"test": 2432232314}`))
+	if got != "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=" {
+		t.Fatalf("Sign = %s", got)
+	}
+	if Sign(key, "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, []byte(`{"test": 2432232315}`)) == got {
+		t.Fatal("a changed body kept its signature")
+	}
+}
+
+func TestSecretsAreDistinctAnd32Bytes(t *testing.T) {
+	seen := map[string]bool{}
+	for range 10000 {
+		s := NewSecret()
+		b, err := ParseSecret(s)
+		if err != nil || len(b) != 32 || seen[s] {
+			t.Fatalf("secret %q: %v", s, err)
+		}
+		seen[s] = true
+	}
+	for _, bad := range []string{"", "whsec_", "whsec_!!!", "sk_" + base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{1}, 32)), "whsec_" + base64.StdEncoding.EncodeToString([]byte("short"))} {
+		if _, err := ParseSecret(bad); err == nil {
+			t.Errorf("ParseSecret(%q) accepted", bad)
+		}
+	}
+}
+
+func TestScheduleSpansThreeDaysWithJitter(t *testing.T) {
+	var total time.Duration
+	for n := 1; ; n++ {
+		d, ok := NextDelay(n, 0)
+		if !ok {
+			if n != len(Schedule) {
+				t.Fatalf("schedule ended after %d attempts", n)
+			}
+			break
+		}
+		if d < Schedule[n]*9/10 || d > Schedule[n]*11/10 {
+			t.Fatalf("attempt %d waits %s, scheduled %s ±10%%", n+1, d, Schedule[n])
+		}
+		total += Schedule[n]
+	}
+	if total < 72*time.Hour {
+		t.Fatalf("retries span %s, want at least 3 days", total)
+	}
+	if d, _ := NextDelay(1, 2*time.Minute); d != 2*time.Minute {
+		t.Fatalf("Retry-After 2m after attempt 1 gave %s", d)
+	}
+	spread := map[time.Duration]bool{}
+	for range 100 {
+		d, _ := NextDelay(3, 0)
+		spread[d.Truncate(time.Second)] = true
+	}
+	if len(spread) < 50 {
+		t.Fatalf("jitter spread only %d distinct seconds over 100 retries", len(spread))
+	}
+}
+
+func TestBlockedDestinations(t *testing.T) {
+	for _, a := range []string{"127.0.0.1", "::1", "10.0.0.5", "172.16.1.1", "192.168.1.1", "169.254.169.254", "fd00::1", "fe80::1", "100.64.1.1", "0.0.0.0", "::ffff:127.0.0.1", "224.0.0.1", "64:ff9b::a00:5"} {
+		if !Blocked(netip.MustParseAddr(a)) {
+			t.Errorf("%s is not blocked", a)
+		}
+	}
+	for _, a := range []string{"93.184.216.34", "2606:2800:220:1:248:1893:25c8:1946", "8.8.8.8"} {
+		if Blocked(netip.MustParseAddr(a)) {
+			t.Errorf("%s is blocked", a)
+		}
+	}
+}
