@@ -79,10 +79,25 @@ func (r *Reader) ListAPIKeys(ctx context.Context, merchantID string) ([]*auth.AP
 
 // list runs a query and scans every row.
 func list[T any](r *Reader, ctx context.Context, scan func(scanner) (T, error), q string, args ...any) ([]T, error) {
-	rows, err := r.q().QueryContext(ctx, r.D.Rebind(q), args...)
-	if err != nil {
-		return nil, err
+	return scanAll(scan)(r.q().QueryContext(ctx, r.D.Rebind(q), args...))
+}
+
+// listTx is list inside a write transaction.
+func listTx[T any](t *Tx, ctx context.Context, scan func(scanner) (T, error), q string, args ...any) ([]T, error) {
+	return scanAll(scan)(t.Q.QueryContext(ctx, t.D.Rebind(q), args...))
+}
+
+// scanAll scans every row of a query's result.
+func scanAll[T any](scan func(scanner) (T, error)) func(*sql.Rows, error) ([]T, error) {
+	return func(rows *sql.Rows, err error) ([]T, error) {
+		if err != nil {
+			return nil, err
+		}
+		return scanRows(rows, scan)
 	}
+}
+
+func scanRows[T any](rows *sql.Rows, scan func(scanner) (T, error)) ([]T, error) {
 	defer rows.Close()
 	var out []T
 	for rows.Next() {

@@ -33,20 +33,7 @@ func (t *Tx) InsertEvent(ctx context.Context, ev *webhook.Event) error {
 // ClaimEvents implements engine.Tx: events not yet fanned out, oldest first,
 // locked against other workers.
 func (t *Tx) ClaimEvents(ctx context.Context, limit int) ([]*webhook.Event, error) {
-	rows, err := t.Q.QueryContext(ctx, t.D.Rebind(`SELECT `+eventColumns+` FROM events WHERE fanned_out = 0 ORDER BY id LIMIT ?`+t.D.SkipLocked), limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*webhook.Event
-	for rows.Next() {
-		ev, err := scanEvent(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, ev)
-	}
-	return out, rows.Err()
+	return listTx(t, ctx, scanEvent, `SELECT `+eventColumns+` FROM events WHERE fanned_out = 0 ORDER BY id LIMIT ?`+t.D.SkipLocked, limit)
 }
 
 // MarkEventsFanned implements engine.Tx.
@@ -228,20 +215,7 @@ func (r *Reader) GetWebhookEndpoint(ctx context.Context, merchantID string, mode
 
 // ListEndpointsOf implements engine.Tx: the endpoints a fan-out considers.
 func (t *Tx) ListEndpointsOf(ctx context.Context, merchantID string, mode payment.Mode) ([]*webhook.Endpoint, error) {
-	rows, err := t.Q.QueryContext(ctx, t.D.Rebind(`SELECT `+endpointColumns+` FROM webhook_endpoints WHERE merchant_id = ? AND mode = ? AND enabled = 1`), merchantID, string(mode))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*webhook.Endpoint
-	for rows.Next() {
-		e, err := scanEndpoint(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return listTx(t, ctx, scanEndpoint, `SELECT `+endpointColumns+` FROM webhook_endpoints WHERE merchant_id = ? AND mode = ? AND enabled = 1`, merchantID, string(mode))
 }
 
 // ListEvents implements engine.Reader.
