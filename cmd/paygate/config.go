@@ -37,6 +37,9 @@ type Config struct {
 	VaultKey, VaultKeyFile string
 	// WebhookTimeout bounds one webhook request (15 s to 30 s).
 	WebhookTimeout time.Duration
+	// WebhookLease is how long a claimed delivery is reserved for the
+	// process that claimed it; after a crash, others retry it once it ends.
+	WebhookLease time.Duration
 	// WebhookAllowPrivate lets live webhook endpoints reach private and
 	// loopback addresses (off: SSRF protection).
 	WebhookAllowPrivate bool
@@ -47,7 +50,7 @@ func defaultConfig(getenv func(string) string) Config {
 		Addr: ":8080", DatabaseURL: "sqlite:./data/paygate.db", LogLevel: "info", LogFormat: "text",
 		PublicURL: "http://localhost:8080", ConnectorTimeout: 30 * time.Second,
 		ShutdownTimeout: 15 * time.Second, RecoveryInterval: 5 * time.Second, IdempotencyRetention: 72 * time.Hour,
-		TokenTTL: time.Hour, SessionTTL: 12 * time.Hour, RateLimit: 200, IPRateLimit: 500, WebhookTimeout: 15 * time.Second,
+		TokenTTL: time.Hour, SessionTTL: 12 * time.Hour, RateLimit: 200, IPRateLimit: 500, WebhookTimeout: 15 * time.Second, WebhookLease: 2 * time.Minute,
 	}
 	c.WebhookAllowPrivate = getenv("PAYGATE_WEBHOOK_ALLOW_PRIVATE") == "true"
 	for env, dst := range map[string]*string{
@@ -62,7 +65,7 @@ func defaultConfig(getenv func(string) string) Config {
 	for env, dst := range map[string]*time.Duration{
 		"PAYGATE_CONNECTOR_TIMEOUT": &c.ConnectorTimeout, "PAYGATE_SHUTDOWN_TIMEOUT": &c.ShutdownTimeout,
 		"PAYGATE_RECOVERY_INTERVAL": &c.RecoveryInterval, "PAYGATE_SANDBOX_LATENCY": &c.SandboxLatency,
-		"PAYGATE_IDEMPOTENCY_RETENTION": &c.IdempotencyRetention, "PAYGATE_WEBHOOK_TIMEOUT": &c.WebhookTimeout, "PAYGATE_TOKEN_TTL": &c.TokenTTL, "PAYGATE_SESSION_TTL": &c.SessionTTL,
+		"PAYGATE_IDEMPOTENCY_RETENTION": &c.IdempotencyRetention, "PAYGATE_WEBHOOK_TIMEOUT": &c.WebhookTimeout, "PAYGATE_WEBHOOK_LEASE": &c.WebhookLease, "PAYGATE_TOKEN_TTL": &c.TokenTTL, "PAYGATE_SESSION_TTL": &c.SessionTTL,
 	} {
 		if d, err := time.ParseDuration(getenv(env)); err == nil {
 			*dst = d
@@ -93,6 +96,7 @@ func (c *Config) flags(fs *flag.FlagSet) {
 	fs.Float64Var(&c.RateLimit, "rate-limit", c.RateLimit, "requests per second per credential (burst twice that; 0 = off)")
 	fs.StringVar(&c.VaultKeyFile, "vault-key-file", c.VaultKeyFile, "file with the vault's key-encryption keys (VERSION:BASE64,…; default: vault.key beside the SQLite database; PAYGATE_VAULT_KEY gives them inline)")
 	fs.DurationVar(&c.WebhookTimeout, "webhook-timeout", c.WebhookTimeout, "timeout of one webhook request (15s to 30s)")
+	fs.DurationVar(&c.WebhookLease, "webhook-lease", c.WebhookLease, "how long a claimed webhook delivery is reserved (after a crash, others retry it then)")
 	fs.BoolVar(&c.WebhookAllowPrivate, "webhook-allow-private", c.WebhookAllowPrivate, "let live webhook endpoints reach private and loopback addresses")
 	fs.Float64Var(&c.IPRateLimit, "ip-rate-limit", c.IPRateLimit, "requests per second per client address (burst twice that; 0 = off)")
 }
@@ -112,6 +116,9 @@ func (c *Config) validate() error {
 	}
 	if c.WebhookTimeout < 15*time.Second || c.WebhookTimeout > 30*time.Second {
 		return errors.New("--webhook-timeout must be between 15s and 30s")
+	}
+	if c.WebhookLease <= 0 {
+		return errors.New("--webhook-lease must be positive")
 	}
 	if c.RateLimit < 0 || c.IPRateLimit < 0 {
 		return errors.New("rate limits cannot be negative")

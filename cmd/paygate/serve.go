@@ -111,7 +111,8 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	go g.recoverLoop(ctx, c)
-	go g.engine.RunDispatcher(ctx, engine.DispatchConfig{Sender: delivery.New(c.WebhookTimeout), AllowPrivateLive: c.WebhookAllowPrivate})
+	go g.engine.RunDispatcher(ctx, engine.DispatchConfig{Sender: delivery.New(c.WebhookTimeout),
+		AllowPrivateLive: c.WebhookAllowPrivate, Lease: c.WebhookLease, Batch: 64})
 
 	select {
 	case err := <-errc:
