@@ -85,7 +85,8 @@ func TestEveryRouteHidesOtherMerchantsAndTheOtherMode(t *testing.T) {
 	e.engine.DispatchOnce(ctx, dispatchCfg())
 	evID := e.do("GET", "/v1/events?limit=1", e.key, "").json(t)["data"].([]any)[0].(map[string]any)["id"].(string)
 	delID := e.do("GET", "/v1/webhook-endpoints/"+hookID+"/deliveries?limit=1", e.key, "").json(t)["data"].([]any)[0].(map[string]any)["id"].(string)
-	secrets := []string{payID, keyID, liveKeyID, userID, custID, fillPM, csID, hookID, evID, delID}
+	poID := e.do("POST", "/v1/payouts", e.key, strings.Replace(bankPayout(50, "DE89370400440532013000"), "EUR", "USD", 1)).json(t)["id"].(string)
+	secrets := []string{payID, keyID, liveKeyID, userID, custID, fillPM, csID, hookID, evID, delID, poID}
 
 	// objectOf says which of A's objects a route with {id} addresses, and
 	// the body a POST sends.
@@ -120,6 +121,9 @@ func TestEveryRouteHidesOtherMerchantsAndTheOtherMode(t *testing.T) {
 		"POST /v1/checkout/sessions":                     {body: `{"amount":100,"currency":"USD","success_url":"https://shop.test/ok"}`},
 		"GET /v1/checkout/sessions":                      {},
 		"GET /v1/checkout/sessions/{id}":                 {sandboxID: csID},
+		"POST /v1/payouts":                               {body: bankPayout(100, "DE89370400440532013000")},
+		"GET /v1/payouts":                                {},
+		"GET /v1/payouts/{id}":                           {sandboxID: poID},
 		"GET /v1/events":                                 {},
 		"GET /v1/events/{id}":                            {sandboxID: evID},
 		"POST /v1/webhook-endpoints":                     {body: `{"url":"https://hooks.test/a"}`},
@@ -212,14 +216,15 @@ func TestScopesAndPermissionsOnEveryRoute(t *testing.T) {
 	e.newUser("analyst@a.test", "analyst")
 	e.newUser("support@a.test", "support")
 	read := []string{"GET /v1/payments", "GET /v1/payments/{id}", "GET /v1/balance", "GET /v1/customers", "GET /v1/customers/{id}",
-		"GET /v1/customers/{id}/payment-methods", "GET /v1/checkout/sessions", "GET /v1/checkout/sessions/{id}", "GET /v1/events", "GET /v1/events/{id}"}
+		"GET /v1/customers/{id}/payment-methods", "GET /v1/checkout/sessions", "GET /v1/checkout/sessions/{id}", "GET /v1/events", "GET /v1/events/{id}",
+		"GET /v1/payouts", "GET /v1/payouts/{id}"}
 	browser := []string{"POST /v1/tokens", "GET /v1/encryption-key", "GET /v1/encryption-key.pem"}
 	sk := append([]string{"POST /v1/payments", "POST /v1/payments/{id}/capture", "POST /v1/payments/{id}/void", "POST /v1/payments/{id}/refunds",
 		"POST /v1/api-keys", "GET /v1/api-keys", "GET /v1/api-keys/{id}", "POST /v1/api-keys/{id}/roll", "POST /v1/api-keys/{id}/revoke", "GET /v1/audit-events",
 		"POST /v1/encryption-key/rotate", "POST /v1/customers", "DELETE /v1/customers/{id}/payment-methods/{pm}", "POST /v1/checkout/sessions",
 		"POST /v1/webhook-endpoints", "GET /v1/webhook-endpoints", "GET /v1/webhook-endpoints/{id}", "POST /v1/webhook-endpoints/{id}",
 		"DELETE /v1/webhook-endpoints/{id}", "GET /v1/webhook-endpoints/{id}/deliveries", "GET /v1/webhook-deliveries/{id}",
-		"POST /v1/webhook-deliveries/{id}/resend"}, browser...)
+		"POST /v1/webhook-deliveries/{id}/resend", "POST /v1/payouts"}, browser...)
 	keyViewers := []string{"GET /v1/encryption-key", "GET /v1/encryption-key.pem"}
 	creds := []struct {
 		name, authz string

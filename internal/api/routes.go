@@ -78,6 +78,10 @@ func (s *Server) routes() []route {
 		{method: "GET", path: "/v1/checkout/sessions", need: need(read, auth.PermViewPayments), handler: s.listCheckoutSessions},
 		{method: "GET", path: "/v1/checkout/sessions/{id}", need: need(read, auth.PermViewPayments), handler: s.getCheckoutSession},
 
+		{method: "POST", path: "/v1/payouts", need: need(auth.ScopePayoutsWrite, auth.PermPayout), handler: s.createPayout},
+		{method: "GET", path: "/v1/payouts", need: need(read, auth.PermViewPayments), handler: s.listPayouts},
+		{method: "GET", path: "/v1/payouts/{id}", need: need(read, auth.PermViewPayments), handler: s.getPayout},
+
 		{method: "GET", path: "/v1/events", need: need(read, auth.PermViewPayments), handler: s.listEvents},
 		{method: "GET", path: "/v1/events/{id}", need: need(read, auth.PermViewPayments), handler: s.getEvent},
 		{method: "POST", path: "/v1/webhook-endpoints", need: hooks, handler: s.createWebhookEndpoint},

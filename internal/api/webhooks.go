@@ -4,18 +4,27 @@ import (
 	"encoding/json"
 	"net/http"
 
+	"github.com/paygate/paygate/internal/checkout"
 	"github.com/paygate/paygate/internal/engine"
 	"github.com/paygate/paygate/internal/payment"
+	"github.com/paygate/paygate/internal/payout"
 	"github.com/paygate/paygate/internal/webhook"
 )
 
 // RenderEvent renders an event's object in the API's own shape, so a
 // webhook carries exactly what GET would answer at that moment.
-func RenderEvent(p *payment.Payment, op *payment.Operation) []byte {
-	if op != nil {
-		return mustJSON(operationView(op, "refund"))
+func RenderEvent(object any) []byte {
+	switch o := object.(type) {
+	case *payment.Operation:
+		return mustJSON(operationView(o, "refund"))
+	case *payment.Payment:
+		return mustJSON(paymentView(o, nil))
+	case *payout.Payout:
+		return mustJSON(payoutView(o))
+	case *checkout.Session:
+		return mustJSON(checkoutView(o, "", ""))
 	}
-	return mustJSON(paymentView(p, nil))
+	return []byte("null")
 }
 
 type endpointJSON struct {

@@ -93,12 +93,22 @@ type RefundRequest struct {
 	Live         bool
 }
 
-// PayoutRequest sends money to a card.
+// PayoutRequest sends money to a card or, when Bank is set, a bank account.
 type PayoutRequest struct {
 	PayoutID string
 	Amount   money.Amount
 	Card     Card
+	Bank     *BankAccount
 	Live     bool
+}
+
+// BankAccount is where a bank payout goes; it lives for one call only.
+type BankAccount struct {
+	Holder        string
+	IBAN          string
+	AccountNumber string
+	RoutingNumber string
+	Country       string
 }
 
 // StatusRequest identifies an earlier authorization.

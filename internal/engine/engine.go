@@ -11,6 +11,7 @@ import (
 	"github.com/paygate/paygate/internal/connector"
 	"github.com/paygate/paygate/internal/id"
 	"github.com/paygate/paygate/internal/payment"
+	"github.com/paygate/paygate/internal/payout"
 	"github.com/paygate/paygate/internal/vault"
 )
 
@@ -134,6 +135,8 @@ type Result struct {
 	Payment *payment.Payment
 	// Operation is set for refunds (the refund object is the answer).
 	Operation *payment.Operation
+	// Payout is set for payouts.
+	Payout *payout.Payout
 }
 
 // Idempotency makes a POST safe to retry. Render turns the use case's result

@@ -7,12 +7,14 @@ import (
 
 	"github.com/paygate/paygate/internal/ledger"
 	"github.com/paygate/paygate/internal/payment"
+	"github.com/paygate/paygate/internal/payout"
 	"github.com/paygate/paygate/internal/webhook"
 )
 
 // EventRenderer turns the object of an event into its JSON, the same shape
-// the API answers with (the API supplies it). op is set for refund events.
-type EventRenderer func(p *payment.Payment, op *payment.Operation) []byte
+// the API answers with (the API supplies it): a *payment.Payment, a refund's
+// *payment.Operation or a *payout.Payout.
+type EventRenderer func(object any) []byte
 
 // eventStore wraps the store so that every transaction records, in the same
 // transaction, an event for each payment status change and each finished
@@ -138,7 +140,11 @@ func (t *eventTx) operation(ctx context.Context, op *payment.Operation, before p
 }
 
 func (t *eventTx) emit(ctx context.Context, merchantID string, mode payment.Mode, typ, objectID string, p *payment.Payment, op *payment.Operation) error {
-	ev := t.e.newEvent(merchantID, mode, typ, objectID, t.e.render(p, op), t.emitted)
+	var obj any = p
+	if op != nil {
+		obj = op
+	}
+	ev := t.e.newEvent(merchantID, mode, typ, objectID, t.e.render(obj), t.emitted)
 	t.emitted++
 	return t.Tx.InsertEvent(ctx, ev)
 }
@@ -165,15 +171,30 @@ func (e *Engine) newEvent(merchantID string, mode payment.Mode, typ, objectID st
 
 // render is the event object's JSON: the API's shape when the API supplied
 // a renderer, else a minimal one (engine-only tests).
-func (e *Engine) render(p *payment.Payment, op *payment.Operation) []byte {
+func (e *Engine) render(obj any) []byte {
 	if e.renderer != nil {
-		return e.renderer(p, op)
+		return e.renderer(obj)
 	}
-	var b []byte
-	if op != nil {
-		b, _ = json.Marshal(map[string]any{"id": op.ID, "object": "refund", "payment": op.PaymentID, "status": op.Status, "amount": op.Amount, "currency": op.Currency})
-	} else {
-		b, _ = json.Marshal(map[string]any{"id": p.ID, "object": "payment", "status": p.Status, "amount": p.Amount, "currency": p.Currency.Code})
+	var v map[string]any
+	switch o := obj.(type) {
+	case *payment.Operation:
+		v = map[string]any{"id": o.ID, "object": "refund", "payment": o.PaymentID, "status": o.Status, "amount": o.Amount, "currency": o.Currency}
+	case *payment.Payment:
+		v = map[string]any{"id": o.ID, "object": "payment", "status": o.Status, "amount": o.Amount, "currency": o.Currency.Code}
+	case *payout.Payout:
+		v = map[string]any{"id": o.ID, "object": "payout", "status": o.Status, "amount": o.Amount, "currency": o.Currency.Code}
 	}
+	b, _ := json.Marshal(v)
 	return b
+}
+
+// emitObject records an event for an object the store decorator does not
+// watch (payouts, checkout sessions), in the caller's transaction.
+func (e *Engine) emitObject(ctx context.Context, tx Tx, merchantID string, mode payment.Mode, typ, objectID string, obj any) error {
+	rank := 0
+	if et, ok := tx.(*eventTx); ok {
+		rank = et.emitted
+		et.emitted++
+	}
+	return tx.InsertEvent(ctx, e.newEvent(merchantID, mode, typ, objectID, e.render(obj), rank))
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/paygate/paygate/internal/ledger"
 	"github.com/paygate/paygate/internal/merchant"
 	"github.com/paygate/paygate/internal/payment"
+	"github.com/paygate/paygate/internal/payout"
 	"github.com/paygate/paygate/internal/vault"
 	"github.com/paygate/paygate/internal/webhook"
 )
@@ -95,6 +96,11 @@ type Reader interface {
 	FindCheckoutSessionByPayment(ctx context.Context, merchantID string, mode payment.Mode, paymentID string) (*checkout.Session, error)
 	ListCheckoutSessions(ctx context.Context, merchantID string, mode payment.Mode, startingAfter string, limit int) ([]*checkout.Session, error)
 
+	GetPayout(ctx context.Context, merchantID string, mode payment.Mode, id string) (*payout.Payout, error)
+	ListPayouts(ctx context.Context, merchantID string, mode payment.Mode, startingAfter string, limit int) ([]*payout.Payout, error)
+	// EachPayoutBalance calls fn for every payout with its ledger sums by role.
+	EachPayoutBalance(ctx context.Context, fn func(p *payout.Payout, pending, paid, available int64) error) error
+
 	ListEvents(ctx context.Context, f EventFilter) ([]*webhook.Event, error)
 	GetEvent(ctx context.Context, merchantID string, mode payment.Mode, id string) (*webhook.Event, error)
 	ListWebhookEndpoints(ctx context.Context, merchantID string, mode payment.Mode) ([]*webhook.Endpoint, error)
@@ -178,6 +184,13 @@ type Tx interface {
 	GetCheckoutSessionForUpdate(ctx context.Context, merchantID string, mode payment.Mode, id string) (*checkout.Session, error)
 	// UpdateCheckoutSession writes status, payment id and updated time.
 	UpdateCheckoutSession(ctx context.Context, s *checkout.Session) error
+
+	InsertPayout(ctx context.Context, p *payout.Payout) error
+	GetPayoutForUpdate(ctx context.Context, merchantID string, mode payment.Mode, id string) (*payout.Payout, error)
+	UpdatePayout(ctx context.Context, p *payout.Payout) error
+	// LockBalance serializes a merchant's payouts and returns its available
+	// balance in a currency.
+	LockBalance(ctx context.Context, merchantID string, mode payment.Mode, currency string) (int64, error)
 
 	// InsertEvent stores an event; it is written in the transaction of the change it describes.
 	InsertEvent(ctx context.Context, ev *webhook.Event) error

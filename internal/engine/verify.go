@@ -6,11 +6,13 @@ import (
 
 	"github.com/paygate/paygate/internal/ledger"
 	"github.com/paygate/paygate/internal/payment"
+	"github.com/paygate/paygate/internal/payout"
 )
 
 // LedgerReport is the outcome of VerifyLedger.
 type LedgerReport struct {
 	Payments           int
+	Payouts            int
 	UnbalancedPostings []string
 	Mismatches         []ledger.Mismatch
 	// Violations are payments whose own amounts break an invariant.
@@ -31,6 +33,20 @@ func (e *Engine) VerifyLedger(ctx context.Context) (LedgerReport, error) {
 	if r.UnbalancedPostings, err = e.store.UnbalancedPostings(ctx); err != nil {
 		return r, err
 	}
+	err = e.store.EachPayoutBalance(ctx, func(po *payout.Payout, pending, paid, available int64) error {
+		r.Payouts++
+		want := map[payout.Status][3]int64{
+			payout.Pending: {po.Amount, 0, -po.Amount}, payout.Paid: {0, po.Amount, -po.Amount}, payout.Failed: {0, 0, 0},
+		}[po.Status]
+		if got := [3]int64{pending, paid, available}; got != want {
+			r.Violations = append(r.Violations, fmt.Sprintf("payout %s is %s for %d but its ledger has pending %d, paid %d, available %d",
+				po.ID, po.Status, po.Amount, pending, paid, available))
+		}
+		return nil
+	})
+	if err != nil {
+		return r, err
+	}
 	err = e.store.EachPaymentBalance(ctx, func(p *payment.Payment, b ledger.PaymentBalances) error {
 		r.Payments++
 		if err := p.Check(); err != nil {
@@ -47,7 +63,7 @@ func (e *Engine) VerifyLedger(ctx context.Context) (LedgerReport, error) {
 // String summarises the report for the CLI.
 func (r LedgerReport) String() string {
 	if r.OK() {
-		return fmt.Sprintf("ledger ok: %d payments, every posting balanced", r.Payments)
+		return fmt.Sprintf("ledger ok: %d payments, %d payouts, every posting balanced", r.Payments, r.Payouts)
 	}
 	s := fmt.Sprintf("ledger MISMATCH: %d payments, %d unbalanced postings, %d mismatches, %d violations",
 		r.Payments, len(r.UnbalancedPostings), len(r.Mismatches), len(r.Violations))

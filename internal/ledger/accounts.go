@@ -68,3 +68,32 @@ func Release(p *payment.Payment, opID, kind string, amount int64) Posting {
 func Refund(p *payment.Payment, opID string, amount int64) Posting {
 	return pair(p, "refund", opID, RoleAvailable, RolePayers, amount)
 }
+
+// RolePayoutsPending holds money reserved for payouts sent and not yet
+// confirmed: out of available, not yet gone.
+const RolePayoutsPending = "payouts_pending"
+
+func payoutPair(merchantID string, mode payment.Mode, payoutID, currency, kind, from, to string, amount int64) Posting {
+	return Posting{
+		MerchantID: merchantID, Mode: string(mode), PaymentID: payoutID, OperationID: payoutID, Kind: kind,
+		Lines: []Line{
+			{Account: Account(merchantID, mode, from), Amount: -amount, Currency: currency},
+			{Account: Account(merchantID, mode, to), Amount: amount, Currency: currency},
+		},
+	}
+}
+
+// PayoutReserve takes a payout's amount out of available.
+func PayoutReserve(merchantID string, mode payment.Mode, payoutID, currency string, amount int64) Posting {
+	return payoutPair(merchantID, mode, payoutID, currency, "payout_reserve", RoleAvailable, RolePayoutsPending, amount)
+}
+
+// PayoutPaid records reserved money paid out.
+func PayoutPaid(merchantID string, mode payment.Mode, payoutID, currency string, amount int64) Posting {
+	return payoutPair(merchantID, mode, payoutID, currency, "payout", RolePayoutsPending, RolePayouts, amount)
+}
+
+// PayoutReturn puts a failed payout's money back into available.
+func PayoutReturn(merchantID string, mode payment.Mode, payoutID, currency string, amount int64) Posting {
+	return payoutPair(merchantID, mode, payoutID, currency, "payout_return", RolePayoutsPending, RoleAvailable, amount)
+}

@@ -80,6 +80,7 @@ var declineMessages = map[string]string{
 	"test_mode_live_card":   "Your card was declined: a real card was used in sandbox mode. Use a test card.",
 	"authentication_failed": "3-D Secure authentication failed.",
 	"call_issuer":           "Your card was declined: call your card issuer.",
+	"account_closed":        "The bank account is closed.",
 	"card_blocked":          "Your card was declined: the card is blocked.",
 }
 

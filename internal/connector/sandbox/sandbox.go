@@ -342,6 +342,13 @@ func (s *Sandbox) Payout(ctx context.Context, req connector.PayoutRequest) (conn
 	if req.Live {
 		return connector.Result{}, invalid("sandbox_live_mode", "the sandbox processor does not take live payouts")
 	}
+	if b := req.Bank; b != nil {
+		// Test bank accounts: a number or IBAN ending in 0002 is closed.
+		if strings.HasSuffix(b.AccountNumber, "0002") || strings.HasSuffix(b.IBAN, "0002") {
+			return declined("account_closed"), nil
+		}
+		return connector.Result{Outcome: connector.Approved, ProcessorRef: id.New("sbxp"), RawCode: "00"}, nil
+	}
 	tc, ok := lookup(card.Normalize(req.Card.Number))
 	if !ok {
 		return declined("test_mode_live_card"), nil

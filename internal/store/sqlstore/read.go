@@ -164,7 +164,7 @@ func (r *Reader) UnbalancedPostings(ctx context.Context) ([]string, error) {
 // EachPaymentBalance implements engine.Reader with one pass over payments
 // joined to their summed ledger lines.
 func (r *Reader) EachPaymentBalance(ctx context.Context, fn func(*payment.Payment, ledger.PaymentBalances) error) error {
-	cols := "p." + strings.ReplaceAll(strings.ReplaceAll(paymentColumns, "\n", ""), ", ", ", p.")
+	cols := "p." + joinPrefixed(paymentColumns)
 	rows, err := r.q().QueryContext(ctx, `SELECT `+cols+`,
  COALESCE(l.holds, 0), COALESCE(l.available, 0), COALESCE(l.payers, 0), COALESCE(l.payouts, 0)
  FROM payments p LEFT JOIN (SELECT payment_id,
@@ -188,6 +188,11 @@ func (r *Reader) EachPaymentBalance(ctx context.Context, fn func(*payment.Paymen
 		}
 	}
 	return rows.Err()
+}
+
+// joinPrefixed prefixes every column of a column list with "p.".
+func joinPrefixed(columns string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(columns, "\n", ""), ", ", ", p.")
 }
 
 // multiScanner appends extra destinations to a row scan.
