@@ -33,6 +33,9 @@ type Config struct {
 	// ChallengeTTL is how long a payment waits for 3-D Secure before it
 	// expires (default 15 min).
 	ChallengeTTL time.Duration
+	// PendingTTL is how long a payment may stay pending at the processor
+	// before it expires (default 7 days).
+	PendingTTL time.Duration
 	// PublicURL is paygate's own base URL, for links payers follow.
 	PublicURL string
 	// RenderEvent renders the object of an event (the API's JSON shape).
@@ -65,6 +68,7 @@ type Engine struct {
 	cvcs       *cvcCache
 	cardTTL    time.Duration
 	challenge  time.Duration
+	pendingTTL time.Duration
 	publicURL  string
 	renderer   EventRenderer
 	// eventsWritten, if set, is called after a transaction that emitted events commits.
@@ -102,6 +106,7 @@ func New(cfg Config) (*Engine, error) {
 	}
 	e.cardTTL = clampDuration(cfg.CardTokenTTL, 10*time.Minute, 15*time.Minute)
 	e.challenge = clampDuration(cfg.ChallengeTTL, 15*time.Minute, 24*time.Hour)
+	e.pendingTTL = clampDuration(cfg.PendingTTL, 7*24*time.Hour, 90*24*time.Hour)
 	e.cvcs = newCVCCache(e.now)
 	e.tokenTTL = clampDuration(cfg.TokenTTL, time.Hour, 24*time.Hour)
 	e.sessionTTL = clampDuration(cfg.SessionTTL, 12*time.Hour, 30*24*time.Hour)

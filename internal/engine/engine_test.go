@@ -374,16 +374,35 @@ func TestPendingPaymentsAreResolvedByPollingTheProcessor(t *testing.T) {
 				return connector.Result{Outcome: outcome, ProcessorRef: "pend", Captured: true, DeclineCode: "generic_decline"}, nil
 			},
 		}
-		f := newFixture(t, st, proc)
+		clock := time.Now()
+		f := newFixtureAt(t, st, proc, func() time.Time { mu.Lock(); defer mu.Unlock(); return clock })
 		ok := f.pay(t, 600, payment.CaptureAutomatic)
 		if ok.Status != payment.Pending {
 			t.Fatalf("pending: %s", ok.Status)
 		}
-		if n, _ := f.e.Recover(context.Background(), time.Hour, 0); n != 0 {
-			t.Fatalf("resolved %d while the processor still says pending", n)
+		polls := proc.statuses.Load()
+		lookups := func() int64 {
+			for i := 0; i < 3; i++ {
+				if n, _ := f.e.Recover(context.Background(), time.Hour, 0); n != 0 {
+					t.Fatalf("resolved %d while the processor still says pending", n)
+				}
+			}
+			n := proc.statuses.Load() - polls
+			polls += n
+			return n
+		}
+		if n := lookups(); n != 0 {
+			t.Fatalf("%d lookups at once: the first waits 2 s", n)
+		}
+		mu.Lock()
+		clock = clock.Add(2 * time.Second)
+		mu.Unlock()
+		if n := lookups(); n != 1 {
+			t.Fatalf("%d lookups in a row after 2 s: the backoff allows one", n)
 		}
 		mu.Lock()
 		outcome = connector.Approved
+		clock = clock.Add(3 * time.Second)
 		mu.Unlock()
 		if n, err := f.e.Recover(context.Background(), time.Hour, 0); err != nil || n != 1 {
 			t.Fatalf("recover: %d %v", n, err)
@@ -448,6 +467,40 @@ func TestFollowUpsWhoseAnswerWasLostAreResolvedByStatusLookup(t *testing.T) {
 		}
 		if statuses[payment.OpSucceeded] != 2 || statuses[payment.OpFailed] != 1 {
 			t.Fatalf("operations: %v", statuses)
+		}
+		f.verifyLedger(t)
+	})
+}
+
+// TestPendingPaymentsExpire: a payment the processor leaves pending past the
+// pending lifetime expires, with its event, and moves no money.
+func TestPendingPaymentsExpire(t *testing.T) {
+	eachStore(t, func(t *testing.T, st engine.Store) {
+		var mu sync.Mutex
+		clock := time.Now()
+		proc := &fakeProcessor{
+			authorize: func(req connector.AuthorizeRequest) (connector.Result, error) {
+				return connector.Result{Outcome: connector.Pending, ProcessorRef: "pend"}, nil
+			},
+			status: func(req connector.StatusRequest) (connector.Result, error) {
+				return connector.Result{Outcome: connector.Pending, ProcessorRef: "pend"}, nil
+			},
+		}
+		f := newFixtureAt(t, st, proc, func() time.Time { mu.Lock(); defer mu.Unlock(); return clock })
+		p := f.pay(t, 600, payment.CaptureAutomatic)
+		mu.Lock()
+		clock = clock.Add(8 * 24 * time.Hour)
+		mu.Unlock()
+		if n, err := f.e.Recover(context.Background(), time.Hour, 0); err != nil || n != 1 {
+			t.Fatalf("recover: %d %v", n, err)
+		}
+		got, _, _ := f.e.GetPayment(context.Background(), f.actor, p.ID)
+		if got.Status != payment.Expired || got.FailureCode != "pending_expired" {
+			t.Fatalf("after the pending lifetime: %+v", got)
+		}
+		evs, _ := f.e.ListEvents(context.Background(), f.actor, engine.EventFilter{ObjectID: p.ID, Limit: 10})
+		if len(evs) != 2 || evs[0].Type != "payment.expired" || evs[1].Type != "payment.pending" {
+			t.Fatalf("events %v", evs)
 		}
 		f.verifyLedger(t)
 	})

@@ -46,6 +46,7 @@ type fakeProcessor struct {
 	authorizes atomic.Int64
 	refunds    atomic.Int64
 	captures   atomic.Int64
+	statuses   atomic.Int64
 	// authorize decides the answer for a card number; default approve.
 	authorize func(req connector.AuthorizeRequest) (connector.Result, error)
 	status    func(req connector.StatusRequest) (connector.Result, error)
@@ -106,6 +107,7 @@ func (f *fakeProcessor) Payout(ctx context.Context, req connector.PayoutRequest)
 }
 
 func (f *fakeProcessor) Status(ctx context.Context, req connector.StatusRequest) (connector.Result, error) {
+	f.statuses.Add(1)
 	if f.status != nil {
 		return f.status(req)
 	}
@@ -126,11 +128,17 @@ type fixture struct {
 
 func newFixture(t *testing.T, st engine.Store, proc *fakeProcessor) *fixture {
 	t.Helper()
+	return newFixtureAt(t, st, proc, nil)
+}
+
+// newFixtureAt is newFixture with a clock (nil: time.Now).
+func newFixtureAt(t *testing.T, st engine.Store, proc *fakeProcessor, now func() time.Time) *fixture {
+	t.Helper()
 	if proc == nil {
 		proc = &fakeProcessor{}
 	}
 	e, err := engine.New(engine.Config{Store: st, Connectors: map[payment.Mode]connector.Connector{payment.Sandbox: proc},
-		Keyring: vault.Ephemeral()})
+		Keyring: vault.Ephemeral(), Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}

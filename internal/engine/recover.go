@@ -26,6 +26,9 @@ func (e *Engine) Recover(ctx context.Context, processingAge, pendingAge time.Dur
 			return resolved, err
 		}
 		for _, p := range ps {
+			if status == payment.Pending && !e.pendingDue(p) {
+				continue
+			}
 			ok, err := e.resolve(ctx, p)
 			if err != nil {
 				e.log.Warn("recovery failed", "payment", p.ID, "err", err)
@@ -47,6 +50,9 @@ func (e *Engine) resolve(ctx context.Context, p *payment.Payment) (bool, error) 
 	pctx, cancel := e.processorContext(ctx)
 	defer cancel()
 	res, callErr := conn.Status(pctx, connector.StatusRequest{PaymentID: p.ID, ProcessorRef: p.ProcessorRef, Live: p.Mode == payment.Live})
+	if p.Status == payment.Pending && (callErr != nil || res.Outcome == connector.Pending) {
+		return e.stillPending(pctx, p)
+	}
 	if callErr != nil || res.Outcome == connector.Pending {
 		return false, nil // still unknown; try again on the next pass
 	}
@@ -139,4 +145,34 @@ func (e *Engine) recoverOperations(ctx context.Context, olderThan time.Duration)
 		}
 	}
 	return resolved, nil
+}
+
+// pendingDue says whether a pending payment should be asked about now: the
+// wait between lookups grows with the payment's age (half its age, from 2 s
+// up to an hour), so fresh ones resolve fast and old ones cost little.
+func (e *Engine) pendingDue(p *payment.Payment) bool {
+	now := e.now()
+	wait := min(max(now.Sub(p.CreatedAt)/2, 2*time.Second), time.Hour)
+	return now.Sub(p.UpdatedAt) >= wait || now.Sub(p.CreatedAt) >= e.pendingTTL
+}
+
+// stillPending records a lookup that found the payment still pending: past
+// the pending lifetime it expires (nothing was captured, so no money moves);
+// otherwise its updated time marks the lookup, which spaces the next one.
+func (e *Engine) stillPending(ctx context.Context, p *payment.Payment) (bool, error) {
+	expired := false
+	err := e.store.Update(ctx, func(tx Tx) error {
+		cur, err := tx.GetPaymentForUpdate(ctx, p.MerchantID, p.Mode, p.ID)
+		if err != nil || cur.Status != payment.Pending {
+			return err
+		}
+		now := e.now()
+		cur.UpdatedAt = now
+		if now.Sub(cur.CreatedAt) >= e.pendingTTL {
+			cur.Status, cur.FailureCode, cur.FailureMessage = payment.Expired, "pending_expired", "the processor did not decide in time"
+			expired = true
+		}
+		return tx.UpdatePayment(ctx, cur)
+	})
+	return expired, err
 }
