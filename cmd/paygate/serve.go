@@ -111,6 +111,7 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	go g.recoverLoop(ctx, c)
+	go g.engine.RunScheduler(ctx, 5*time.Second)
 	go g.engine.RunDispatcher(ctx, engine.DispatchConfig{Sender: delivery.New(c.WebhookTimeout),
 		AllowPrivateLive: c.WebhookAllowPrivate, Lease: c.WebhookLease, Batch: 64})
 

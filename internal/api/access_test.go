@@ -86,7 +86,9 @@ func TestEveryRouteHidesOtherMerchantsAndTheOtherMode(t *testing.T) {
 	evID := e.do("GET", "/v1/events?limit=1", e.key, "").json(t)["data"].([]any)[0].(map[string]any)["id"].(string)
 	delID := e.do("GET", "/v1/webhook-endpoints/"+hookID+"/deliveries?limit=1", e.key, "").json(t)["data"].([]any)[0].(map[string]any)["id"].(string)
 	poID := e.do("POST", "/v1/payouts", e.key, strings.Replace(bankPayout(50, "DE89370400440532013000"), "EUR", "USD", 1)).json(t)["id"].(string)
-	secrets := []string{payID, keyID, liveKeyID, userID, custID, fillPM, csID, hookID, evID, delID, poID}
+	mdt := e.do("POST", "/v1/payments", e.key, initialPayment("walk-1", "4242424242424242")).json(t)["mandate"].(string)
+	subID := e.do("POST", "/v1/subscriptions", e.key, `{"mandate":"`+mdt+`","amount":100,"currency":"EUR","interval":"month"}`).json(t)["id"].(string)
+	secrets := []string{payID, keyID, liveKeyID, userID, custID, fillPM, csID, hookID, evID, delID, poID, subID} // not the mandate: POST /v1/subscriptions as B names it in its own body
 
 	// objectOf says which of A's objects a route with {id} addresses, and
 	// the body a POST sends.
@@ -122,6 +124,12 @@ func TestEveryRouteHidesOtherMerchantsAndTheOtherMode(t *testing.T) {
 		"GET /v1/checkout/sessions":                      {},
 		"GET /v1/checkout/sessions/{id}":                 {sandboxID: csID},
 		"POST /v1/payouts":                               {body: bankPayout(100, "DE89370400440532013000")},
+		"POST /v1/subscriptions":                         {body: `{"mandate":"` + mdt + `","amount":100,"currency":"EUR","interval":"month"}`},
+		"GET /v1/subscriptions":                          {},
+		"GET /v1/subscriptions/{id}":                     {sandboxID: subID},
+		"POST /v1/subscriptions/{id}/pause":              {sandboxID: subID, body: "{}"},
+		"POST /v1/subscriptions/{id}/resume":             {sandboxID: subID, body: "{}"},
+		"POST /v1/subscriptions/{id}/cancel":             {sandboxID: subID, body: "{}"},
 		"GET /v1/payouts":                                {},
 		"GET /v1/payouts/{id}":                           {sandboxID: poID},
 		"GET /v1/events":                                 {},
@@ -199,7 +207,10 @@ func TestEveryRouteHidesOtherMerchantsAndTheOtherMode(t *testing.T) {
 	if ep := e.do("GET", "/v1/webhook-endpoints/"+hookID, e.key, "").json(t); ep["enabled"] != true {
 		t.Fatalf("A's webhook endpoint changed: %v", ep)
 	}
-	if pms := e.do("GET", "/v1/customers/"+custID+"/payment-methods", e.key, "").json(t)["data"].([]any); len(pms) != 1 {
+	if sub := e.do("GET", "/v1/subscriptions/"+subID, e.key, "").json(t); sub["status"] != "active" {
+		t.Fatalf("A's subscription changed: %v", sub)
+	}
+	if pms := e.do("GET", "/v1/customers/"+custID+"/payment-methods", e.key, "").json(t)["data"].([]any); len(pms) != 2 {
 		t.Fatalf("A's saved card changed: %v", pms)
 	}
 }
@@ -217,14 +228,15 @@ func TestScopesAndPermissionsOnEveryRoute(t *testing.T) {
 	e.newUser("support@a.test", "support")
 	read := []string{"GET /v1/payments", "GET /v1/payments/{id}", "GET /v1/balance", "GET /v1/customers", "GET /v1/customers/{id}",
 		"GET /v1/customers/{id}/payment-methods", "GET /v1/checkout/sessions", "GET /v1/checkout/sessions/{id}", "GET /v1/events", "GET /v1/events/{id}",
-		"GET /v1/payouts", "GET /v1/payouts/{id}"}
+		"GET /v1/payouts", "GET /v1/payouts/{id}", "GET /v1/subscriptions", "GET /v1/subscriptions/{id}"}
 	browser := []string{"POST /v1/tokens", "GET /v1/encryption-key", "GET /v1/encryption-key.pem"}
 	sk := append([]string{"POST /v1/payments", "POST /v1/payments/{id}/capture", "POST /v1/payments/{id}/void", "POST /v1/payments/{id}/refunds",
 		"POST /v1/api-keys", "GET /v1/api-keys", "GET /v1/api-keys/{id}", "POST /v1/api-keys/{id}/roll", "POST /v1/api-keys/{id}/revoke", "GET /v1/audit-events",
 		"POST /v1/encryption-key/rotate", "POST /v1/customers", "DELETE /v1/customers/{id}/payment-methods/{pm}", "POST /v1/checkout/sessions",
 		"POST /v1/webhook-endpoints", "GET /v1/webhook-endpoints", "GET /v1/webhook-endpoints/{id}", "POST /v1/webhook-endpoints/{id}",
 		"DELETE /v1/webhook-endpoints/{id}", "GET /v1/webhook-endpoints/{id}/deliveries", "GET /v1/webhook-deliveries/{id}",
-		"POST /v1/webhook-deliveries/{id}/resend", "POST /v1/payouts"}, browser...)
+		"POST /v1/webhook-deliveries/{id}/resend", "POST /v1/payouts", "POST /v1/subscriptions", "POST /v1/subscriptions/{id}/pause",
+		"POST /v1/subscriptions/{id}/resume", "POST /v1/subscriptions/{id}/cancel"}, browser...)
 	keyViewers := []string{"GET /v1/encryption-key", "GET /v1/encryption-key.pem"}
 	creds := []struct {
 		name, authz string

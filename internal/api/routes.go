@@ -78,6 +78,13 @@ func (s *Server) routes() []route {
 		{method: "GET", path: "/v1/checkout/sessions", need: need(read, auth.PermViewPayments), handler: s.listCheckoutSessions},
 		{method: "GET", path: "/v1/checkout/sessions/{id}", need: need(read, auth.PermViewPayments), handler: s.getCheckoutSession},
 
+		{method: "POST", path: "/v1/subscriptions", need: need(write, auth.PermCreatePayments), handler: s.createSubscription},
+		{method: "GET", path: "/v1/subscriptions", need: need(read, auth.PermViewPayments), handler: s.listSubscriptions},
+		{method: "GET", path: "/v1/subscriptions/{id}", need: need(read, auth.PermViewPayments), handler: s.getSubscription},
+		{method: "POST", path: "/v1/subscriptions/{id}/pause", need: need(write, auth.PermCreatePayments), handler: s.changeSubscription("pause")},
+		{method: "POST", path: "/v1/subscriptions/{id}/resume", need: need(write, auth.PermCreatePayments), handler: s.changeSubscription("resume")},
+		{method: "POST", path: "/v1/subscriptions/{id}/cancel", need: need(write, auth.PermCreatePayments), handler: s.changeSubscription("cancel")},
+
 		{method: "POST", path: "/v1/payouts", need: need(auth.ScopePayoutsWrite, auth.PermPayout), handler: s.createPayout},
 		{method: "GET", path: "/v1/payouts", need: need(read, auth.PermViewPayments), handler: s.listPayouts},
 		{method: "GET", path: "/v1/payouts/{id}", need: need(read, auth.PermViewPayments), handler: s.getPayout},

@@ -8,6 +8,7 @@ import (
 	"github.com/paygate/paygate/internal/engine"
 	"github.com/paygate/paygate/internal/payment"
 	"github.com/paygate/paygate/internal/payout"
+	"github.com/paygate/paygate/internal/recurring"
 	"github.com/paygate/paygate/internal/webhook"
 )
 
@@ -23,6 +24,8 @@ func RenderEvent(object any) []byte {
 		return mustJSON(payoutView(o))
 	case *checkout.Session:
 		return mustJSON(checkoutView(o, "", ""))
+	case *recurring.Schedule:
+		return mustJSON(subscriptionView(o))
 	}
 	return []byte("null")
 }

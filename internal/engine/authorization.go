@@ -57,6 +57,9 @@ func (e *Engine) applyAuthorization(ctx context.Context, tx Tx, p *payment.Payme
 	if err := e.settleSavedCard(ctx, tx, p); err != nil {
 		return err
 	}
+	if err := e.settleMandate(ctx, tx, p); err != nil {
+		return err
+	}
 	if err := p.Check(); err != nil {
 		return err
 	}

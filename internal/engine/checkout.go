@@ -235,29 +235,9 @@ func (e *Engine) PayCheckout(ctx context.Context, token string, in CheckoutPayme
 	if v.Payment != nil {
 		prev = v.Payment.ID
 	}
-	idem := &Idempotency{Key: "checkout:" + s.ID + ":" + prev, Fingerprint: "checkout",
-		Render: func(r Result, err error) (int, []byte) {
-			if err != nil {
-				fe := fault.As(err)
-				b, _ := json.Marshal(map[string]string{"code": fe.Code, "message": fe.Message, "param": fe.Param})
-				return 400, b
-			}
-			b, _ := json.Marshal(map[string]string{"payment": r.Payment.ID})
-			return 200, b
-		}}
-	p, replay, err := e.CreatePayment(ctx, a, pin, idem)
+	p, err := e.payOnce(ctx, a, pin, "checkout:"+s.ID+":"+prev)
 	if err != nil {
 		return v, err
-	}
-	if replay != nil {
-		var r struct{ Payment, Code, Message, Param string }
-		_ = json.Unmarshal(replay.Body, &r)
-		if r.Payment == "" {
-			return v, fault.InvalidParam(r.Param, r.Code, "%s", r.Message)
-		}
-		if p, err = e.store.GetPayment(ctx, a.MerchantID, a.Mode, r.Payment); err != nil {
-			return v, err
-		}
 	}
 	v.Payment = p
 	err = e.store.Update(ctx, func(tx Tx) error {
@@ -302,4 +282,30 @@ func FormatAmount(amount int64, cur money.Currency) string {
 // NotFound for payments made through the API.
 func (e *Engine) CheckoutSessionOf(ctx context.Context, p *payment.Payment) (*checkout.Session, error) {
 	return e.store.FindCheckoutSessionByPayment(ctx, p.MerchantID, p.Mode, p.ID)
+}
+
+// payOnce creates a payment under an internal idempotency key, so callers
+// racing with the same key (double submits, two scheduler processes) make
+// one payment; a repeat gets that payment back, or the first one's error.
+func (e *Engine) payOnce(ctx context.Context, a Actor, in CreatePaymentInput, key string) (*payment.Payment, error) {
+	idem := &Idempotency{Key: key, Fingerprint: "internal",
+		Render: func(r Result, err error) (int, []byte) {
+			if err != nil {
+				fe := fault.As(err)
+				b, _ := json.Marshal(map[string]string{"code": fe.Code, "message": fe.Message, "param": fe.Param})
+				return 400, b
+			}
+			b, _ := json.Marshal(map[string]string{"payment": r.Payment.ID})
+			return 200, b
+		}}
+	p, replay, err := e.CreatePayment(ctx, a, in, idem)
+	if err != nil || replay == nil {
+		return p, err
+	}
+	var r struct{ Payment, Code, Message, Param string }
+	_ = json.Unmarshal(replay.Body, &r)
+	if r.Payment == "" {
+		return nil, fault.InvalidParam(r.Param, r.Code, "%s", r.Message)
+	}
+	return e.store.GetPayment(ctx, a.MerchantID, a.Mode, r.Payment)
 }

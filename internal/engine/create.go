@@ -49,6 +49,9 @@ func (e *Engine) CreatePayment(ctx context.Context, a Actor, in CreatePaymentInp
 		Initiator: in.Initiator, ReturnURL: in.ReturnURL,
 		Connector: conn.Name(), CreatedAt: now, UpdatedAt: now,
 	}
+	if src.mandate != nil {
+		p.Mandate = src.mandate.ID
+	}
 	switch {
 	case src.saved != nil:
 		p.PaymentMethod = src.saved.ID
@@ -79,6 +82,9 @@ func (e *Engine) CreatePayment(ctx context.Context, a Actor, in CreatePaymentInp
 			return err
 		}
 		if err := src.keep(ctx, tx, p); err != nil {
+			return err
+		}
+		if err := src.keepMandate(ctx, tx, p, now); err != nil {
 			return err
 		}
 		return tx.InsertPayment(ctx, p)

@@ -75,6 +75,7 @@ type Engine struct {
 	eventsWritten func()
 	wakeup        chan struct{}
 	eventIDs      id.Monotonic
+	schedWake     chan struct{}
 	now           func() time.Time
 	log           *slog.Logger
 	observer      Observer
@@ -100,6 +101,7 @@ func New(cfg Config) (*Engine, error) {
 	}
 	e.store = &eventStore{Store: cfg.Store, e: e}
 	e.wakeup = make(chan struct{}, 1)
+	e.schedWake = make(chan struct{}, 1)
 	e.eventsWritten = e.wake
 	if e.publicURL == "" {
 		e.publicURL = "http://localhost:8080" // the default listen address

@@ -8,6 +8,7 @@ import (
 	"github.com/paygate/paygate/internal/ledger"
 	"github.com/paygate/paygate/internal/payment"
 	"github.com/paygate/paygate/internal/payout"
+	"github.com/paygate/paygate/internal/recurring"
 	"github.com/paygate/paygate/internal/webhook"
 )
 
@@ -183,6 +184,8 @@ func (e *Engine) render(obj any) []byte {
 		v = map[string]any{"id": o.ID, "object": "payment", "status": o.Status, "amount": o.Amount, "currency": o.Currency.Code}
 	case *payout.Payout:
 		v = map[string]any{"id": o.ID, "object": "payout", "status": o.Status, "amount": o.Amount, "currency": o.Currency.Code}
+	case *recurring.Schedule:
+		v = map[string]any{"id": o.ID, "object": "subscription", "status": o.Status, "cycles_paid": o.CyclesPaid}
 	}
 	b, _ := json.Marshal(v)
 	return b

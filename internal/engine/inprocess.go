@@ -47,6 +47,9 @@ func (e *Engine) createInProcess(ctx context.Context, a Actor, conn connector.Co
 		if err := src.keep(pctx, tx, &cur); err != nil {
 			return err
 		}
+		if err := src.keepMandate(pctx, tx, &cur, cur.CreatedAt); err != nil {
+			return err
+		}
 		out = &cur
 		if cur.Status == payment.Processing {
 			// Unknown even after a lookup: recovery resolves it, the key stays in progress.

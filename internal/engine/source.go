@@ -13,6 +13,7 @@ import (
 	"github.com/paygate/paygate/internal/fault"
 	"github.com/paygate/paygate/internal/id"
 	"github.com/paygate/paygate/internal/payment"
+	"github.com/paygate/paygate/internal/recurring"
 	"github.com/paygate/paygate/internal/vault"
 )
 
@@ -32,6 +33,11 @@ type cardSource struct {
 	fingerprint string
 	// cvcBack puts a token's CVC back if the payment never reaches the processor.
 	cvcBack func()
+	// initial: this payment stores a recurring mandate for customerID;
+	// mandate: the mandate a repeated payment is charged on.
+	initial    bool
+	customerID string
+	mandate    *recurring.Mandate
 }
 
 // resolveSource finds and checks the card of a payment. A token already
@@ -39,6 +45,22 @@ type cardSource struct {
 // check, so that a retry of the request that used it still replays.
 func (e *Engine) resolveSource(ctx context.Context, a Actor, in *CreatePaymentInput, now time.Time) (*cardSource, error) {
 	src := &cardSource{}
+	if in.Recurring == "repeated" {
+		m, err := e.store.GetMandate(ctx, a.MerchantID, a.Mode, in.MandateID)
+		if fault.IsNotFound(err) {
+			return nil, fault.InvalidParam("recurring.mandate", "resource_missing", "no such mandate: %q", in.MandateID)
+		}
+		if err != nil {
+			return nil, err
+		}
+		if m.Status != recurring.MandateActive {
+			return nil, fault.New(fault.Conflict, "mandate_inactive", "mandate %s is %s and cannot be charged", m.ID, m.Status)
+		}
+		src.mandate, in.PaymentMethodID = m, m.PaymentMethodID
+	}
+	if in.Recurring == "initial" {
+		in.DoNotSave = false
+	}
 	switch {
 	case in.Card != nil:
 		c := *in.Card
@@ -61,6 +83,19 @@ func (e *Engine) resolveSource(ctx context.Context, a Actor, in *CreatePaymentIn
 	}
 	if src.number != "" {
 		src.fingerprint = e.fingerprint(ctx, src.number)
+	}
+	if in.Recurring == "initial" {
+		cust, err := e.findCustomer(ctx, a, in.Customer)
+		if fault.IsNotFound(err) {
+			return nil, fault.InvalidParam("customer", "resource_missing", "an initial recurring payment needs an existing customer; no such customer: %q", in.Customer)
+		}
+		if err != nil {
+			return nil, err
+		}
+		if src.saved != nil && src.saved.CustomerID != cust.ID {
+			return nil, fault.InvalidParam("customer", "payment_method_customer_mismatch", "payment method %s does not belong to customer %s", src.saved.ID, in.Customer)
+		}
+		src.initial, src.customerID = true, cust.ID
 	}
 	if in.Customer != "" && !in.DoNotSave && src.saved == nil && src.number != "" {
 		cust, err := e.findCustomer(ctx, a, in.Customer)
@@ -223,6 +258,43 @@ func (src *cardSource) keep(ctx context.Context, tx Tx, p *payment.Payment) erro
 	}
 	p.PaymentMethod = m.ID
 	return tx.InsertPaymentMethod(ctx, &m)
+}
+
+// keepMandate stores the mandate of an initial recurring payment with the
+// card it was made on: active once the payment succeeded, inactive while it
+// is open, none for a failure.
+func (src *cardSource) keepMandate(ctx context.Context, tx Tx, p *payment.Payment, now time.Time) error {
+	if !src.initial || p.Status == payment.Failed || p.PaymentMethod == "" {
+		return nil
+	}
+	m := &recurring.Mandate{ID: id.New("mdt"), MerchantID: p.MerchantID, Mode: p.Mode, CustomerID: src.customerID,
+		PaymentMethodID: p.PaymentMethod, InitialPaymentID: p.ID, Status: recurring.MandateInactive, CreatedAt: now, UpdatedAt: now}
+	if p.Status == payment.Authorized || p.Status == payment.Captured {
+		m.Status = recurring.MandateActive
+	}
+	p.Mandate = m.ID
+	return tx.InsertMandate(ctx, m)
+}
+
+// settleMandate activates an initial payment's mandate when the payment
+// succeeds later (3-D Secure, pending), or revokes it when it fails.
+func (e *Engine) settleMandate(ctx context.Context, tx Tx, p *payment.Payment) error {
+	if p.Mandate == "" {
+		return nil
+	}
+	approved := p.Status == payment.Authorized || p.Status == payment.Captured
+	if !approved && p.Status != payment.Failed && p.Status != payment.Expired {
+		return nil
+	}
+	m, err := tx.GetMandateForUpdate(ctx, p.MerchantID, p.Mode, p.Mandate)
+	if err != nil || m.Status != recurring.MandateInactive || m.InitialPaymentID != p.ID {
+		return err
+	}
+	m.Status, m.UpdatedAt = recurring.MandateRevoked, e.now()
+	if approved {
+		m.Status = recurring.MandateActive
+	}
+	return tx.UpdateMandate(ctx, m)
 }
 
 // settleSavedCard activates a card saved during a payment once the payment

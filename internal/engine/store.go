@@ -12,6 +12,7 @@ import (
 	"github.com/paygate/paygate/internal/merchant"
 	"github.com/paygate/paygate/internal/payment"
 	"github.com/paygate/paygate/internal/payout"
+	"github.com/paygate/paygate/internal/recurring"
 	"github.com/paygate/paygate/internal/vault"
 	"github.com/paygate/paygate/internal/webhook"
 )
@@ -101,6 +102,10 @@ type Reader interface {
 	// EachPayoutBalance calls fn for every payout with its ledger sums by role.
 	EachPayoutBalance(ctx context.Context, fn func(p *payout.Payout, pending, paid, available int64) error) error
 
+	GetMandate(ctx context.Context, merchantID string, mode payment.Mode, id string) (*recurring.Mandate, error)
+	GetSubscription(ctx context.Context, merchantID string, mode payment.Mode, id string) (*recurring.Schedule, error)
+	ListSubscriptions(ctx context.Context, merchantID string, mode payment.Mode, startingAfter string, limit int) ([]*recurring.Schedule, error)
+
 	ListEvents(ctx context.Context, f EventFilter) ([]*webhook.Event, error)
 	GetEvent(ctx context.Context, merchantID string, mode payment.Mode, id string) (*webhook.Event, error)
 	ListWebhookEndpoints(ctx context.Context, merchantID string, mode payment.Mode) ([]*webhook.Endpoint, error)
@@ -184,6 +189,16 @@ type Tx interface {
 	GetCheckoutSessionForUpdate(ctx context.Context, merchantID string, mode payment.Mode, id string) (*checkout.Session, error)
 	// UpdateCheckoutSession writes status, payment id and updated time.
 	UpdateCheckoutSession(ctx context.Context, s *checkout.Session) error
+
+	InsertMandate(ctx context.Context, m *recurring.Mandate) error
+	GetMandateForUpdate(ctx context.Context, merchantID string, mode payment.Mode, id string) (*recurring.Mandate, error)
+	UpdateMandate(ctx context.Context, m *recurring.Mandate) error
+	InsertSubscription(ctx context.Context, s *recurring.Schedule) error
+	GetSubscriptionForUpdate(ctx context.Context, merchantID string, mode payment.Mode, id string) (*recurring.Schedule, error)
+	// UpdateSubscription writes the schedule's state and releases its claim.
+	UpdateSubscription(ctx context.Context, s *recurring.Schedule) error
+	// ClaimDueSubscriptions leases active schedules due by now (SKIP LOCKED on PostgreSQL).
+	ClaimDueSubscriptions(ctx context.Context, now, lease time.Time, limit int) ([]*recurring.Schedule, error)
 
 	InsertPayout(ctx context.Context, p *payout.Payout) error
 	GetPayoutForUpdate(ctx context.Context, merchantID string, mode payment.Mode, id string) (*payout.Payout, error)

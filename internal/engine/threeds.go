@@ -189,6 +189,9 @@ func (e *Engine) ExpireChallenges(ctx context.Context) (int, error) {
 				return err
 			}
 			changed = cur
+			if err := e.settleMandate(ctx, tx, cur); err != nil {
+				return err
+			}
 			return e.settleSavedCard(ctx, tx, cur)
 		})
 		if err != nil {

@@ -122,6 +122,11 @@ type CreatePaymentInput struct {
 	Customer string
 	// DoNotSave keeps a payment for a known customer a guest payment.
 	DoNotSave bool
+	// Recurring is "initial" (the payer consents to later charges: a
+	// mandate is stored with the saved card) or "repeated" (a charge on
+	// MandateID, merchant-initiated).
+	Recurring string
+	MandateID string
 	Metadata  map[string]string
 }
 
@@ -170,6 +175,23 @@ func (in *CreatePaymentInput) validateFields(now time.Time, withCard bool) (mone
 		if err := validURL("return_url", in.ReturnURL); err != nil {
 			return cur, "", "", err
 		}
+	}
+	switch in.Recurring {
+	case "", "initial":
+	case "repeated":
+		if in.MandateID == "" {
+			return cur, "", "", fault.InvalidParam("recurring.mandate", "parameter_missing", "a repeated payment names its mandate")
+		}
+		if in.Card != nil || in.Token != "" || in.PaymentMethodID != "" {
+			return cur, "", "", fault.InvalidParam("payment_method", "parameter_invalid", "a repeated payment is charged to its mandate's card; give no payment_method")
+		}
+		in.Initiator = payment.MerchantInitiated
+		return cur, "", "", nil
+	default:
+		return cur, "", "", fault.InvalidParam("recurring.type", "parameter_invalid", "recurring.type must be initial or repeated")
+	}
+	if in.Recurring == "initial" && in.Customer == "" {
+		return cur, "", "", fault.InvalidParam("customer", "parameter_missing", "an initial recurring payment needs the customer whose card is kept")
 	}
 	sources := 0
 	for _, set := range []bool{in.Card != nil, in.Token != "", in.PaymentMethodID != ""} {

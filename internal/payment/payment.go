@@ -102,6 +102,8 @@ type Payment struct {
 	Initiator Initiator
 	// ThreeDS is the 3-D Secure result, when authentication ran.
 	ThreeDS *ThreeDS
+	// Mandate is the recurring mandate this payment created (initial) or used (repeated).
+	Mandate string
 	// ReturnURL is where the payer's browser goes after a 3-D Secure challenge.
 	ReturnURL      string
 	IdempotencyKey string

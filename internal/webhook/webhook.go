@@ -18,24 +18,29 @@ import (
 
 // Event types. Each names the object and what happened to it.
 const (
-	PaymentRequiresAction = "payment.requires_action"
-	PaymentPending        = "payment.pending"
-	PaymentAuthorized     = "payment.authorized"
-	PaymentCaptured       = "payment.captured"
-	PaymentFailed         = "payment.failed"
-	PaymentVoided         = "payment.voided"
-	PaymentExpired        = "payment.expired"
-	PaymentRefunded       = "payment.refunded"
-	RefundSucceeded       = "refund.succeeded"
-	RefundFailed          = "refund.failed"
-	PayoutPaid            = "payout.paid"
-	PayoutFailed          = "payout.failed"
-	CheckoutCompleted     = "checkout.session.completed"
+	PaymentRequiresAction   = "payment.requires_action"
+	PaymentPending          = "payment.pending"
+	PaymentAuthorized       = "payment.authorized"
+	PaymentCaptured         = "payment.captured"
+	PaymentFailed           = "payment.failed"
+	PaymentVoided           = "payment.voided"
+	PaymentExpired          = "payment.expired"
+	PaymentRefunded         = "payment.refunded"
+	RefundSucceeded         = "refund.succeeded"
+	RefundFailed            = "refund.failed"
+	PayoutPaid              = "payout.paid"
+	PayoutFailed            = "payout.failed"
+	CheckoutCompleted       = "checkout.session.completed"
+	SubscriptionCyclePaid   = "subscription.cycle_paid"
+	SubscriptionCycleFailed = "subscription.cycle_failed"
+	SubscriptionPastDue     = "subscription.past_due"
+	SubscriptionCompleted   = "subscription.completed"
 )
 
 // Types lists every event type, for validating subscriptions.
 var Types = []string{PaymentRequiresAction, PaymentPending, PaymentAuthorized, PaymentCaptured, PaymentFailed, PaymentVoided,
-	PaymentExpired, PaymentRefunded, RefundSucceeded, RefundFailed, PayoutPaid, PayoutFailed, CheckoutCompleted}
+	PaymentExpired, PaymentRefunded, RefundSucceeded, RefundFailed, PayoutPaid, PayoutFailed, CheckoutCompleted,
+	SubscriptionCyclePaid, SubscriptionCycleFailed, SubscriptionPastDue, SubscriptionCompleted}
 
 // ForStatus is the event a payment entering a status emits ("" for none).
 func ForStatus(s payment.Status) string {

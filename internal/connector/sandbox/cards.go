@@ -20,6 +20,7 @@ const (
 	ProcessorDown      Behaviour = "processor_down"       // unavailable; nothing recorded
 	Frictionless       Behaviour = "frictionless"         // 3-D Secure passes without a challenge (Y)
 	Attempted          Behaviour = "attempted"            // 3-D Secure attempted, issuer absent (A)
+	DeclineMIT         Behaviour = "decline_mit"          // approves the payer's payments, declines merchant-initiated ones
 )
 
 // TestCard is one row of the sandbox's table.
@@ -62,6 +63,7 @@ var Cards = []TestCard{
 	{"4000009900000012", "visa", PendingDecline, "generic_decline", "Pending; declined after the pending delay", true},
 	{"4000009900000020", "visa", TimeoutAfterAuth, "", "Authorizes, then times out: the outcome must be found by a status lookup", true},
 	{"4000009900000046", "visa", Attempted, "", "3-D Secure attempted without the issuer (A, ECI 06), no challenge; succeeds", true},
+	{"4000009900000061", "visa", DeclineMIT, "insufficient_funds", "Approves customer-initiated payments; merchant-initiated (recurring) ones are declined: insufficient funds", true},
 	{"5200009900000058", "mastercard", Frictionless, "", "Mastercard authenticated frictionlessly (Y, ECI 02); succeeds", true},
 	{"4000009900000038", "visa", ProcessorDown, "", "Processor unavailable; nothing is recorded (safe to retry)", true},
 }

@@ -138,6 +138,12 @@ func (s *Sandbox) Authorize(ctx context.Context, req connector.AuthorizeRequest)
 	if behaviour == ChallengeUnlessMIT && req.MerchantInitiated {
 		behaviour = Approve
 	}
+	if behaviour == DeclineMIT {
+		behaviour = Approve
+		if req.MerchantInitiated {
+			behaviour = Decline
+		}
+	}
 	var res connector.Result
 	switch behaviour {
 	case Approve, TimeoutAfterAuth:

@@ -1,0 +1,156 @@
+package api_test
+
+import (
+	"fmt"
+	"testing"
+	"time"
+)
+
+func initialPayment(customer, number string) string {
+	return fmt.Sprintf(`{"amount":1000,"currency":"EUR","customer":%q,"recurring":{"type":"initial"},"payment_method":{"type":"card","card":%s}}`,
+		customer, cardJSON(number, "123"))
+}
+
+func (e *env) charge(t *testing.T) int {
+	t.Helper()
+	n, err := e.engine.ChargeDueSubscriptions(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestRecurringInitialAndRepeatedPayments(t *testing.T) {
+	e := newEnv(t)
+	e.do("POST", "/v1/customers", e.key, `{"reference":"sub-1"}`)
+	first := e.do("POST", "/v1/payments", e.key, initialPayment("sub-1", "4242424242424242")).json(t)
+	mdt, _ := first["mandate"].(string)
+	if first["status"] != "captured" || len(mdt) < 5 || mdt[:4] != "mdt_" || pmOf(t, first) == nil {
+		t.Fatalf("initial payment: %v", first)
+	}
+	rep := e.do("POST", "/v1/payments", e.key, `{"amount":500,"currency":"EUR","recurring":{"type":"repeated","mandate":"`+mdt+`"}}`)
+	r := rep.json(t)
+	if rep.status != 201 || r["status"] != "captured" || r["initiator"] != "merchant" || r["mandate"] != mdt || pmOf(t, r) != pmOf(t, first) {
+		t.Fatalf("repeated payment: %d %s", rep.status, rep.body)
+	}
+	if d := e.do("POST", "/v1/payments", e.key, initialPayment("sub-1", "4000000000009995")).json(t); d["status"] != "failed" || d["mandate"] != nil {
+		t.Fatalf("a declined initial payment stored a mandate: %v", d)
+	}
+	wantProblem(t, e.do("POST", "/v1/payments", e.key, `{"amount":500,"currency":"EUR","recurring":{"type":"repeated","mandate":"mdt_nope"}}`), 400, "resource_missing", "recurring.mandate")
+	wantProblem(t, e.do("POST", "/v1/payments", e.key, `{"amount":500,"currency":"EUR","recurring":{"type":"initial"},"payment_method":{"type":"card","card":`+cardJSON("4242424242424242", "123")+`}}`), 400, "parameter_missing", "customer")
+	wantProblem(t, e.do("POST", "/v1/payments", e.other, `{"amount":500,"currency":"EUR","recurring":{"type":"repeated","mandate":"`+mdt+`"}}`), 400, "resource_missing", "recurring.mandate")
+}
+
+func TestScheduleChargesEachCycleOnceAndCompletes(t *testing.T) {
+	clk := newClock()
+	e := newEnvWith(t, quietLimits, clk.now)
+	e.do("POST", "/v1/customers", e.key, `{"reference":"sub-2"}`)
+	mdt := e.do("POST", "/v1/payments", e.key, initialPayment("sub-2", "4242424242424242")).json(t)["mandate"].(string)
+	created := e.do("POST", "/v1/subscriptions", e.key, `{"mandate":"`+mdt+`","amount":900,"currency":"EUR","interval":"month","cycles":3,"description":"Plan"}`)
+	sub := created.json(t)
+	if created.status != 201 || sub["status"] != "active" || sub["cycles_paid"].(float64) != 0 {
+		t.Fatalf("subscription: %d %s", created.status, created.body)
+	}
+	id := sub["id"].(string)
+	get := func() map[string]any { return e.do("GET", "/v1/subscriptions/"+id, e.key, "").json(t) }
+	for cycle := 1; cycle <= 3; cycle++ {
+		if n := e.charge(t); n != 1 {
+			t.Fatalf("cycle %d: %d charged", cycle, n)
+		}
+		if n := e.charge(t); n != 0 {
+			t.Fatalf("cycle %d charged twice", cycle)
+		}
+		s := get()
+		if s["cycles_paid"].(float64) != float64(cycle) {
+			t.Fatalf("after cycle %d: %v", cycle, s)
+		}
+		clk.advance(32 * 24 * time.Hour)
+	}
+	if s := get(); s["status"] != "completed" || e.charge(t) != 0 {
+		t.Fatalf("after the last cycle: %v", s)
+	}
+	pays := e.do("GET", "/v1/payments?limit=100", e.key, "").json(t)["data"].([]any)
+	cycles := 0
+	for _, p := range pays {
+		if md := p.(map[string]any)["metadata"].(map[string]any); md["subscription"] == id {
+			cycles++
+			if p.(map[string]any)["amount"].(float64) != 900 || p.(map[string]any)["initiator"] != "merchant" {
+				t.Fatalf("cycle payment %v", p)
+			}
+		}
+	}
+	if cycles != 3 {
+		t.Fatalf("%d cycle payments, want 3", cycles)
+	}
+	types := map[string]int{}
+	for _, ev := range e.do("GET", "/v1/events?limit=100", e.key, "").json(t)["data"].([]any) {
+		types[ev.(map[string]any)["type"].(string)]++
+	}
+	if types["subscription.cycle_paid"] != 3 || types["subscription.completed"] != 1 {
+		t.Fatalf("events %v", types)
+	}
+}
+
+func TestSoftDeclinesRetryOverAWeekThenPastDue(t *testing.T) {
+	clk := newClock()
+	e := newEnvWith(t, quietLimits, clk.now)
+	e.do("POST", "/v1/customers", e.key, `{"reference":"sub-3"}`)
+	// This test card approves the payer's own payments and declines merchant-initiated ones.
+	mdt := e.do("POST", "/v1/payments", e.key, initialPayment("sub-3", "4000009900000061")).json(t)["mandate"].(string)
+	id := e.do("POST", "/v1/subscriptions", e.key, `{"mandate":"`+mdt+`","amount":900,"currency":"EUR","interval":"week"}`).json(t)["id"].(string)
+	get := func() map[string]any { return e.do("GET", "/v1/subscriptions/"+id, e.key, "").json(t) }
+	for i, wait := range []time.Duration{24 * time.Hour, 3 * 24 * time.Hour, 7 * 24 * time.Hour} {
+		e.charge(t)
+		s := get()
+		if s["status"] != "active" || s["failed_attempts"].(float64) != float64(i+1) {
+			t.Fatalf("after soft decline %d: %v", i+1, s)
+		}
+		clk.advance(wait - time.Minute)
+		if e.charge(t) != 0 {
+			t.Fatalf("retry %d came before its delay", i+1)
+		}
+		clk.advance(time.Minute)
+	}
+	e.charge(t)
+	if s := get(); s["status"] != "past_due" || s["next_charge_at"] != nil {
+		t.Fatalf("after four declines: %v", s)
+	}
+	clk.advance(30 * 24 * time.Hour)
+	if e.charge(t) != 0 {
+		t.Fatal("a past-due schedule was charged")
+	}
+	// Pause only works on an active schedule; resume retries the cycle at once; cancel ends it.
+	wantProblem(t, e.do("POST", "/v1/subscriptions/"+id+"/pause", e.key, ""), 409, "subscription_invalid_state", "")
+	if s := e.do("POST", "/v1/subscriptions/"+id+"/resume", e.key, "").json(t); s["status"] != "active" || s["failed_attempts"].(float64) != 0 {
+		t.Fatalf("resume: %v", s)
+	}
+	if e.charge(t) != 1 {
+		t.Fatal("a resumed schedule was not charged at once")
+	}
+	if s := e.do("POST", "/v1/subscriptions/"+id+"/cancel", e.key, "").json(t); s["status"] != "canceled" {
+		t.Fatalf("cancel: %v", s)
+	}
+	clk.advance(30 * 24 * time.Hour)
+	if e.charge(t) != 0 {
+		t.Fatal("a canceled schedule was charged")
+	}
+	types := map[string]int{}
+	for _, ev := range e.do("GET", "/v1/events?limit=100", e.key, "").json(t)["data"].([]any) {
+		types[ev.(map[string]any)["type"].(string)]++
+	}
+	if types["subscription.cycle_failed"] != 5 || types["subscription.past_due"] != 1 {
+		t.Fatalf("events %v", types)
+	}
+}
+
+func TestSubscriptionAnswersValidateAgainstTheDocumentedSchemas(t *testing.T) {
+	o := loadOpenAPI(t)
+	e := newEnv(t)
+	e.do("POST", "/v1/customers", e.key, `{"reference":"v"}`)
+	first := e.do("POST", "/v1/payments", e.key, initialPayment("v", "4242424242424242"))
+	o.validate(t, "#/components/schemas/Payment", first.body)
+	created := e.do("POST", "/v1/subscriptions", e.key, `{"mandate":"`+first.json(t)["mandate"].(string)+`","amount":900,"currency":"EUR","interval":"month","cycles":2}`)
+	o.validate(t, "#/components/schemas/Subscription", created.body)
+	e.charge(t)
+	o.validate(t, "#/components/schemas/SubscriptionList", e.do("GET", "/v1/subscriptions", e.key, "").body)
+}

@@ -1,0 +1,284 @@
+package engine
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"github.com/paygate/paygate/internal/audit"
+	"github.com/paygate/paygate/internal/fault"
+	"github.com/paygate/paygate/internal/id"
+	"github.com/paygate/paygate/internal/money"
+	"github.com/paygate/paygate/internal/payment"
+	"github.com/paygate/paygate/internal/recurring"
+	"github.com/paygate/paygate/internal/webhook"
+)
+
+// Subscription events.
+const (
+	EventCyclePaid   = webhook.SubscriptionCyclePaid
+	EventCycleFailed = webhook.SubscriptionCycleFailed
+	EventPastDue     = webhook.SubscriptionPastDue
+	EventCompleted   = webhook.SubscriptionCompleted
+)
+
+// SubscriptionInput creates a schedule.
+type SubscriptionInput struct {
+	MandateID     string
+	Amount        int64
+	Currency      string
+	Interval      string
+	IntervalCount int
+	StartAt       time.Time // zero: now
+	Cycles        int       // 0: no limit
+	EndAt         *time.Time
+	RetryDelays   []time.Duration // nil: recurring.DefaultRetryDelays
+	Description   string
+	Metadata      map[string]string
+}
+
+// CreateSubscription schedules charges on an active mandate.
+func (e *Engine) CreateSubscription(ctx context.Context, a Actor, in SubscriptionInput) (*recurring.Schedule, error) {
+	now := e.now()
+	if err := validAmount("amount", in.Amount); err != nil {
+		return nil, err
+	}
+	cur, err := money.Lookup(in.Currency)
+	if err != nil {
+		return nil, fault.InvalidParam("currency", "currency_invalid", "%q is not a supported ISO 4217 currency code", in.Currency)
+	}
+	switch in.Interval {
+	case recurring.Day, recurring.Week, recurring.Month, recurring.Year:
+	default:
+		return nil, fault.InvalidParam("interval", "parameter_invalid", "interval must be day, week, month or year")
+	}
+	if in.IntervalCount == 0 {
+		in.IntervalCount = 1
+	}
+	if in.IntervalCount < 1 || in.IntervalCount > 365 {
+		return nil, fault.InvalidParam("interval_count", "parameter_invalid", "interval_count must be 1 to 365")
+	}
+	if in.Cycles < 0 {
+		return nil, fault.InvalidParam("cycles", "parameter_invalid", "cycles must be 0 (no limit) or more")
+	}
+	if in.StartAt.IsZero() {
+		in.StartAt = now
+	}
+	if in.StartAt.Before(now.Add(-24 * time.Hour)) {
+		return nil, fault.InvalidParam("start_at", "parameter_invalid", "start_at cannot be more than a day in the past")
+	}
+	if in.EndAt != nil && !in.EndAt.After(in.StartAt) {
+		return nil, fault.InvalidParam("end_at", "parameter_invalid", "end_at must be after start_at")
+	}
+	if in.RetryDelays == nil {
+		in.RetryDelays = recurring.DefaultRetryDelays
+	}
+	if len(in.RetryDelays) > 10 {
+		return nil, fault.InvalidParam("retry_delays", "parameter_invalid", "at most 10 retries")
+	}
+	for _, d := range in.RetryDelays {
+		if d < time.Minute || d > 30*24*time.Hour {
+			return nil, fault.InvalidParam("retry_delays", "parameter_invalid", "each retry delay is 60 seconds to 30 days")
+		}
+	}
+	if err := validText("description", in.Description, 1000); err != nil {
+		return nil, err
+	}
+	if err := validMetadata(in.Metadata); err != nil {
+		return nil, err
+	}
+	m, err := e.store.GetMandate(ctx, a.MerchantID, a.Mode, in.MandateID)
+	if fault.IsNotFound(err) {
+		return nil, fault.InvalidParam("mandate", "resource_missing", "no such mandate: %q", in.MandateID)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if m.Status != recurring.MandateActive {
+		return nil, fault.New(fault.Conflict, "mandate_inactive", "mandate %s is %s", m.ID, m.Status)
+	}
+	s := &recurring.Schedule{ID: id.New("sub"), MerchantID: a.MerchantID, Mode: a.Mode, CustomerID: m.CustomerID, MandateID: m.ID,
+		Amount: in.Amount, Currency: cur, Interval: in.Interval, IntervalCount: in.IntervalCount, StartAt: in.StartAt, Cycles: in.Cycles,
+		EndAt: in.EndAt, Status: recurring.Active, NextChargeAt: in.StartAt, RetryDelays: in.RetryDelays,
+		Description: in.Description, Metadata: in.Metadata, CreatedAt: now, UpdatedAt: now}
+	err = e.store.Update(ctx, func(tx Tx) error {
+		if err := tx.InsertSubscription(ctx, s); err != nil {
+			return err
+		}
+		return tx.InsertAuditEvent(ctx, e.auditEvent(a, audit.Action("subscription.created"), "subscription", s.ID, nil))
+	})
+	if err != nil {
+		return nil, err
+	}
+	e.wakeScheduler()
+	return s, nil
+}
+
+// GetSubscription returns a schedule.
+func (e *Engine) GetSubscription(ctx context.Context, a Actor, sid string) (*recurring.Schedule, error) {
+	return e.store.GetSubscription(ctx, a.MerchantID, a.Mode, sid)
+}
+
+// ListSubscriptions lists schedules, newest first.
+func (e *Engine) ListSubscriptions(ctx context.Context, a Actor, startingAfter string, limit int) ([]*recurring.Schedule, error) {
+	return e.store.ListSubscriptions(ctx, a.MerchantID, a.Mode, startingAfter, limit)
+}
+
+// ChangeSubscription pauses, resumes or cancels a schedule. Resuming a
+// past-due schedule tries its current cycle again at once; resuming a
+// paused one charges its next due cycle (cycles missed while paused are not
+// charged twice).
+func (e *Engine) ChangeSubscription(ctx context.Context, a Actor, sid, action string) (*recurring.Schedule, error) {
+	var out *recurring.Schedule
+	err := e.store.Update(ctx, func(tx Tx) error {
+		s, err := tx.GetSubscriptionForUpdate(ctx, a.MerchantID, a.Mode, sid)
+		if err != nil {
+			return err
+		}
+		now := e.now()
+		bad := func() error {
+			return fault.New(fault.Conflict, "subscription_invalid_state", "subscription %s is %s and cannot be %s", s.ID, s.Status, action)
+		}
+		switch action {
+		case "pause":
+			if s.Status != recurring.Active {
+				return bad()
+			}
+			s.Status = recurring.Paused
+		case "resume":
+			switch s.Status {
+			case recurring.Paused:
+				s.NextChargeAt = maxTime(s.NextChargeAt, now)
+			case recurring.PastDue:
+				s.Attempt, s.NextChargeAt = 0, now
+			default:
+				return bad()
+			}
+			s.Status = recurring.Active
+		case "cancel":
+			if s.Status == recurring.Canceled || s.Status == recurring.Completed {
+				return bad()
+			}
+			s.Status = recurring.Canceled
+		default:
+			return fault.InvalidParam("action", "parameter_invalid", "action must be pause, resume or cancel")
+		}
+		s.UpdatedAt = now
+		out = s
+		if err := tx.UpdateSubscription(ctx, s); err != nil {
+			return err
+		}
+		return tx.InsertAuditEvent(ctx, e.auditEvent(a, audit.Action("subscription."+action), "subscription", s.ID, nil))
+	})
+	if err == nil && action == "resume" {
+		e.wakeScheduler()
+	}
+	return out, err
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+func (e *Engine) wakeScheduler() {
+	select {
+	case e.schedWake <- struct{}{}:
+	default:
+	}
+}
+
+// RunScheduler charges due schedules until ctx ends, every interval or when
+// a schedule is created or resumed.
+func (e *Engine) RunScheduler(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for ctx.Err() == nil {
+		if n, err := e.ChargeDueSubscriptions(ctx); err != nil && ctx.Err() == nil {
+			e.log.Warn("subscription charges failed", "err", err)
+		} else if n > 0 {
+			continue
+		}
+		select {
+		case <-ctx.Done():
+		case <-t.C:
+		case <-e.schedWake:
+		}
+	}
+}
+
+// ChargeDueSubscriptions charges every schedule due now, once per cycle
+// attempt even with several processes: a schedule is claimed (SKIP LOCKED)
+// while it is charged, and its payment's idempotency key is the schedule,
+// cycle and attempt, so a second process that gets there anyway replays
+// the first one's payment instead of charging again.
+func (e *Engine) ChargeDueSubscriptions(ctx context.Context) (int, error) {
+	var due []*recurring.Schedule
+	now := e.now()
+	err := e.store.Update(ctx, func(tx Tx) error {
+		var err error
+		due, err = tx.ClaimDueSubscriptions(ctx, now, now.Add(e.timeout+time.Minute), 50)
+		return err
+	})
+	if err != nil {
+		return 0, err
+	}
+	for _, s := range due {
+		if err := e.chargeCycle(ctx, s); err != nil {
+			e.log.Warn("subscription cycle not recorded", "subscription", s.ID, "err", err)
+		}
+	}
+	return len(due), nil
+}
+
+func (e *Engine) chargeCycle(ctx context.Context, s *recurring.Schedule) error {
+	a := Actor{MerchantID: s.MerchantID, Mode: s.Mode}
+	key := "subscription:" + s.ID + ":" + strconv.Itoa(s.CyclesPaid+1) + ":" + strconv.Itoa(s.Attempt+1)
+	md := map[string]string{"subscription": s.ID, "cycle": strconv.Itoa(s.CyclesPaid + 1)}
+	for k, v := range s.Metadata {
+		md[k] = v
+	}
+	p, payErr := e.payOnce(ctx, a, CreatePaymentInput{Amount: s.Amount, Currency: s.Currency.Code, Recurring: "repeated", MandateID: s.MandateID,
+		Customer: s.CustomerID, Description: s.Description, Metadata: md}, key)
+	return e.store.Update(ctx, func(tx Tx) error {
+		cur, err := tx.GetSubscriptionForUpdate(ctx, s.MerchantID, s.Mode, s.ID)
+		if err != nil {
+			return err
+		}
+		if cur.Status != recurring.Active || cur.CyclesPaid != s.CyclesPaid || cur.Attempt != s.Attempt {
+			return tx.UpdateSubscription(ctx, cur) // changed meanwhile (paused, or another process): just release the claim
+		}
+		now := e.now()
+		var events []string
+		switch {
+		case payErr != nil:
+			cur.Declined("", false, now)
+			events = append(events, EventCycleFailed, EventPastDue)
+		case p.Status == payment.Authorized || p.Status == payment.Captured:
+			cur.Paid(p.ID, now)
+			events = append(events, EventCyclePaid)
+			if cur.Status == recurring.Completed {
+				events = append(events, EventCompleted)
+			}
+		case p.Status == payment.Failed || p.Status == payment.Expired:
+			events = append(events, EventCycleFailed)
+			if cur.Declined(p.ID, recurring.SoftDecline(p.FailureCode), now) {
+				events = append(events, EventPastDue)
+			}
+		default:
+			// Pending at the processor: look again later; the same key finds the same payment.
+			cur.LastPayment, cur.NextChargeAt, cur.UpdatedAt = p.ID, now.Add(time.Hour), now
+		}
+		if err := tx.UpdateSubscription(ctx, cur); err != nil {
+			return err
+		}
+		for _, typ := range events {
+			if err := e.emitObject(ctx, tx, cur.MerchantID, cur.Mode, typ, cur.ID, cur); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
