@@ -35,6 +35,9 @@ type Config struct {
 	// newest first); VaultKeyFile a file holding it. With neither, a key file
 	// beside the SQLite database is used, created on first start.
 	VaultKey, VaultKeyFile string
+	// SMTPURL is the mail server (smtp://user:pass@host:587?from=…&tls=starttls);
+	// without it mail is written to MailDir.
+	SMTPURL, MailDir string
 	// WebhookTimeout bounds one webhook request (15 s to 30 s).
 	WebhookTimeout time.Duration
 	// WebhookLease is how long a claimed delivery is reserved for the
@@ -57,6 +60,7 @@ func defaultConfig(getenv func(string) string) Config {
 		"PAYGATE_ADDR": &c.Addr, "PAYGATE_DATABASE_URL": &c.DatabaseURL, "PAYGATE_LOG_LEVEL": &c.LogLevel,
 		"PAYGATE_LOG_FORMAT": &c.LogFormat, "PAYGATE_PUBLIC_URL": &c.PublicURL,
 		"PAYGATE_VAULT_KEY": &c.VaultKey, "PAYGATE_VAULT_KEY_FILE": &c.VaultKeyFile,
+		"PAYGATE_SMTP_URL": &c.SMTPURL, "PAYGATE_MAIL_DIR": &c.MailDir,
 	} {
 		if v := getenv(env); v != "" {
 			*dst = v
@@ -95,6 +99,8 @@ func (c *Config) flags(fs *flag.FlagSet) {
 	fs.DurationVar(&c.SessionTTL, "session-ttl", c.SessionTTL, "lifetime of dashboard sessions")
 	fs.Float64Var(&c.RateLimit, "rate-limit", c.RateLimit, "requests per second per credential (burst twice that; 0 = off)")
 	fs.StringVar(&c.VaultKeyFile, "vault-key-file", c.VaultKeyFile, "file with the vault's key-encryption keys (VERSION:BASE64,…; default: vault.key beside the SQLite database; PAYGATE_VAULT_KEY gives them inline)")
+	fs.StringVar(&c.SMTPURL, "smtp-url", c.SMTPURL, "mail server for invoices: smtp://user:pass@host:587?from=billing@example.com&tls=starttls (PAYGATE_SMTP_URL)")
+	fs.StringVar(&c.MailDir, "mail-dir", c.MailDir, "without --smtp-url, write outgoing mail here as .eml files (default: outbox beside the SQLite database)")
 	fs.DurationVar(&c.WebhookTimeout, "webhook-timeout", c.WebhookTimeout, "timeout of one webhook request (15s to 30s)")
 	fs.DurationVar(&c.WebhookLease, "webhook-lease", c.WebhookLease, "how long a claimed webhook delivery is reserved (after a crash, others retry it then)")
 	fs.BoolVar(&c.WebhookAllowPrivate, "webhook-allow-private", c.WebhookAllowPrivate, "let live webhook endpoints reach private and loopback addresses")

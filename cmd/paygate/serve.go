@@ -112,6 +112,12 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 	go func() { errc <- hs.Serve(ln) }()
 	go g.recoverLoop(ctx, c)
 	go g.engine.RunScheduler(ctx, 5*time.Second)
+	mailer, where, err := newMailer(c)
+	if err != nil {
+		return err
+	}
+	g.log.Info("outgoing mail", "to", where)
+	go g.engine.RunMailer(ctx, mailer, 5*time.Second)
 	go g.engine.RunDispatcher(ctx, engine.DispatchConfig{Sender: delivery.New(c.WebhookTimeout),
 		AllowPrivateLive: c.WebhookAllowPrivate, Lease: c.WebhookLease, Batch: 64})
 

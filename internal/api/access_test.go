@@ -88,7 +88,9 @@ func TestEveryRouteHidesOtherMerchantsAndTheOtherMode(t *testing.T) {
 	poID := e.do("POST", "/v1/payouts", e.key, strings.Replace(bankPayout(50, "DE89370400440532013000"), "EUR", "USD", 1)).json(t)["id"].(string)
 	mdt := e.do("POST", "/v1/payments", e.key, initialPayment("walk-1", "4242424242424242")).json(t)["mandate"].(string)
 	subID := e.do("POST", "/v1/subscriptions", e.key, `{"mandate":"`+mdt+`","amount":100,"currency":"EUR","interval":"month"}`).json(t)["id"].(string)
-	secrets := []string{payID, keyID, liveKeyID, userID, custID, fillPM, csID, hookID, evID, delID, poID, subID} // not the mandate: POST /v1/subscriptions as B names it in its own body
+	invBody := `{"customer_email":"a@b.test","currency":"EUR","due_date":"2030-01-01","send":false,"line_items":[{"description":"X","quantity":1,"unit_amount":100}]}`
+	invID := e.do("POST", "/v1/invoices", e.key, invBody).json(t)["id"].(string)
+	secrets := []string{payID, keyID, liveKeyID, userID, custID, fillPM, csID, hookID, evID, delID, poID, subID, invID} // not the mandate: POST /v1/subscriptions as B names it in its own body
 
 	// objectOf says which of A's objects a route with {id} addresses, and
 	// the body a POST sends.
@@ -124,6 +126,11 @@ func TestEveryRouteHidesOtherMerchantsAndTheOtherMode(t *testing.T) {
 		"GET /v1/checkout/sessions":                      {},
 		"GET /v1/checkout/sessions/{id}":                 {sandboxID: csID},
 		"POST /v1/payouts":                               {body: bankPayout(100, "DE89370400440532013000")},
+		"POST /v1/invoices":                              {body: invBody},
+		"GET /v1/invoices":                               {},
+		"GET /v1/invoices/{id}":                          {sandboxID: invID},
+		"POST /v1/invoices/{id}/cancel":                  {sandboxID: invID, body: "{}"},
+		"POST /v1/invoices/{id}/send":                    {sandboxID: invID, body: "{}"},
 		"POST /v1/subscriptions":                         {body: `{"mandate":"` + mdt + `","amount":100,"currency":"EUR","interval":"month"}`},
 		"GET /v1/subscriptions":                          {},
 		"GET /v1/subscriptions/{id}":                     {sandboxID: subID},
@@ -207,6 +214,9 @@ func TestEveryRouteHidesOtherMerchantsAndTheOtherMode(t *testing.T) {
 	if ep := e.do("GET", "/v1/webhook-endpoints/"+hookID, e.key, "").json(t); ep["enabled"] != true {
 		t.Fatalf("A's webhook endpoint changed: %v", ep)
 	}
+	if inv := e.do("GET", "/v1/invoices/"+invID, e.key, "").json(t); inv["status"] != "open" {
+		t.Fatalf("A's invoice changed: %v", inv)
+	}
 	if sub := e.do("GET", "/v1/subscriptions/"+subID, e.key, "").json(t); sub["status"] != "active" {
 		t.Fatalf("A's subscription changed: %v", sub)
 	}
@@ -228,7 +238,8 @@ func TestScopesAndPermissionsOnEveryRoute(t *testing.T) {
 	e.newUser("support@a.test", "support")
 	read := []string{"GET /v1/payments", "GET /v1/payments/{id}", "GET /v1/balance", "GET /v1/customers", "GET /v1/customers/{id}",
 		"GET /v1/customers/{id}/payment-methods", "GET /v1/checkout/sessions", "GET /v1/checkout/sessions/{id}", "GET /v1/events", "GET /v1/events/{id}",
-		"GET /v1/payouts", "GET /v1/payouts/{id}", "GET /v1/subscriptions", "GET /v1/subscriptions/{id}"}
+		"GET /v1/payouts", "GET /v1/payouts/{id}", "GET /v1/subscriptions", "GET /v1/subscriptions/{id}",
+		"GET /v1/invoices", "GET /v1/invoices/{id}"}
 	browser := []string{"POST /v1/tokens", "GET /v1/encryption-key", "GET /v1/encryption-key.pem"}
 	sk := append([]string{"POST /v1/payments", "POST /v1/payments/{id}/capture", "POST /v1/payments/{id}/void", "POST /v1/payments/{id}/refunds",
 		"POST /v1/api-keys", "GET /v1/api-keys", "GET /v1/api-keys/{id}", "POST /v1/api-keys/{id}/roll", "POST /v1/api-keys/{id}/revoke", "GET /v1/audit-events",
@@ -236,7 +247,8 @@ func TestScopesAndPermissionsOnEveryRoute(t *testing.T) {
 		"POST /v1/webhook-endpoints", "GET /v1/webhook-endpoints", "GET /v1/webhook-endpoints/{id}", "POST /v1/webhook-endpoints/{id}",
 		"DELETE /v1/webhook-endpoints/{id}", "GET /v1/webhook-endpoints/{id}/deliveries", "GET /v1/webhook-deliveries/{id}",
 		"POST /v1/webhook-deliveries/{id}/resend", "POST /v1/payouts", "POST /v1/subscriptions", "POST /v1/subscriptions/{id}/pause",
-		"POST /v1/subscriptions/{id}/resume", "POST /v1/subscriptions/{id}/cancel"}, browser...)
+		"POST /v1/subscriptions/{id}/resume", "POST /v1/subscriptions/{id}/cancel", "POST /v1/invoices", "POST /v1/invoices/{id}/cancel",
+		"POST /v1/invoices/{id}/send"}, browser...)
 	keyViewers := []string{"GET /v1/encryption-key", "GET /v1/encryption-key.pem"}
 	creds := []struct {
 		name, authz string

@@ -154,3 +154,12 @@ func TestSubscriptionAnswersValidateAgainstTheDocumentedSchemas(t *testing.T) {
 	e.charge(t)
 	o.validate(t, "#/components/schemas/SubscriptionList", e.do("GET", "/v1/subscriptions", e.key, "").body)
 }
+
+func TestInvoiceAnswersValidateAgainstTheDocumentedSchemas(t *testing.T) {
+	o := loadOpenAPI(t)
+	e := newEnv(t)
+	created := e.do("POST", "/v1/invoices", e.key, `{"customer_email":"a@b.test","currency":"EUR","due_date":"2030-01-01","line_items":[{"description":"X","quantity":1,"unit_amount":100}]}`)
+	o.validate(t, "#/components/schemas/Invoice", created.body)
+	o.validate(t, "#/components/schemas/Invoice", e.do("GET", "/v1/invoices/"+created.json(t)["id"].(string), e.key, "").body)
+	o.validate(t, "#/components/schemas/InvoiceList", e.do("GET", "/v1/invoices", e.key, "").body)
+}

@@ -78,6 +78,12 @@ func (s *Server) routes() []route {
 		{method: "GET", path: "/v1/checkout/sessions", need: need(read, auth.PermViewPayments), handler: s.listCheckoutSessions},
 		{method: "GET", path: "/v1/checkout/sessions/{id}", need: need(read, auth.PermViewPayments), handler: s.getCheckoutSession},
 
+		{method: "POST", path: "/v1/invoices", need: need(write, auth.PermCreatePayments), handler: s.createInvoice},
+		{method: "GET", path: "/v1/invoices", need: need(read, auth.PermViewPayments), handler: s.listInvoices},
+		{method: "GET", path: "/v1/invoices/{id}", need: need(read, auth.PermViewPayments), handler: s.getInvoice},
+		{method: "POST", path: "/v1/invoices/{id}/cancel", need: need(write, auth.PermCreatePayments), handler: s.cancelInvoice},
+		{method: "POST", path: "/v1/invoices/{id}/send", need: need(write, auth.PermCreatePayments), handler: s.sendInvoice},
+
 		{method: "POST", path: "/v1/subscriptions", need: need(write, auth.PermCreatePayments), handler: s.createSubscription},
 		{method: "GET", path: "/v1/subscriptions", need: need(read, auth.PermViewPayments), handler: s.listSubscriptions},
 		{method: "GET", path: "/v1/subscriptions/{id}", need: need(read, auth.PermViewPayments), handler: s.getSubscription},

@@ -6,6 +6,7 @@ import (
 
 	"github.com/paygate/paygate/internal/checkout"
 	"github.com/paygate/paygate/internal/engine"
+	"github.com/paygate/paygate/internal/invoice"
 	"github.com/paygate/paygate/internal/payment"
 	"github.com/paygate/paygate/internal/payout"
 	"github.com/paygate/paygate/internal/recurring"
@@ -26,6 +27,8 @@ func RenderEvent(object any) []byte {
 		return mustJSON(checkoutView(o, "", ""))
 	case *recurring.Schedule:
 		return mustJSON(subscriptionView(o))
+	case *invoice.Invoice:
+		return mustJSON(invoiceView(o, "", nil))
 	}
 	return []byte("null")
 }

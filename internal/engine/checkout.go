@@ -17,6 +17,7 @@ import (
 	"github.com/paygate/paygate/internal/money"
 	"github.com/paygate/paygate/internal/payment"
 	"github.com/paygate/paygate/internal/vault"
+	"github.com/paygate/paygate/internal/webhook"
 )
 
 // Checkout session lifetimes.
@@ -214,6 +215,9 @@ func (e *Engine) PayCheckout(ctx context.Context, token string, in CheckoutPayme
 	if v.Payment != nil && (v.Payment.Status == payment.Processing || v.Payment.Status == payment.Pending || v.Payment.Status == payment.RequiresAction) {
 		return v, fault.New(fault.Conflict, "checkout_payment_in_progress", "a payment for this checkout is still in progress")
 	}
+	if err := e.invoicePayable(ctx, s); err != nil {
+		return v, err
+	}
 	if in.Card != nil && in.Card.Number != "" {
 		if _, brand, err := card.ValidateNumber(in.Card.Number); err == nil && !s.AcceptsBrand(string(brand)) {
 			return v, fault.InvalidParam("payment_method.card.number", "card_brand_not_accepted", "%s cards are not accepted here", brand)
@@ -250,7 +254,10 @@ func (e *Engine) PayCheckout(ctx context.Context, token string, in CheckoutPayme
 			cur.Status = checkout.Complete
 		}
 		v.Session = cur
-		return tx.UpdateCheckoutSession(ctx, cur)
+		if err := tx.UpdateCheckoutSession(ctx, cur); err != nil {
+			return err
+		}
+		return e.sessionCompleted(ctx, tx, cur)
 	})
 	return v, err
 }
@@ -269,7 +276,10 @@ func (e *Engine) settleCheckout(ctx context.Context, v *CheckoutView) error {
 		}
 		cur.Status, cur.UpdatedAt = checkout.Complete, e.now()
 		v.Session = cur
-		return tx.UpdateCheckoutSession(ctx, cur)
+		if err := tx.UpdateCheckoutSession(ctx, cur); err != nil {
+			return err
+		}
+		return e.sessionCompleted(ctx, tx, cur)
 	})
 }
 
@@ -308,4 +318,16 @@ func (e *Engine) payOnce(ctx context.Context, a Actor, in CreatePaymentInput, ke
 		return nil, fault.InvalidParam(r.Param, r.Code, "%s", r.Message)
 	}
 	return e.store.GetPayment(ctx, a.MerchantID, a.Mode, r.Payment)
+}
+
+// sessionCompleted emits checkout.session.completed and settles the
+// session's invoice, in the transaction that completes the session.
+func (e *Engine) sessionCompleted(ctx context.Context, tx Tx, s *checkout.Session) error {
+	if s.Status != checkout.Complete {
+		return nil
+	}
+	if err := e.emitObject(ctx, tx, s.MerchantID, s.Mode, webhook.CheckoutCompleted, s.ID, s); err != nil {
+		return err
+	}
+	return e.invoicePaid(ctx, tx, s)
 }

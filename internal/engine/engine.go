@@ -76,6 +76,7 @@ type Engine struct {
 	wakeup        chan struct{}
 	eventIDs      id.Monotonic
 	schedWake     chan struct{}
+	mailWake      chan struct{}
 	now           func() time.Time
 	log           *slog.Logger
 	observer      Observer
@@ -102,6 +103,7 @@ func New(cfg Config) (*Engine, error) {
 	e.store = &eventStore{Store: cfg.Store, e: e}
 	e.wakeup = make(chan struct{}, 1)
 	e.schedWake = make(chan struct{}, 1)
+	e.mailWake = make(chan struct{}, 1)
 	e.eventsWritten = e.wake
 	if e.publicURL == "" {
 		e.publicURL = "http://localhost:8080" // the default listen address

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"time"
 
+	"github.com/paygate/paygate/internal/checkout"
+	"github.com/paygate/paygate/internal/invoice"
 	"github.com/paygate/paygate/internal/ledger"
 	"github.com/paygate/paygate/internal/payment"
 	"github.com/paygate/paygate/internal/payout"
@@ -184,6 +186,10 @@ func (e *Engine) render(obj any) []byte {
 		v = map[string]any{"id": o.ID, "object": "payment", "status": o.Status, "amount": o.Amount, "currency": o.Currency.Code}
 	case *payout.Payout:
 		v = map[string]any{"id": o.ID, "object": "payout", "status": o.Status, "amount": o.Amount, "currency": o.Currency.Code}
+	case *checkout.Session:
+		v = map[string]any{"id": o.ID, "object": "checkout_session", "status": o.Status, "payment": o.PaymentID}
+	case *invoice.Invoice:
+		v = map[string]any{"id": o.ID, "object": "invoice", "status": o.Status, "payment": o.PaymentID}
 	case *recurring.Schedule:
 		v = map[string]any{"id": o.ID, "object": "subscription", "status": o.Status, "cycles_paid": o.CyclesPaid}
 	}

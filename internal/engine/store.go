@@ -8,6 +8,7 @@ import (
 	"github.com/paygate/paygate/internal/auth"
 	"github.com/paygate/paygate/internal/checkout"
 	"github.com/paygate/paygate/internal/customer"
+	"github.com/paygate/paygate/internal/invoice"
 	"github.com/paygate/paygate/internal/ledger"
 	"github.com/paygate/paygate/internal/merchant"
 	"github.com/paygate/paygate/internal/payment"
@@ -102,6 +103,12 @@ type Reader interface {
 	// EachPayoutBalance calls fn for every payout with its ledger sums by role.
 	EachPayoutBalance(ctx context.Context, fn func(p *payout.Payout, pending, paid, available int64) error) error
 
+	GetInvoice(ctx context.Context, merchantID string, mode payment.Mode, id string) (*invoice.Invoice, error)
+	// FindInvoiceByToken finds an invoice by its payment link (any merchant).
+	FindInvoiceByToken(ctx context.Context, tokenHash string) (*invoice.Invoice, error)
+	ListInvoices(ctx context.Context, merchantID string, mode payment.Mode, startingAfter string, limit int) ([]*invoice.Invoice, error)
+	// ListEmails lists the emails about an object, oldest first.
+	ListEmails(ctx context.Context, merchantID string, mode payment.Mode, objectID string) ([]Email, error)
 	GetMandate(ctx context.Context, merchantID string, mode payment.Mode, id string) (*recurring.Mandate, error)
 	GetSubscription(ctx context.Context, merchantID string, mode payment.Mode, id string) (*recurring.Schedule, error)
 	ListSubscriptions(ctx context.Context, merchantID string, mode payment.Mode, startingAfter string, limit int) ([]*recurring.Schedule, error)
@@ -190,6 +197,18 @@ type Tx interface {
 	// UpdateCheckoutSession writes status, payment id and updated time.
 	UpdateCheckoutSession(ctx context.Context, s *checkout.Session) error
 
+	InsertInvoice(ctx context.Context, in *invoice.Invoice) error
+	GetInvoiceForUpdate(ctx context.Context, merchantID string, mode payment.Mode, id string) (*invoice.Invoice, error)
+	// UpdateInvoice writes the invoice's state and releases its claim.
+	UpdateInvoice(ctx context.Context, in *invoice.Invoice) error
+	// ClaimOpenInvoices leases open invoices that may need a reminder or expiry.
+	ClaimOpenInvoices(ctx context.Context, now, lease time.Time, limit int) ([]*invoice.Invoice, error)
+	// InsertEmail queues an email; it is sent after the transaction commits.
+	InsertEmail(ctx context.Context, merchantID string, mode payment.Mode, kind, objectID string, m Mail, now time.Time) error
+	// ClaimEmails leases due emails with their attempt counts.
+	ClaimEmails(ctx context.Context, now, lease time.Time, limit int) ([]*Mail, []int, error)
+	// FinishEmail records a sending attempt: sent, retry at next, or failed (next zero).
+	FinishEmail(ctx context.Context, id string, sent bool, attempts int, next time.Time, lastErr string, now time.Time) error
 	InsertMandate(ctx context.Context, m *recurring.Mandate) error
 	GetMandateForUpdate(ctx context.Context, merchantID string, mode payment.Mode, id string) (*recurring.Mandate, error)
 	UpdateMandate(ctx context.Context, m *recurring.Mandate) error
@@ -282,6 +301,27 @@ type DeliveryFilter struct {
 	Status        string
 	StartingAfter string
 	Limit         int
+}
+
+// Mail is one email, the ID also its Message-ID's local part.
+type Mail struct {
+	ID      string
+	To      string
+	Subject string
+	Text    string
+}
+
+// Mailer delivers email (the mail package: SMTP, or a folder).
+type Mailer interface {
+	Send(ctx context.Context, m Mail) error
+}
+
+// Email is a queued email as the API lists it.
+type Email struct {
+	ID, Kind, To, Subject, Status string
+	Attempts                      int
+	CreatedAt                     time.Time
+	SentAt                        *time.Time
 }
 
 // ClaimedDelivery is a delivery leased for sending, with its endpoint's URL

@@ -190,12 +190,15 @@ func (e *Engine) wakeScheduler() {
 	}
 }
 
-// RunScheduler charges due schedules until ctx ends, every interval or when
+// RunScheduler charges due schedules and sends invoice reminders until ctx ends, every interval or when
 // a schedule is created or resumed.
 func (e *Engine) RunScheduler(ctx context.Context, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for ctx.Err() == nil {
+		if _, err := e.RemindInvoices(ctx); err != nil && ctx.Err() == nil {
+			e.log.Warn("invoice reminders failed", "err", err)
+		}
 		if n, err := e.ChargeDueSubscriptions(ctx); err != nil && ctx.Err() == nil {
 			e.log.Warn("subscription charges failed", "err", err)
 		} else if n > 0 {

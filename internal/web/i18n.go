@@ -16,7 +16,8 @@ var messages = map[string]map[string]string{
 		"notFoundTitle": "Checkout not found", "notFoundText": "This payment link is not valid.",
 		"inProgress":  "A payment for this checkout is already in progress. Wait a moment, then reload.",
 		"returnTitle": "Return to the shop", "returnText": "We could not match this browser to a checkout. Return to the shop to see your order.",
-		"errGeneric": "The payment could not be made: %s",
+		"errGeneric":    "The payment could not be made: %s",
+		"invoiceClosed": "This invoice can no longer be paid here (it was canceled or its link expired). Contact the seller.",
 	},
 	"ar": {
 		"title": "دفع آمن", "testMode": "وضع الاختبار: لا تنتقل أموال حقيقية", "number": "رقم البطاقة",
@@ -31,7 +32,8 @@ var messages = map[string]map[string]string{
 		"notFoundTitle": "صفحة الدفع غير موجودة", "notFoundText": "رابط الدفع هذا غير صالح.",
 		"inProgress":  "هناك عملية دفع قيد التنفيذ لهذا الطلب. انتظر قليلًا ثم أعد تحميل الصفحة.",
 		"returnTitle": "العودة إلى المتجر", "returnText": "تعذر ربط هذا المتصفح بعملية دفع. عد إلى المتجر لمعرفة حالة طلبك.",
-		"errGeneric": "تعذر إتمام الدفع: %s",
+		"errGeneric":    "تعذر إتمام الدفع: %s",
+		"invoiceClosed": "لم يعد من الممكن دفع هذه الفاتورة هنا (أُلغيت أو انتهت صلاحية رابطها). تواصل مع البائع.",
 	},
 }
 

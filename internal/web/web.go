@@ -40,7 +40,7 @@ type Server struct {
 }
 
 // Prefixes are the paths the pages own, for mounting beside the API.
-var Prefixes = []string{"/checkout/", "/fields/", "/static/", "/sandbox/"}
+var Prefixes = []string{"/checkout/", "/fields/", "/static/", "/sandbox/", "/i/"}
 
 // New builds the pages.
 func New(cfg Config) *Server {
@@ -61,6 +61,8 @@ func New(cfg Config) *Server {
 	s.mux.HandleFunc("GET /checkout/{token}", s.checkoutPage)
 	s.mux.HandleFunc("POST /checkout/{token}", s.checkoutPay)
 	s.mux.HandleFunc("GET /checkout/return/{session}", s.checkoutReturn)
+	s.mux.HandleFunc("GET /checkout/thanks", s.thanks)
+	s.mux.HandleFunc("GET /i/{token}", s.invoiceLink)
 	s.mux.HandleFunc("GET /fields/frame", s.fieldFrame)
 	s.mux.HandleFunc("GET /sandbox/3ds/{challenge}", s.acsPage)
 	s.mux.HandleFunc("POST /sandbox/3ds/{challenge}", s.acsSubmit)

@@ -35,12 +35,15 @@ const (
 	SubscriptionCycleFailed = "subscription.cycle_failed"
 	SubscriptionPastDue     = "subscription.past_due"
 	SubscriptionCompleted   = "subscription.completed"
+	InvoicePaid             = "invoice.paid"
+	InvoiceCanceled         = "invoice.canceled"
+	InvoiceExpired          = "invoice.expired"
 )
 
 // Types lists every event type, for validating subscriptions.
 var Types = []string{PaymentRequiresAction, PaymentPending, PaymentAuthorized, PaymentCaptured, PaymentFailed, PaymentVoided,
 	PaymentExpired, PaymentRefunded, RefundSucceeded, RefundFailed, PayoutPaid, PayoutFailed, CheckoutCompleted,
-	SubscriptionCyclePaid, SubscriptionCycleFailed, SubscriptionPastDue, SubscriptionCompleted}
+	SubscriptionCyclePaid, SubscriptionCycleFailed, SubscriptionPastDue, SubscriptionCompleted, InvoicePaid, InvoiceCanceled, InvoiceExpired}
 
 // ForStatus is the event a payment entering a status emits ("" for none).
 func ForStatus(s payment.Status) string {
