@@ -30,7 +30,7 @@ type smtpSession struct {
 	to string
 }
 
-func (s *smtpSession) Mail(string, *smtp.MailOptions) error       { return nil }
+func (s *smtpSession) Mail(string, *smtp.MailOptions) error      { return nil }
 func (s *smtpSession) Rcpt(to string, _ *smtp.RcptOptions) error { s.to = to; return nil }
 func (s *smtpSession) Data(r io.Reader) error {
 	b, _ := io.ReadAll(r)
