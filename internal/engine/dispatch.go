@@ -43,8 +43,11 @@ type DispatchConfig struct {
 	// endpoints always may: developers test against localhost).
 	AllowPrivateLive bool
 	// Poll is the idle wait between passes (default 250 ms); committed
-	// events wake the dispatcher at once.
-	Poll time.Duration
+	// events wake the dispatcher sooner, but passes are at least Batching
+	// apart (default 50 ms) so that a busy gateway fans out events in
+	// batches instead of one write transaction per payment.
+	Poll     time.Duration
+	Batching time.Duration
 }
 
 type dispatcher struct {
@@ -80,6 +83,7 @@ func (e *Engine) RunDispatcher(ctx context.Context, cfg DispatchConfig) {
 	defer t.Stop()
 	for ctx.Err() == nil {
 		busy := false
+		last := time.Now()
 		if n, err := e.fanOut(ctx); err != nil && ctx.Err() == nil {
 			e.log.Warn("webhook fan-out failed", "err", err)
 		} else if n > 0 {
@@ -90,13 +94,18 @@ func (e *Engine) RunDispatcher(ctx context.Context, cfg DispatchConfig) {
 		} else if n > 0 {
 			busy = true
 		}
-		if busy {
-			continue
+		if !busy {
+			select {
+			case <-ctx.Done():
+			case <-t.C:
+			case <-e.wakeup:
+			}
 		}
-		select {
-		case <-ctx.Done():
-		case <-t.C:
-		case <-e.wakeup:
+		if wait := d.cfg.Batching - time.Since(last); wait > 0 {
+			select {
+			case <-ctx.Done():
+			case <-time.After(wait):
+			}
 		}
 	}
 }
@@ -113,6 +122,9 @@ func (e *Engine) newDispatcher(cfg DispatchConfig) *dispatcher {
 	}
 	if cfg.Poll <= 0 {
 		cfg.Poll = 250 * time.Millisecond
+	}
+	if cfg.Batching <= 0 {
+		cfg.Batching = 50 * time.Millisecond
 	}
 	return &dispatcher{cfg: cfg, slots: map[string]chan struct{}{}}
 }

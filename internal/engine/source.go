@@ -205,13 +205,12 @@ func (e *Engine) savedSource(ctx context.Context, a Actor, in *CreatePaymentInpu
 	return nil
 }
 
-// findCustomer resolves a customer id (cus_…) or the merchant's own reference.
+// findCustomer resolves a customer id (cus_…) or the merchant's own
+// reference (which can never start with cus_), in one query: every payment
+// that names a customer asks, guest payments included.
 func (e *Engine) findCustomer(ctx context.Context, a Actor, ref string) (*customer.Customer, error) {
 	if strings.HasPrefix(ref, "cus_") {
-		c, err := e.store.GetCustomer(ctx, a.MerchantID, a.Mode, ref)
-		if err == nil || !fault.IsNotFound(err) {
-			return c, err
-		}
+		return e.store.GetCustomer(ctx, a.MerchantID, a.Mode, ref)
 	}
 	return e.store.FindCustomerByReference(ctx, a.MerchantID, a.Mode, ref)
 }
