@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/paygate/paygate/internal/api"
@@ -108,18 +109,30 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	hs := &http.Server{Handler: g.api.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
 	g.log.Info("paygate listening", "addr", ln.Addr().String(), "database", redactURL(c.DatabaseURL))
-	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
-	go g.recoverLoop(ctx, c)
-	go g.engine.RunScheduler(ctx, 5*time.Second)
 	mailer, where, err := newMailer(c)
 	if err != nil {
 		return err
 	}
 	g.log.Info("outgoing mail", "to", where)
-	go g.engine.RunMailer(ctx, mailer, 5*time.Second)
-	go g.engine.RunDispatcher(ctx, engine.DispatchConfig{Sender: delivery.New(c.WebhookTimeout),
-		AllowPrivateLive: c.WebhookAllowPrivate, Lease: c.WebhookLease, Batch: 64})
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	// Background work stops, and is waited for, before the store closes
+	// (the deferred Close runs after this deferred wait).
+	bgCtx, stopBackground := context.WithCancel(ctx)
+	var bg sync.WaitGroup
+	defer func() { stopBackground(); bg.Wait() }()
+	for _, work := range []func(context.Context){
+		func(ctx context.Context) { g.recoverLoop(ctx, c) },
+		func(ctx context.Context) { g.engine.RunScheduler(ctx, 5*time.Second) },
+		func(ctx context.Context) { g.engine.RunMailer(ctx, mailer, 5*time.Second) },
+		func(ctx context.Context) {
+			g.engine.RunDispatcher(ctx, engine.DispatchConfig{Sender: delivery.New(c.WebhookTimeout),
+				AllowPrivateLive: c.WebhookAllowPrivate, Lease: c.WebhookLease, Batch: 64})
+		},
+	} {
+		bg.Add(1)
+		go func() { defer bg.Done(); work(bgCtx) }()
+	}
 
 	select {
 	case err := <-errc:

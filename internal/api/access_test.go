@@ -148,6 +148,7 @@ func TestEveryRouteHidesOtherMerchantsAndTheOtherMode(t *testing.T) {
 		"DELETE /v1/webhook-endpoints/{id}":              {sandboxID: hookID},
 		"GET /v1/webhook-endpoints/{id}/deliveries":      {sandboxID: hookID},
 		"GET /v1/webhook-deliveries/{id}":                {sandboxID: delID},
+		"GET /v1/notification-secret":                    {},
 		"POST /v1/webhook-deliveries/{id}/resend":        {sandboxID: delID, body: "{}"},
 		"GET /dashboard/session":                         {},
 		"POST /dashboard/logout":                         {body: "{}"},
@@ -246,7 +247,7 @@ func TestScopesAndPermissionsOnEveryRoute(t *testing.T) {
 		"POST /v1/encryption-key/rotate", "POST /v1/customers", "DELETE /v1/customers/{id}/payment-methods/{pm}", "POST /v1/checkout/sessions",
 		"POST /v1/webhook-endpoints", "GET /v1/webhook-endpoints", "GET /v1/webhook-endpoints/{id}", "POST /v1/webhook-endpoints/{id}",
 		"DELETE /v1/webhook-endpoints/{id}", "GET /v1/webhook-endpoints/{id}/deliveries", "GET /v1/webhook-deliveries/{id}",
-		"POST /v1/webhook-deliveries/{id}/resend", "POST /v1/payouts", "POST /v1/subscriptions", "POST /v1/subscriptions/{id}/pause",
+		"POST /v1/webhook-deliveries/{id}/resend", "GET /v1/notification-secret", "POST /v1/payouts", "POST /v1/subscriptions", "POST /v1/subscriptions/{id}/pause",
 		"POST /v1/subscriptions/{id}/resume", "POST /v1/subscriptions/{id}/cancel", "POST /v1/invoices", "POST /v1/invoices/{id}/cancel",
 		"POST /v1/invoices/{id}/send"}, browser...)
 	keyViewers := []string{"GET /v1/encryption-key", "GET /v1/encryption-key.pem"}

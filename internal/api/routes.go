@@ -104,6 +104,7 @@ func (s *Server) routes() []route {
 		{method: "DELETE", path: "/v1/webhook-endpoints/{id}", need: hooks, handler: s.deleteWebhookEndpoint},
 		{method: "GET", path: "/v1/webhook-endpoints/{id}/deliveries", need: hooks, handler: s.listDeliveries},
 		{method: "GET", path: "/v1/webhook-deliveries/{id}", need: hooks, handler: s.getDelivery},
+		{method: "GET", path: "/v1/notification-secret", need: hooks, handler: s.getNotificationSecret},
 		{method: "POST", path: "/v1/webhook-deliveries/{id}/resend", need: hooks, handler: s.resendDelivery},
 
 		{method: "POST", path: "/v1/api-keys", need: keys, handler: s.createKey},

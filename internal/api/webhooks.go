@@ -41,6 +41,7 @@ type endpointJSON struct {
 	Description    *string  `json:"description"`
 	EventTypes     []string `json:"event_types"`
 	Enabled        bool     `json:"enabled"`
+	Scope          string   `json:"scope"`
 	DisabledReason *string  `json:"disabled_reason"`
 	CreatedAt      string   `json:"created_at"`
 	// Secret is shown once, on the answer that created the endpoint.
@@ -53,7 +54,7 @@ func endpointView(e *webhook.Endpoint, secret string) endpointJSON {
 		types = []string{}
 	}
 	return endpointJSON{ID: e.ID, Object: "webhook_endpoint", Mode: string(e.Mode), URL: e.URL, Description: opt(e.Description),
-		EventTypes: types, Enabled: e.Enabled, DisabledReason: opt(e.DisabledReason), CreatedAt: ts(e.CreatedAt), Secret: secret}
+		EventTypes: types, Enabled: e.Enabled, Scope: e.Scope, DisabledReason: opt(e.DisabledReason), CreatedAt: ts(e.CreatedAt), Secret: secret}
 }
 
 type endpointRequest struct {
@@ -219,4 +220,14 @@ func (s *Server) resendDelivery(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeBody(w, http.StatusOK, mustJSON(deliveryView(d, nil)))
+}
+
+func (s *Server) getNotificationSecret(w http.ResponseWriter, r *http.Request) {
+	secret, err := s.engine.NotificationSecret(r.Context(), actorOf(r.Context()))
+	if err != nil {
+		writeProblem(w, r, err)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	writeBody(w, http.StatusOK, mustJSON(map[string]string{"object": "notification_secret", "secret": secret}))
 }

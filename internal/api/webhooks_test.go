@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -241,4 +242,38 @@ func TestWebhookAnswersValidateAgainstTheDocumentedSchemas(t *testing.T) {
 	list := e.do("GET", "/v1/webhook-endpoints/"+epID+"/deliveries", e.key, "")
 	o.validate(t, "#/components/schemas/WebhookDeliveryList", list.body)
 	o.validate(t, "#/components/schemas/WebhookDelivery", e.do("GET", "/v1/webhook-deliveries/"+list.json(t)["data"].([]any)[0].(map[string]any)["id"].(string), e.key, "").body)
+}
+
+// TestNotificationURLOnOnePaymentAndOneCheckout: a payment (or checkout
+// session) that names a notification URL has its events delivered there,
+// signed with the merchant's notification secret; other payments' events
+// do not go there.
+func TestNotificationURLOnOnePaymentAndOneCheckout(t *testing.T) {
+	e := newEnv(t)
+	rcv := newReceiver(t)
+	body := strings.Replace(saleBody(700, "4242424242424242", ""), `"capture":""`, `"capture":"","notification_url":"`+rcv.srv.URL+`/n"`, 1)
+	r := e.do("POST", "/v1/payments", e.key, body)
+	if r.json(t)["notification_url"] != rcv.srv.URL+"/n" {
+		t.Fatalf("payment %s", r.body)
+	}
+	e.pay(saleBody(800, "4242424242424242", ""), 201) // no notification URL
+	e.do("POST", "/v1/checkout/sessions", e.key, `{"amount":100,"currency":"USD","success_url":"https://a.test/ok","notification_url":"`+rcv.srv.URL+`/n"}`)
+	e.engine.DispatchOnce(t.Context(), dispatchCfg())
+	got := rcv.all()
+	if len(got) != 1 {
+		t.Fatalf("%d notifications, want the one payment's event", len(got))
+	}
+	secret := e.do("GET", "/v1/notification-secret", e.key, "").json(t)["secret"].(string)
+	ts, _ := strconv.ParseInt(got[0].header.Get("webhook-timestamp"), 10, 64)
+	if err := client.VerifyWebhook(secret, got[0].header, got[0].body, time.Unix(ts, 0)); err != nil {
+		t.Fatalf("notification signature: %v", err)
+	}
+	if !strings.Contains(string(got[0].body), r.json(t)["id"].(string)) || !strings.Contains(string(got[0].body), `"payment.captured"`) {
+		t.Fatalf("notification %s", got[0].body)
+	}
+	eps := e.do("GET", "/v1/webhook-endpoints", e.key, "").json(t)["data"].([]any)
+	if len(eps) != 1 || eps[0].(map[string]any)["scope"] != "notification" {
+		t.Fatalf("endpoints %v", eps)
+	}
+	wantProblem(t, e.do("POST", "/v1/payments", e.key, strings.Replace(saleBody(700, "4242424242424242", ""), `"capture":""`, `"capture":"","notification_url":"ftp://x"`, 1)), 400, "url_invalid", "notification_url")
 }

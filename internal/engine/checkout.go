@@ -119,6 +119,9 @@ func (e *Engine) CreateCheckoutSession(ctx context.Context, a Actor, in Checkout
 		}
 		s.CustomerID = c.ID
 	}
+	if err := e.notificationURL(ctx, a, "notification_url", in.NotificationURL); err != nil {
+		return nil, err
+	}
 	now := e.now()
 	s.ExpiresAt, s.CreatedAt, s.UpdatedAt = now.Add(ttl), now, now
 	token := "ct_" + id.Secret(32) // 256 random bits
@@ -230,7 +233,7 @@ func (e *Engine) PayCheckout(ctx context.Context, token string, in CheckoutPayme
 	}
 	pin := CreatePaymentInput{Amount: s.Amount, Currency: s.Currency.Code, CaptureMethod: s.CaptureMethod, Card: in.Card,
 		PaymentMethodID: in.PaymentMethodID, CVC: in.CVC, Description: s.Description, Reference: s.Reference, Metadata: md,
-		ReturnURL: e.publicURL + "/checkout/return/" + s.ID}
+		ReturnURL: e.publicURL + "/checkout/return/" + s.ID, NotificationURL: s.NotificationURL}
 	if s.CustomerID != "" {
 		pin.Customer = s.CustomerID
 		pin.DoNotSave = !(s.SaveCard || in.SaveCard)

@@ -37,6 +37,9 @@ func (e *Engine) CreatePayment(ctx context.Context, a Actor, in CreatePaymentInp
 	if !a.Principal.CanUse(conn.Name()) {
 		return nil, nil, fault.Missing("permission_denied", string(auth.UsePermission(conn.Name())))
 	}
+	if err := e.notificationURL(ctx, a, "notification_url", in.NotificationURL); err != nil {
+		return nil, nil, err
+	}
 	src, err := e.resolveSource(ctx, a, &in, now)
 	if err != nil {
 		return nil, nil, err
@@ -46,7 +49,7 @@ func (e *Engine) CreatePayment(ctx context.Context, a Actor, in CreatePaymentInp
 		Amount: in.Amount, Currency: cur, CaptureMethod: in.CaptureMethod,
 		Card:        cardView(src, src.fingerprint),
 		Description: in.Description, Reference: in.Reference, Customer: in.Customer, Metadata: in.Metadata,
-		Initiator: in.Initiator, ReturnURL: in.ReturnURL,
+		Initiator: in.Initiator, ReturnURL: in.ReturnURL, NotificationURL: in.NotificationURL,
 		Connector: conn.Name(), CreatedAt: now, UpdatedAt: now,
 	}
 	if src.mandate != nil {

@@ -163,7 +163,7 @@ func (e *Engine) fanOut(ctx context.Context) (int, error) {
 				endpoints[k] = eps
 			}
 			for _, ep := range eps {
-				if ep.Wants(ev.Type) {
+				if ep.Wants(ev) {
 					ds = append(ds, &webhook.Delivery{ID: id.NewAt("msg", now), EventID: ev.ID, EndpointID: ep.ID, MerchantID: ev.MerchantID,
 						Mode: ev.Mode, Status: webhook.Pending, NextAttemptAt: now, CreatedAt: now, UpdatedAt: now})
 				}

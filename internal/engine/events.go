@@ -148,6 +148,9 @@ func (t *eventTx) emit(ctx context.Context, merchantID string, mode payment.Mode
 		obj = op
 	}
 	ev := t.e.newEvent(merchantID, mode, typ, objectID, t.e.render(obj), t.emitted)
+	if p != nil {
+		ev.NotifyURL = p.NotificationURL
+	}
 	t.emitted++
 	return t.Tx.InsertEvent(ctx, ev)
 }
@@ -205,5 +208,9 @@ func (e *Engine) emitObject(ctx context.Context, tx Tx, merchantID string, mode 
 		rank = et.emitted
 		et.emitted++
 	}
-	return tx.InsertEvent(ctx, e.newEvent(merchantID, mode, typ, objectID, e.render(obj), rank))
+	ev := e.newEvent(merchantID, mode, typ, objectID, e.render(obj), rank)
+	if s, ok := obj.(*checkout.Session); ok {
+		ev.NotifyURL = s.NotificationURL
+	}
+	return tx.InsertEvent(ctx, ev)
 }

@@ -113,6 +113,10 @@ type Reader interface {
 	GetSubscription(ctx context.Context, merchantID string, mode payment.Mode, id string) (*recurring.Schedule, error)
 	ListSubscriptions(ctx context.Context, merchantID string, mode payment.Mode, startingAfter string, limit int) ([]*recurring.Schedule, error)
 
+	// NotificationSecret returns the sealed notification secret of a merchant and mode.
+	NotificationSecret(ctx context.Context, merchantID string, mode payment.Mode) (keyID string, sealed []byte, err error)
+	// FindNotificationEndpoint finds the notification-scoped endpoint for a URL.
+	FindNotificationEndpoint(ctx context.Context, merchantID string, mode payment.Mode, url string) (*webhook.Endpoint, error)
 	ListEvents(ctx context.Context, f EventFilter) ([]*webhook.Event, error)
 	GetEvent(ctx context.Context, merchantID string, mode payment.Mode, id string) (*webhook.Event, error)
 	ListWebhookEndpoints(ctx context.Context, merchantID string, mode payment.Mode) ([]*webhook.Endpoint, error)
@@ -241,6 +245,8 @@ type Tx interface {
 	// RequeueDelivery makes a delivery due now; false if it does not exist.
 	RequeueDelivery(ctx context.Context, merchantID string, mode payment.Mode, id string, now time.Time) (bool, error)
 	InsertWebhookEndpoint(ctx context.Context, e *webhook.Endpoint) error
+	// InsertNotificationSecret stores a merchant's notification secret unless one exists.
+	InsertNotificationSecret(ctx context.Context, merchantID string, mode payment.Mode, keyID string, sealed []byte, at time.Time) error
 	GetWebhookEndpointForUpdate(ctx context.Context, merchantID string, mode payment.Mode, id string) (*webhook.Endpoint, error)
 	UpdateWebhookEndpoint(ctx context.Context, e *webhook.Endpoint) error
 	DeleteWebhookEndpoint(ctx context.Context, merchantID string, mode payment.Mode, id string, at time.Time) error

@@ -127,7 +127,9 @@ type CreatePaymentInput struct {
 	// MandateID, merchant-initiated).
 	Recurring string
 	MandateID string
-	Metadata  map[string]string
+	// NotificationURL also receives this payment's events.
+	NotificationURL string
+	Metadata        map[string]string
 }
 
 func (in *CreatePaymentInput) validate(now time.Time) (money.Currency, error) {

@@ -102,6 +102,9 @@ type Payment struct {
 	Initiator Initiator
 	// ThreeDS is the 3-D Secure result, when authentication ran.
 	ThreeDS *ThreeDS
+	// NotificationURL also receives this payment's events (signed with the
+	// merchant's notification secret).
+	NotificationURL string
 	// Mandate is the recurring mandate this payment created (initial) or used (repeated).
 	Mandate string
 	// ReturnURL is where the payer's browser goes after a 3-D Secure challenge.

@@ -78,8 +78,10 @@ type Event struct {
 	ObjectID   string
 	// Sequence increases per object in the order its events were emitted,
 	// so a receiver can drop a stale event that arrives late.
-	Sequence  int64
-	Payload   []byte
+	Sequence int64
+	Payload  []byte
+	// NotifyURL is the object's own notification URL, if it has one.
+	NotifyURL string
 	CreatedAt time.Time
 }
 
@@ -97,14 +99,29 @@ type Endpoint struct {
 	SealedSecret   []byte
 	Enabled        bool
 	DisabledReason string
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
+	// Scope is "all" (the merchant's events, by type) or "notification"
+	// (only events of objects that named this URL as their notification URL).
+	Scope     string
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // Wants reports whether the endpoint receives an event type.
-func (e *Endpoint) Wants(eventType string) bool {
-	return e.Enabled && (len(e.EventTypes) == 0 || slices.Contains(e.EventTypes, eventType))
+func (e *Endpoint) Wants(ev *Event) bool {
+	if !e.Enabled {
+		return false
+	}
+	if e.Scope == ScopeNotification {
+		return ev.NotifyURL == e.URL
+	}
+	return len(e.EventTypes) == 0 || slices.Contains(e.EventTypes, ev.Type)
 }
+
+// Endpoint scopes.
+const (
+	ScopeAll          = "all"
+	ScopeNotification = "notification"
+)
 
 // Delivery states.
 const (

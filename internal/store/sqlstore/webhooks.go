@@ -2,21 +2,24 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"strings"
 	"time"
 
 	"github.com/paygate/paygate/internal/engine"
+	"github.com/paygate/paygate/internal/fault"
 	"github.com/paygate/paygate/internal/payment"
 	"github.com/paygate/paygate/internal/webhook"
 )
 
-const eventColumns = `id, merchant_id, mode, type, object_id, sequence, payload, created_at`
+const eventColumns = `id, merchant_id, mode, type, object_id, sequence, payload, created_at, notify_url`
 
 func scanEvent(s scanner) (*webhook.Event, error) {
 	var ev webhook.Event
 	var payload string
 	var created int64
-	if err := s.Scan(&ev.ID, &ev.MerchantID, &ev.Mode, &ev.Type, &ev.ObjectID, &ev.Sequence, &payload, &created); err != nil {
+	if err := s.Scan(&ev.ID, &ev.MerchantID, &ev.Mode, &ev.Type, &ev.ObjectID, &ev.Sequence, &payload, &created, &ev.NotifyURL); err != nil {
 		return nil, err
 	}
 	ev.Payload, ev.CreatedAt = []byte(payload), fromMicros(created)
@@ -25,8 +28,8 @@ func scanEvent(s scanner) (*webhook.Event, error) {
 
 // InsertEvent implements engine.Tx.
 func (t *Tx) InsertEvent(ctx context.Context, ev *webhook.Event) error {
-	_, err := t.exec(ctx, `INSERT INTO events (`+eventColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		ev.ID, ev.MerchantID, string(ev.Mode), ev.Type, ev.ObjectID, ev.Sequence, string(ev.Payload), micros(ev.CreatedAt))
+	_, err := t.exec(ctx, `INSERT INTO events (`+eventColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		ev.ID, ev.MerchantID, string(ev.Mode), ev.Type, ev.ObjectID, ev.Sequence, string(ev.Payload), micros(ev.CreatedAt), ev.NotifyURL)
 	return err
 }
 
@@ -154,7 +157,7 @@ func (t *Tx) RequeueDelivery(ctx context.Context, merchantID string, mode paymen
 	return n == 1, nil
 }
 
-const endpointColumns = `id, merchant_id, mode, url, description, event_types, secret_key_id, sealed_secret, enabled, disabled_reason, created_at, updated_at`
+const endpointColumns = `id, merchant_id, mode, url, description, event_types, secret_key_id, sealed_secret, enabled, disabled_reason, created_at, updated_at, scope`
 
 func scanEndpoint(s scanner) (*webhook.Endpoint, error) {
 	var e webhook.Endpoint
@@ -162,7 +165,7 @@ func scanEndpoint(s scanner) (*webhook.Endpoint, error) {
 	var enabled int
 	var created, updated int64
 	if err := s.Scan(&e.ID, &e.MerchantID, &e.Mode, &e.URL, &e.Description, &types, &e.SecretKeyID, &e.SealedSecret,
-		&enabled, &e.DisabledReason, &created, &updated); err != nil {
+		&enabled, &e.DisabledReason, &created, &updated, &e.Scope); err != nil {
 		return nil, err
 	}
 	e.EventTypes, e.Enabled = splitList(types), enabled == 1
@@ -172,9 +175,12 @@ func scanEndpoint(s scanner) (*webhook.Endpoint, error) {
 
 // InsertWebhookEndpoint implements engine.Tx.
 func (t *Tx) InsertWebhookEndpoint(ctx context.Context, e *webhook.Endpoint) error {
-	_, err := t.exec(ctx, `INSERT INTO webhook_endpoints (`+endpointColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	if e.Scope == "" {
+		e.Scope = webhook.ScopeAll
+	}
+	_, err := t.exec(ctx, `INSERT INTO webhook_endpoints (`+endpointColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		e.ID, e.MerchantID, string(e.Mode), e.URL, e.Description, strings.Join(e.EventTypes, " "), e.SecretKeyID, e.SealedSecret,
-		boolInt(e.Enabled), e.DisabledReason, micros(e.CreatedAt), micros(e.UpdatedAt))
+		boolInt(e.Enabled), e.DisabledReason, micros(e.CreatedAt), micros(e.UpdatedAt), e.Scope)
 	return err
 }
 
@@ -285,4 +291,28 @@ func (r *Reader) ListAttempts(ctx context.Context, deliveryID string) ([]*webhoo
 		a.At, a.Duration = fromMicros(at), time.Duration(ms)*time.Millisecond
 		return &a, nil
 	}, `SELECT delivery_id, number, at, status_code, error, duration_ms, response FROM webhook_attempts WHERE delivery_id = ? ORDER BY number`, deliveryID)
+}
+
+// NotificationSecret implements engine.Reader: the merchant's sealed
+// notification secret in a mode; NotFound before its first use.
+func (r *Reader) NotificationSecret(ctx context.Context, merchantID string, mode payment.Mode) (keyID string, sealed []byte, err error) {
+	err = r.row(ctx, `SELECT key_id, sealed FROM notification_secrets WHERE merchant_id = ? AND mode = ?`, merchantID, string(mode)).Scan(&keyID, &sealed)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil, fault.NotFoundf("notification secret", merchantID)
+	}
+	return keyID, sealed, err
+}
+
+// InsertNotificationSecret implements engine.Tx; a secret already there is kept.
+func (t *Tx) InsertNotificationSecret(ctx context.Context, merchantID string, mode payment.Mode, keyID string, sealed []byte, at time.Time) error {
+	_, err := t.exec(ctx, `INSERT INTO notification_secrets (merchant_id, mode, key_id, sealed, created_at) VALUES (?, ?, ?, ?, ?)
+ ON CONFLICT (merchant_id, mode) DO NOTHING`, merchantID, string(mode), keyID, sealed, micros(at))
+	return err
+}
+
+// FindNotificationEndpoint implements engine.Reader.
+func (r *Reader) FindNotificationEndpoint(ctx context.Context, merchantID string, mode payment.Mode, url string) (*webhook.Endpoint, error) {
+	e, err := scanEndpoint(r.row(ctx, `SELECT `+endpointColumns+` FROM webhook_endpoints WHERE merchant_id = ? AND mode = ? AND scope = 'notification' AND url = ?`,
+		merchantID, string(mode), url))
+	return one(e, err, "webhook endpoint", url)
 }
