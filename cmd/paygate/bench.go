@@ -49,6 +49,7 @@ func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond)
 func benchCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	var duration time.Duration
 	var concurrency int
+	var webhooks bool
 	tmp, err := os.MkdirTemp("", "paygate-bench-")
 	if err != nil {
 		return err
@@ -72,6 +73,7 @@ func benchCmd(ctx context.Context, args []string, getenv func(string) string, st
 	c, fs, err := parse("bench", args, getenv, stderr, func(fs *flag.FlagSet) {
 		fs.DurationVar(&duration, "duration", 10*time.Second, "how long each load runs")
 		fs.IntVar(&concurrency, "concurrency", 64, "concurrent requests in flight")
+		fs.BoolVar(&webhooks, "webhooks", false, "also deliver every sale's webhook to a local receiver and report the time from payment to delivery")
 	})
 	if err != nil {
 		return err
@@ -128,6 +130,14 @@ func benchCmd(ctx context.Context, args []string, getenv func(string) string, st
 		return fmt.Errorf("start paygate: %w", err)
 	}
 	cl := client.New("http://"+addr, secret, client.WithHTTPClient(hc))
+	var hooks *hookReceiver
+	if webhooks {
+		if hooks, err = startHookReceiver(ctx, "http://"+addr, secret); err != nil {
+			gw.stop()
+			return err
+		}
+		defer hooks.close()
+	}
 	var seq atomic.Int64
 	cardBody := client.CreatePaymentParams{Amount: 1099, Currency: "USD", Capture: "automatic",
 		Description: "Order 1001 for a pair of running shoes", Reference: "order-1001", Customer: "cus_42",
@@ -145,6 +155,9 @@ func benchCmd(ctx context.Context, args []string, getenv func(string) string, st
 		return nil
 	})
 	peak := peakRSS(gw.pid)
+	if hooks != nil {
+		fmt.Fprintln(stdout, hooks.report(sale.requests, 30*time.Second))
+	}
 	gw.stop()
 	fmt.Fprintln(stdout, sale)
 	fmt.Fprintf(stdout, "paygate peak RSS: %.1f MB\n", float64(peak)/(1<<20))

@@ -127,7 +127,7 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 		func(ctx context.Context) { g.engine.RunMailer(ctx, mailer, 5*time.Second) },
 		func(ctx context.Context) {
 			g.engine.RunDispatcher(ctx, engine.DispatchConfig{Sender: delivery.New(c.WebhookTimeout),
-				AllowPrivateLive: c.WebhookAllowPrivate, Lease: c.WebhookLease, Batch: 64})
+				AllowPrivateLive: c.WebhookAllowPrivate, Lease: c.WebhookLease, Batch: 512, PerEndpoint: 32})
 		},
 	} {
 		bg.Add(1)

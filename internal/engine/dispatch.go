@@ -141,7 +141,7 @@ func (e *Engine) DispatchOnce(ctx context.Context, cfg DispatchConfig) (int, err
 func (e *Engine) fanOut(ctx context.Context) (int, error) {
 	n := 0
 	err := e.store.Update(ctx, func(tx Tx) error {
-		evs, err := tx.ClaimEvents(ctx, 500)
+		evs, err := tx.ClaimEvents(ctx, 1000)
 		if err != nil || len(evs) == 0 {
 			return err
 		}
@@ -192,8 +192,11 @@ func (e *Engine) deliver(ctx context.Context, d *dispatcher) (int, error) {
 	if err != nil || len(claimed) == 0 {
 		return 0, err
 	}
+	// Send concurrently, then record every outcome in one transaction: a
+	// busy gateway's single writer must not take one commit per webhook.
+	outcomes := make([]*outcome, len(claimed))
 	var wg sync.WaitGroup
-	for _, c := range claimed {
+	for i, c := range claimed {
 		slot := d.slot(c.Delivery.EndpointID)
 		select {
 		case slot <- struct{}{}:
@@ -205,34 +208,66 @@ func (e *Engine) deliver(ctx context.Context, d *dispatcher) (int, error) {
 		go func() {
 			defer wg.Done()
 			defer func() { <-slot }()
-			if err := e.attempt(ctx, d, c); err != nil && ctx.Err() == nil {
-				e.log.Warn("webhook attempt not recorded", "delivery", c.Delivery.ID, "err", err)
+			o, err := e.attempt(ctx, d, c)
+			if err != nil && ctx.Err() == nil {
+				e.log.Warn("webhook attempt failed", "delivery", c.Delivery.ID, "err", err)
 			}
+			outcomes[i] = o
 		}()
 	}
 	wg.Wait()
-	return len(claimed), nil
+	if ctx.Err() != nil {
+		return 0, ctx.Err() // shutting down: the leases let another pass retry them
+	}
+	err = e.store.Update(ctx, func(tx Tx) error {
+		for _, o := range outcomes {
+			if o == nil {
+				continue
+			}
+			if err := tx.FinishAttempt(ctx, o.del, o.att); err != nil {
+				return err
+			}
+			if o.disable == "" {
+				continue
+			}
+			ep, err := tx.GetWebhookEndpointForUpdate(ctx, o.del.MerchantID, o.del.Mode, o.del.EndpointID)
+			if err != nil {
+				return err
+			}
+			ep.Enabled, ep.DisabledReason, ep.UpdatedAt = false, o.disable, e.now()
+			if err := tx.UpdateWebhookEndpoint(ctx, ep); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return len(claimed), err
 }
 
-// attempt sends one delivery and records the outcome: 2xx succeeds; 410
+// outcome is one attempt to record.
+type outcome struct {
+	del     *webhook.Delivery
+	att     *webhook.Attempt
+	disable string
+}
+
+// attempt sends one delivery and says what to record: 2xx succeeds; 410
 // fails it and disables the endpoint; anything else is retried on the
 // schedule, and a delivery whose schedule runs out fails and disables its
 // endpoint (it has failed for about three days).
-func (e *Engine) attempt(ctx context.Context, d *dispatcher, c *ClaimedDelivery) error {
+func (e *Engine) attempt(ctx context.Context, d *dispatcher, c *ClaimedDelivery) (*outcome, error) {
 	del := c.Delivery
 	if !c.EndpointEnabled {
 		del.Status, del.LastError, del.UpdatedAt = webhook.Failed, "endpoint disabled", e.now()
-		return e.store.Update(ctx, func(tx Tx) error {
-			return tx.FinishAttempt(ctx, del, &webhook.Attempt{DeliveryID: del.ID, Number: del.Attempts, At: e.now(), Error: "endpoint disabled"})
-		})
+		return &outcome{del: del, att: &webhook.Attempt{DeliveryID: del.ID, Number: del.Attempts, At: e.now(), Error: "endpoint disabled"}}, nil
 	}
 	secret, err := e.open(ctx, c.SecretKeyID, secretAAD(del.EndpointID)(c.SecretKeyID), c.SealedSecret)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	key, err := webhook.ParseSecret(string(secret))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	start := e.now()
 	ts := start.Unix()
@@ -242,7 +277,7 @@ func (e *Engine) attempt(ctx context.Context, d *dispatcher, c *ClaimedDelivery)
 	}
 	res := d.cfg.Sender.Send(ctx, c.URL, headers, c.Payload, del.Mode == payment.Sandbox || d.cfg.AllowPrivateLive)
 	if ctx.Err() != nil {
-		return ctx.Err() // shutting down: the lease lets another pass retry it
+		return nil, ctx.Err() // shutting down: the lease lets another pass retry it
 	}
 	now := e.now()
 	del.Attempts++
@@ -264,18 +299,5 @@ func (e *Engine) attempt(ctx context.Context, d *dispatcher, c *ClaimedDelivery)
 			del.Status, disable = webhook.Failed, "deliveries failed for three days"
 		}
 	}
-	return e.store.Update(ctx, func(tx Tx) error {
-		if err := tx.FinishAttempt(ctx, del, att); err != nil {
-			return err
-		}
-		if disable == "" {
-			return nil
-		}
-		ep, err := tx.GetWebhookEndpointForUpdate(ctx, del.MerchantID, del.Mode, del.EndpointID)
-		if err != nil {
-			return err
-		}
-		ep.Enabled, ep.DisabledReason, ep.UpdatedAt = false, disable, now
-		return tx.UpdateWebhookEndpoint(ctx, ep)
-	})
+	return &outcome{del: del, att: att, disable: disable}, nil
 }
