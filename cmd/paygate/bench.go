@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"database/sql"
 	"flag"
 	"fmt"
 	"io"
@@ -55,6 +56,11 @@ func benchCmd(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	defer os.RemoveAll(tmp)
+	defer func() {
+		for _, drop := range benchSchemas {
+			drop()
+		}
+	}()
 	// --database takes the short names sqlite (a fresh temporary file, the
 	// default) and postgres (PAYGATE_TEST_POSTGRES_URL or the local server).
 	args = append([]string(nil), args...)
@@ -304,10 +310,34 @@ func peakRSS(pid int) int64 {
 
 func benchDatabase(name, tmp string, getenv func(string) string) string {
 	if name == "postgres" {
-		if u := getenv("PAYGATE_TEST_POSTGRES_URL"); u != "" {
-			return u
+		base := getenv("PAYGATE_TEST_POSTGRES_URL")
+		if base == "" {
+			base = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
 		}
-		return "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
+		return freshSchema(base)
 	}
 	return "sqlite:" + filepath.Join(tmp, "bench.db")
+}
+
+// benchSchemas are the schemas a bench run made, dropped when it ends.
+var benchSchemas []func()
+
+// freshSchema makes an empty schema for one run, so every run measures the
+// same empty database rather than the leftovers of earlier runs.
+func freshSchema(base string) string {
+	db, err := sql.Open("pgx", base)
+	if err != nil {
+		return base
+	}
+	schema := fmt.Sprintf("bench_%d", time.Now().UnixNano())
+	if _, err := db.Exec("CREATE SCHEMA " + schema); err != nil {
+		db.Close()
+		return base
+	}
+	benchSchemas = append(benchSchemas, func() { db.Exec("DROP SCHEMA " + schema + " CASCADE"); db.Close() })
+	sep := "?"
+	if strings.Contains(base, "?") {
+		sep = "&"
+	}
+	return base + sep + "search_path=" + schema
 }

@@ -73,7 +73,7 @@ func (t *eventTx) InsertPayment(ctx context.Context, p *payment.Payment) error {
 	if err := t.Tx.InsertPayment(ctx, p); err != nil {
 		return err
 	}
-	return t.changed(ctx, p, payment.Processing)
+	return t.flush(ctx, t.changed(p, payment.Processing, nil))
 }
 
 func (t *eventTx) UpdatePayment(ctx context.Context, p *payment.Payment) error {
@@ -84,52 +84,59 @@ func (t *eventTx) UpdatePayment(ctx context.Context, p *payment.Payment) error {
 	if !ok {
 		before = payment.Processing
 	}
-	return t.changed(ctx, p, before)
+	return t.flush(ctx, t.changed(p, before, nil))
 }
 
-func (t *eventTx) InsertOutcome(ctx context.Context, p *payment.Payment, op *payment.Operation, postings []ledger.Posting, rec *IdempotencyRecord) error {
-	if err := t.Tx.InsertOutcome(ctx, p, op, postings, rec); err != nil {
-		return err
-	}
+// InsertOutcome hands the events to the store with the rest of the
+// outcome, so that PostgreSQL writes them in the same single statement.
+func (t *eventTx) InsertOutcome(ctx context.Context, p *payment.Payment, op *payment.Operation, postings []ledger.Posting, events []*webhook.Event, rec *IdempotencyRecord) error {
 	if p != nil {
-		if err := t.changed(ctx, p, payment.Processing); err != nil {
-			return err
-		}
+		events = t.changed(p, payment.Processing, events)
 	}
-	return t.operation(ctx, op, payment.OpPending)
+	events = t.operation(op, payment.OpPending, events)
+	return t.Tx.InsertOutcome(ctx, p, op, postings, events, rec)
 }
 
 func (t *eventTx) UpdateOperation(ctx context.Context, op *payment.Operation) error {
 	if err := t.Tx.UpdateOperation(ctx, op); err != nil {
 		return err
 	}
-	return t.operation(ctx, op, payment.OpPending)
+	return t.flush(ctx, t.operation(op, payment.OpPending, nil))
 }
 
 func (t *eventTx) InsertOperation(ctx context.Context, op *payment.Operation) error {
 	if err := t.Tx.InsertOperation(ctx, op); err != nil {
 		return err
 	}
-	return t.operation(ctx, op, payment.OpPending)
+	return t.flush(ctx, t.operation(op, payment.OpPending, nil))
 }
 
-// changed emits the event of a payment's new status, once per status.
-func (t *eventTx) changed(ctx context.Context, p *payment.Payment, before payment.Status) error {
+func (t *eventTx) flush(ctx context.Context, events []*webhook.Event) error {
+	for _, ev := range events {
+		if err := t.Tx.InsertEvent(ctx, ev); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// changed adds the event of a payment's new status, once per status.
+func (t *eventTx) changed(p *payment.Payment, before payment.Status, events []*webhook.Event) []*webhook.Event {
 	t.seen[p.ID] = p.Status
 	if p.Status == before {
-		return nil
+		return events
 	}
 	typ := webhook.ForStatus(p.Status)
 	if typ == "" {
-		return nil
+		return events
 	}
-	return t.emit(ctx, p.MerchantID, p.Mode, typ, p.ID, p, nil)
+	return append(events, t.event(p.MerchantID, p.Mode, typ, p.ID, p, nil))
 }
 
-// operation emits refund.succeeded or refund.failed when a refund finishes.
-func (t *eventTx) operation(ctx context.Context, op *payment.Operation, before payment.OpStatus) error {
+// operation adds refund.succeeded or refund.failed when a refund finishes.
+func (t *eventTx) operation(op *payment.Operation, before payment.OpStatus, events []*webhook.Event) []*webhook.Event {
 	if op == nil || op.Kind != payment.OpRefund || op.Status == before {
-		return nil
+		return events
 	}
 	typ := webhook.RefundSucceeded
 	switch op.Status {
@@ -137,12 +144,12 @@ func (t *eventTx) operation(ctx context.Context, op *payment.Operation, before p
 	case payment.OpFailed:
 		typ = webhook.RefundFailed
 	default:
-		return nil
+		return events
 	}
-	return t.emit(ctx, op.MerchantID, op.Mode, typ, op.ID, nil, op)
+	return append(events, t.event(op.MerchantID, op.Mode, typ, op.ID, nil, op))
 }
 
-func (t *eventTx) emit(ctx context.Context, merchantID string, mode payment.Mode, typ, objectID string, p *payment.Payment, op *payment.Operation) error {
+func (t *eventTx) event(merchantID string, mode payment.Mode, typ, objectID string, p *payment.Payment, op *payment.Operation) *webhook.Event {
 	var obj any = p
 	if op != nil {
 		obj = op
@@ -152,7 +159,7 @@ func (t *eventTx) emit(ctx context.Context, merchantID string, mode payment.Mode
 		ev.NotifyURL = p.NotificationURL
 	}
 	t.emitted++
-	return t.Tx.InsertEvent(ctx, ev)
+	return ev
 }
 
 // newEvent builds an event with its exact payload. The sequence is the

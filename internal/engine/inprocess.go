@@ -58,7 +58,7 @@ func (e *Engine) createInProcess(ctx context.Context, a Actor, conn connector.Co
 		if err := e.preparePostings(postings); err != nil {
 			return err
 		}
-		return tx.InsertOutcome(pctx, &cur, &curOp, postings, e.completion(a, idem, Result{Payment: &cur}, nil))
+		return tx.InsertOutcome(pctx, &cur, &curOp, postings, nil, e.completion(a, idem, Result{Payment: &cur}, nil))
 	})
 	if err != nil && src.cvcBack != nil && !consumedBy(err) {
 		src.cvcBack()

@@ -171,10 +171,10 @@ type Tx interface {
 	UpdateOperation(ctx context.Context, op *payment.Operation) error
 
 	// InsertOutcome writes a new payment (when p is not nil), an operation
-	// with its outcome, its postings (validated by the caller) and, when rec
-	// is not nil, completes its idempotency key: in as few statements as the
-	// database allows.
-	InsertOutcome(ctx context.Context, p *payment.Payment, op *payment.Operation, postings []ledger.Posting, rec *IdempotencyRecord) error
+	// with its outcome, its postings (validated by the caller), its events
+	// and, when rec is not nil, completes its idempotency key: in as few
+	// statements as the database allows.
+	InsertOutcome(ctx context.Context, p *payment.Payment, op *payment.Operation, postings []ledger.Posting, events []*webhook.Event, rec *IdempotencyRecord) error
 	// InsertPostings writes postings and their lines; the caller has validated them.
 	InsertPostings(ctx context.Context, ps []ledger.Posting) error
 

@@ -12,6 +12,7 @@ import (
 	"github.com/paygate/paygate/internal/ledger"
 	"github.com/paygate/paygate/internal/merchant"
 	"github.com/paygate/paygate/internal/payment"
+	"github.com/paygate/paygate/internal/webhook"
 )
 
 // Tx implements engine.Tx over one open transaction (or a connection inside
@@ -195,8 +196,13 @@ func (t *Tx) CompleteIdempotency(ctx context.Context, r *engine.IdempotencyRecor
 // InsertOutcome implements engine.Tx. PostgreSQL gets one statement of
 // data-modifying CTEs (one round trip instead of three); SQLite, where
 // statements cost no round trip, runs them one by one.
-func (t *Tx) InsertOutcome(ctx context.Context, p *payment.Payment, op *payment.Operation, ps []ledger.Posting, rec *engine.IdempotencyRecord) error {
+func (t *Tx) InsertOutcome(ctx context.Context, p *payment.Payment, op *payment.Operation, ps []ledger.Posting, events []*webhook.Event, rec *engine.IdempotencyRecord) error {
 	if !t.D.Numbered {
+		for _, ev := range events {
+			if err := t.InsertEvent(ctx, ev); err != nil {
+				return err
+			}
+		}
 		if p != nil {
 			if err := t.InsertPayment(ctx, p); err != nil {
 				return err
@@ -228,6 +234,17 @@ func (t *Tx) InsertOutcome(ctx context.Context, p *payment.Payment, op *payment.
 		lines, largs := postingValues(ps)
 		b.WriteString(`, l AS (` + lines + `)`)
 		args = append(args, largs...)
+	}
+	if len(events) > 0 {
+		b.WriteString(`, e AS (INSERT INTO events (` + eventColumns + `) VALUES `)
+		for i, ev := range events {
+			if i > 0 {
+				b.WriteString(`, `)
+			}
+			b.WriteString(`(?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+			args = append(args, eventArgs(ev)...)
+		}
+		b.WriteString(`)`)
 	}
 	if rec != nil {
 		b.WriteString(` UPDATE idempotency_keys SET state = ?, response_status = ?, response_body = ?, completed_at = ? WHERE merchant_id = ? AND mode = ? AND key = ?`)

@@ -28,9 +28,12 @@ func scanEvent(s scanner) (*webhook.Event, error) {
 
 // InsertEvent implements engine.Tx.
 func (t *Tx) InsertEvent(ctx context.Context, ev *webhook.Event) error {
-	_, err := t.exec(ctx, `INSERT INTO events (`+eventColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		ev.ID, ev.MerchantID, string(ev.Mode), ev.Type, ev.ObjectID, ev.Sequence, string(ev.Payload), micros(ev.CreatedAt), ev.NotifyURL)
+	_, err := t.exec(ctx, `INSERT INTO events (`+eventColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, eventArgs(ev)...)
 	return err
+}
+
+func eventArgs(ev *webhook.Event) []any {
+	return []any{ev.ID, ev.MerchantID, string(ev.Mode), ev.Type, ev.ObjectID, ev.Sequence, string(ev.Payload), micros(ev.CreatedAt), ev.NotifyURL}
 }
 
 // ClaimEvents implements engine.Tx: events not yet fanned out, oldest first,

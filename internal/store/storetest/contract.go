@@ -13,6 +13,7 @@ import (
 	"github.com/paygate/paygate/internal/id"
 	"github.com/paygate/paygate/internal/ledger"
 	"github.com/paygate/paygate/internal/payment"
+	"github.com/paygate/paygate/internal/webhook"
 )
 
 func update(t *testing.T, st engine.Store, fn func(tx engine.Tx) error) {
@@ -151,8 +152,14 @@ func runContract(t *testing.T, open Opener) {
 				return err
 			}
 			rec.State, rec.ResponseStatus, rec.ResponseBody, rec.CompletedAt = engine.IdemCompleted, 201, []byte(`{}`), &done
-			return tx.InsertOutcome(ctx, p, op, []ledger.Posting{post}, rec)
+			ev := &webhook.Event{ID: id.New("evt"), MerchantID: m.ID, Mode: payment.Sandbox, Type: "payment.captured", ObjectID: p.ID,
+				Sequence: 1, Payload: []byte(`{"id":"evt"}`), NotifyURL: "https://n.test/x", CreatedAt: now}
+			return tx.InsertOutcome(ctx, p, op, []ledger.Posting{post}, []*webhook.Event{ev}, rec)
 		})
+		if evs, err := st.ListEvents(ctx, engine.EventFilter{MerchantID: m.ID, Mode: payment.Sandbox, ObjectID: p.ID, Limit: 5}); err != nil ||
+			len(evs) != 1 || evs[0].NotifyURL != "https://n.test/x" || string(evs[0].Payload) != `{"id":"evt"}` {
+			t.Fatalf("the outcome's event: %+v %v", evs, err)
+		}
 		got, err := st.GetPayment(ctx, m.ID, payment.Sandbox, p.ID)
 		if err != nil || !reflect.DeepEqual(got, p) {
 			t.Fatalf("payment: %+v %v", got, err)
@@ -172,13 +179,13 @@ func runContract(t *testing.T, open Opener) {
 		})
 		// An operation alone, no postings, no key.
 		void := newOperation(p, payment.OpVoid, payment.OpFailed, now.Add(time.Second))
-		update(t, st, func(tx engine.Tx) error { return tx.InsertOutcome(ctx, nil, void, nil, nil) })
+		update(t, st, func(tx engine.Tx) error { return tx.InsertOutcome(ctx, nil, void, nil, nil, nil) })
 		if ops, _ := st.ListOperations(ctx, m.ID, payment.Sandbox, p.ID); len(ops) != 2 {
 			t.Fatalf("operations after a bare outcome: %d", len(ops))
 		}
 		// A duplicate operation id fails the statement: the new payment must not stay.
 		q := newPayment(m, payment.Sandbox)
-		if err := st.Update(ctx, func(tx engine.Tx) error { return tx.InsertOutcome(ctx, q, op, nil, nil) }); err == nil {
+		if err := st.Update(ctx, func(tx engine.Tx) error { return tx.InsertOutcome(ctx, q, op, nil, nil, nil) }); err == nil {
 			t.Fatal("duplicate operation accepted")
 		}
 		if _, err := st.GetPayment(ctx, m.ID, payment.Sandbox, q.ID); fault.KindOf(err) != fault.NotFound {
