@@ -244,6 +244,14 @@ func (t *Tx) InsertOutcome(ctx context.Context, p *payment.Payment, op *payment.
 			b.WriteString(`(?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 			args = append(args, eventArgs(ev)...)
 		}
+		b.WriteString(`), eo AS (INSERT INTO event_outbox (event_id) VALUES `)
+		for i, ev := range events {
+			if i > 0 {
+				b.WriteString(`, `)
+			}
+			b.WriteString(`(?)`)
+			args = append(args, ev.ID)
+		}
 		b.WriteString(`)`)
 	}
 	if rec != nil {

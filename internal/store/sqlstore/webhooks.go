@@ -28,7 +28,10 @@ func scanEvent(s scanner) (*webhook.Event, error) {
 
 // InsertEvent implements engine.Tx.
 func (t *Tx) InsertEvent(ctx context.Context, ev *webhook.Event) error {
-	_, err := t.exec(ctx, `INSERT INTO events (`+eventColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, eventArgs(ev)...)
+	if _, err := t.exec(ctx, `INSERT INTO events (`+eventColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, eventArgs(ev)...); err != nil {
+		return err
+	}
+	_, err := t.exec(ctx, `INSERT INTO event_outbox (event_id) VALUES (?)`, ev.ID)
 	return err
 }
 
@@ -39,7 +42,18 @@ func eventArgs(ev *webhook.Event) []any {
 // ClaimEvents implements engine.Tx: events not yet fanned out, oldest first,
 // locked against other workers.
 func (t *Tx) ClaimEvents(ctx context.Context, limit int) ([]*webhook.Event, error) {
-	return listTx(t, ctx, scanEvent, `SELECT `+eventColumns+` FROM events WHERE fanned_out = 0 ORDER BY id LIMIT ?`+t.D.SkipLocked, limit)
+	ids, err := listTx(t, ctx, func(s scanner) (string, error) {
+		var id string
+		return id, s.Scan(&id)
+	}, `SELECT event_id FROM event_outbox ORDER BY event_id LIMIT ?`+t.D.SkipLocked, limit)
+	if err != nil || len(ids) == 0 {
+		return nil, err
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	return listTx(t, ctx, scanEvent, `SELECT `+eventColumns+` FROM events WHERE id IN (`+placeholders(len(ids))+`) ORDER BY id`, args...)
 }
 
 // MarkEventsFanned implements engine.Tx.
@@ -51,7 +65,7 @@ func (t *Tx) MarkEventsFanned(ctx context.Context, ids []string) error {
 	for i, id := range ids {
 		args[i] = id
 	}
-	_, err := t.exec(ctx, `UPDATE events SET fanned_out = 1 WHERE id IN (`+placeholders(len(ids))+`)`, args...)
+	_, err := t.exec(ctx, `DELETE FROM event_outbox WHERE event_id IN (`+placeholders(len(ids))+`)`, args...)
 	return err
 }
 
