@@ -90,7 +90,8 @@ func TestEveryRouteHidesOtherMerchantsAndTheOtherMode(t *testing.T) {
 	subID := e.do("POST", "/v1/subscriptions", e.key, `{"mandate":"`+mdt+`","amount":100,"currency":"EUR","interval":"month"}`).json(t)["id"].(string)
 	invBody := `{"customer_email":"a@b.test","currency":"EUR","due_date":"2030-01-01","send":false,"line_items":[{"description":"X","quantity":1,"unit_amount":100}]}`
 	invID := e.do("POST", "/v1/invoices", e.key, invBody).json(t)["id"].(string)
-	secrets := []string{payID, keyID, liveKeyID, userID, custID, fillPM, csID, hookID, evID, delID, poID, subID, invID} // not the mandate: POST /v1/subscriptions as B names it in its own body
+	cfgID := e.config(t, `{"code":"walk","name":"Walk","connector":"sandbox"}`)["id"].(string)
+	secrets := []string{payID, keyID, liveKeyID, userID, custID, fillPM, csID, hookID, evID, delID, poID, subID, invID, cfgID} // not the mandate: POST /v1/subscriptions as B names it in its own body
 
 	// objectOf says which of A's objects a route with {id} addresses, and
 	// the body a POST sends.
@@ -127,6 +128,13 @@ func TestEveryRouteHidesOtherMerchantsAndTheOtherMode(t *testing.T) {
 		"GET /v1/checkout/sessions/{id}":                 {sandboxID: csID},
 		"POST /v1/payouts":                               {body: bankPayout(100, "DE89370400440532013000")},
 		"POST /v1/invoices":                              {body: invBody},
+		"POST /v1/payment-method-configs":                {body: `{"code":"walk2","name":"W","connector":"sandbox"}`},
+		"GET /v1/payment-method-configs":                 {},
+		"GET /v1/payment-method-configs/{id}":            {sandboxID: cfgID},
+		"POST /v1/payment-method-configs/{id}":           {sandboxID: cfgID, body: `{"enabled":false}`},
+		"DELETE /v1/payment-method-configs/{id}":         {sandboxID: cfgID},
+		"POST /v1/payment-methods":                       {body: `{"plugin":"e_commerce"}`},
+		"POST /b/pbl/v2/payment-methods/":                {body: `{"plugin":"e_commerce"}`},
 		"GET /v1/invoices":                               {},
 		"GET /v1/invoices/{id}":                          {sandboxID: invID},
 		"POST /v1/invoices/{id}/cancel":                  {sandboxID: invID, body: "{}"},
@@ -215,6 +223,9 @@ func TestEveryRouteHidesOtherMerchantsAndTheOtherMode(t *testing.T) {
 	if ep := e.do("GET", "/v1/webhook-endpoints/"+hookID, e.key, "").json(t); ep["enabled"] != true {
 		t.Fatalf("A's webhook endpoint changed: %v", ep)
 	}
+	if c := e.do("GET", "/v1/payment-method-configs/"+cfgID, e.key, "").json(t); c["enabled"] != true {
+		t.Fatalf("A's configuration changed: %v", c)
+	}
 	if inv := e.do("GET", "/v1/invoices/"+invID, e.key, "").json(t); inv["status"] != "open" {
 		t.Fatalf("A's invoice changed: %v", inv)
 	}
@@ -240,7 +251,7 @@ func TestScopesAndPermissionsOnEveryRoute(t *testing.T) {
 	read := []string{"GET /v1/payments", "GET /v1/payments/{id}", "GET /v1/balance", "GET /v1/customers", "GET /v1/customers/{id}",
 		"GET /v1/customers/{id}/payment-methods", "GET /v1/checkout/sessions", "GET /v1/checkout/sessions/{id}", "GET /v1/events", "GET /v1/events/{id}",
 		"GET /v1/payouts", "GET /v1/payouts/{id}", "GET /v1/subscriptions", "GET /v1/subscriptions/{id}",
-		"GET /v1/invoices", "GET /v1/invoices/{id}"}
+		"GET /v1/invoices", "GET /v1/invoices/{id}", "POST /v1/payment-methods", "POST /b/pbl/v2/payment-methods/"}
 	browser := []string{"POST /v1/tokens", "GET /v1/encryption-key", "GET /v1/encryption-key.pem"}
 	sk := append([]string{"POST /v1/payments", "POST /v1/payments/{id}/capture", "POST /v1/payments/{id}/void", "POST /v1/payments/{id}/refunds",
 		"POST /v1/api-keys", "GET /v1/api-keys", "GET /v1/api-keys/{id}", "POST /v1/api-keys/{id}/roll", "POST /v1/api-keys/{id}/revoke", "GET /v1/audit-events",
@@ -249,7 +260,8 @@ func TestScopesAndPermissionsOnEveryRoute(t *testing.T) {
 		"DELETE /v1/webhook-endpoints/{id}", "GET /v1/webhook-endpoints/{id}/deliveries", "GET /v1/webhook-deliveries/{id}",
 		"POST /v1/webhook-deliveries/{id}/resend", "GET /v1/notification-secret", "POST /v1/payouts", "POST /v1/subscriptions", "POST /v1/subscriptions/{id}/pause",
 		"POST /v1/subscriptions/{id}/resume", "POST /v1/subscriptions/{id}/cancel", "POST /v1/invoices", "POST /v1/invoices/{id}/cancel",
-		"POST /v1/invoices/{id}/send"}, browser...)
+		"POST /v1/invoices/{id}/send", "POST /v1/payment-method-configs", "GET /v1/payment-method-configs", "GET /v1/payment-method-configs/{id}",
+		"POST /v1/payment-method-configs/{id}", "DELETE /v1/payment-method-configs/{id}"}, browser...)
 	keyViewers := []string{"GET /v1/encryption-key", "GET /v1/encryption-key.pem"}
 	creds := []struct {
 		name, authz string

@@ -158,6 +158,8 @@ type createPaymentRequest struct {
 	ReturnURL     string                `json:"return_url"`
 	// NotificationURL also receives this payment's events.
 	NotificationURL string `json:"notification_url"`
+	// PGCode names the payment-method configuration to use.
+	PGCode string `json:"pg_code"`
 	// SavePaymentMethod false keeps a known customer's payment a guest payment.
 	SavePaymentMethod *bool `json:"save_payment_method"`
 	// Recurring: {"type":"initial"} stores a mandate; {"type":"repeated","mandate":"mdt_…"} charges one.
@@ -230,7 +232,7 @@ func (c *createPaymentRequest) input() engine.CreatePaymentInput {
 	}
 	in := engine.CreatePaymentInput{Amount: *c.Amount, Currency: *c.Currency, CaptureMethod: payment.CaptureMethod(c.Capture),
 		Description: c.Description, Reference: c.Reference, Customer: c.Customer, Metadata: c.Metadata,
-		Initiator: payment.Initiator(c.Initiator), ReturnURL: c.ReturnURL, NotificationURL: c.NotificationURL,
+		Initiator: payment.Initiator(c.Initiator), ReturnURL: c.ReturnURL, NotificationURL: c.NotificationURL, Config: c.PGCode,
 		Card: pm.Card.input(), Token: pm.Token, TokenKey: pm.Key, PaymentMethodID: pm.ID, CVC: pm.CVC}
 	in.DoNotSave = c.SavePaymentMethod != nil && !*c.SavePaymentMethod
 	if c.Recurring != nil {

@@ -69,6 +69,7 @@ type paymentJSON struct {
 	Initiator          string            `json:"initiator"`
 	Mandate            *string           `json:"mandate"`
 	NotificationURL    *string           `json:"notification_url"`
+	PGCode             *string           `json:"pg_code"`
 	ThreeDSecure       *threeDSJSON      `json:"three_d_secure"`
 	ReturnURL          *string           `json:"return_url"`
 	CreatedAt          string            `json:"created_at"`
@@ -136,7 +137,7 @@ func paymentView(p *payment.Payment, ops []*payment.Operation) paymentJSON {
 			ExpMonth: p.Card.ExpMonth, ExpYear: p.Card.ExpYear, Holder: opt(p.Card.Holder), Fingerprint: opt(p.Card.Fingerprint)}},
 		Description: opt(p.Description), Reference: opt(p.Reference), Customer: opt(p.Customer), Metadata: meta(p.Metadata),
 		Processor: p.Connector, ProcessorReference: opt(p.ProcessorRef), FailureCode: opt(p.FailureCode), FailureMessage: opt(p.FailureMessage),
-		CreatedAt: ts(p.CreatedAt), UpdatedAt: ts(p.UpdatedAt), Initiator: string(p.Initiator), ReturnURL: opt(p.ReturnURL), Mandate: opt(p.Mandate), NotificationURL: opt(p.NotificationURL),
+		CreatedAt: ts(p.CreatedAt), UpdatedAt: ts(p.UpdatedAt), Initiator: string(p.Initiator), ReturnURL: opt(p.ReturnURL), Mandate: opt(p.Mandate), NotificationURL: opt(p.NotificationURL), PGCode: opt(p.Config),
 	}
 	if v.Initiator == "" {
 		v.Initiator = string(payment.CustomerInitiated)

@@ -78,6 +78,14 @@ func (s *Server) routes() []route {
 		{method: "GET", path: "/v1/checkout/sessions", need: need(read, auth.PermViewPayments), handler: s.listCheckoutSessions},
 		{method: "GET", path: "/v1/checkout/sessions/{id}", need: need(read, auth.PermViewPayments), handler: s.getCheckoutSession},
 
+		{method: "POST", path: "/v1/payment-method-configs", need: keys, handler: s.createConfig},
+		{method: "GET", path: "/v1/payment-method-configs", need: keys, handler: s.listConfigs},
+		{method: "GET", path: "/v1/payment-method-configs/{id}", need: keys, handler: s.getConfig},
+		{method: "POST", path: "/v1/payment-method-configs/{id}", need: keys, handler: s.updateConfig},
+		{method: "DELETE", path: "/v1/payment-method-configs/{id}", need: keys, handler: s.deleteConfig},
+		{method: "POST", path: "/v1/payment-methods", need: need(read, auth.PermViewPayments), handler: s.paymentMethods(false)},
+		{method: "POST", path: "/b/pbl/v2/payment-methods/", need: need(read, auth.PermViewPayments), handler: s.paymentMethods(true)},
+
 		{method: "POST", path: "/v1/invoices", need: need(write, auth.PermCreatePayments), handler: s.createInvoice},
 		{method: "GET", path: "/v1/invoices", need: need(read, auth.PermViewPayments), handler: s.listInvoices},
 		{method: "GET", path: "/v1/invoices/{id}", need: need(read, auth.PermViewPayments), handler: s.getInvoice},

@@ -13,7 +13,7 @@ import (
 const module = "github.com/paygate/paygate/"
 
 // inner are the packages that must stay free of I/O adapters.
-var inner = []string{"money", "card", "payment", "ledger", "fault", "id", "merchant", "auth", "audit", "ratelimit", "engine", "connector", "vault", "customer", "checkout", "webhook", "payout", "recurring", "invoice"}
+var inner = []string{"money", "card", "payment", "ledger", "fault", "id", "merchant", "auth", "audit", "ratelimit", "engine", "connector", "vault", "customer", "checkout", "webhook", "payout", "recurring", "invoice", "pmconfig"}
 
 // forbidden import prefixes for inner packages.
 var forbidden = []string{

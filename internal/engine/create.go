@@ -34,7 +34,15 @@ func (e *Engine) CreatePayment(ctx context.Context, a Actor, in CreatePaymentInp
 	if err != nil {
 		return nil, nil, err
 	}
-	if !a.Principal.CanUse(conn.Name()) {
+	if in.Config != "" {
+		cfg, err := e.paymentConfig(ctx, a, in.Config, cur.Code, conn.Name())
+		if err != nil {
+			return nil, nil, err
+		}
+		if cfg.Operation == "authorize" && in.CaptureMethod == payment.CaptureAutomatic && !in.captureGiven {
+			in.CaptureMethod = payment.CaptureManual
+		}
+	} else if !a.Principal.CanUse(conn.Name()) {
 		return nil, nil, fault.Missing("permission_denied", string(auth.UsePermission(conn.Name())))
 	}
 	if err := e.notificationURL(ctx, a, "notification_url", in.NotificationURL); err != nil {
@@ -49,7 +57,7 @@ func (e *Engine) CreatePayment(ctx context.Context, a Actor, in CreatePaymentInp
 		Amount: in.Amount, Currency: cur, CaptureMethod: in.CaptureMethod,
 		Card:        cardView(src, src.fingerprint),
 		Description: in.Description, Reference: in.Reference, Customer: in.Customer, Metadata: in.Metadata,
-		Initiator: in.Initiator, ReturnURL: in.ReturnURL, NotificationURL: in.NotificationURL,
+		Initiator: in.Initiator, ReturnURL: in.ReturnURL, NotificationURL: in.NotificationURL, Config: in.Config,
 		Connector: conn.Name(), CreatedAt: now, UpdatedAt: now,
 	}
 	if src.mandate != nil {

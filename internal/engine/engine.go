@@ -76,6 +76,7 @@ type Engine struct {
 	wakeup        chan struct{}
 	eventIDs      id.Monotonic
 	schedWake     chan struct{}
+	configs       configCache
 	mailWake      chan struct{}
 	now           func() time.Time
 	log           *slog.Logger
@@ -103,6 +104,7 @@ func New(cfg Config) (*Engine, error) {
 	e.store = &eventStore{Store: cfg.Store, e: e}
 	e.wakeup = make(chan struct{}, 1)
 	e.schedWake = make(chan struct{}, 1)
+	e.configs.entries = map[string]configEntry{}
 	e.mailWake = make(chan struct{}, 1)
 	e.eventsWritten = e.wake
 	if e.publicURL == "" {

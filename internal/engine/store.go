@@ -13,6 +13,7 @@ import (
 	"github.com/paygate/paygate/internal/merchant"
 	"github.com/paygate/paygate/internal/payment"
 	"github.com/paygate/paygate/internal/payout"
+	"github.com/paygate/paygate/internal/pmconfig"
 	"github.com/paygate/paygate/internal/recurring"
 	"github.com/paygate/paygate/internal/vault"
 	"github.com/paygate/paygate/internal/webhook"
@@ -103,6 +104,14 @@ type Reader interface {
 	// EachPayoutBalance calls fn for every payout with its ledger sums by role.
 	EachPayoutBalance(ctx context.Context, fn func(p *payout.Payout, pending, paid, available int64) error) error
 
+	// ListPMConfigs returns every payment-method configuration of a merchant (both modes).
+	ListPMConfigs(ctx context.Context, merchantID string) ([]*pmconfig.Config, error)
+	GetPMConfig(ctx context.Context, merchantID string, mode payment.Mode, id string) (*pmconfig.Config, error)
+	GetPMConfigByCode(ctx context.Context, merchantID string, mode payment.Mode, code string) (*pmconfig.Config, error)
+	// ConfigVersion changes whenever a merchant's configurations do (cache validation).
+	ConfigVersion(ctx context.Context, merchantID string) (int64, error)
+	// CustomerConfigs lists the configuration codes a customer has paid with successfully.
+	CustomerConfigs(ctx context.Context, merchantID string, mode payment.Mode, customer string) ([]string, error)
 	GetInvoice(ctx context.Context, merchantID string, mode payment.Mode, id string) (*invoice.Invoice, error)
 	// FindInvoiceByToken finds an invoice by its payment link (any merchant).
 	FindInvoiceByToken(ctx context.Context, tokenHash string) (*invoice.Invoice, error)
@@ -201,6 +210,10 @@ type Tx interface {
 	// UpdateCheckoutSession writes status, payment id and updated time.
 	UpdateCheckoutSession(ctx context.Context, s *checkout.Session) error
 
+	InsertPMConfig(ctx context.Context, c *pmconfig.Config) error
+	GetPMConfigForUpdate(ctx context.Context, merchantID string, mode payment.Mode, id string) (*pmconfig.Config, error)
+	UpdatePMConfig(ctx context.Context, c *pmconfig.Config) error
+	DeletePMConfig(ctx context.Context, merchantID string, mode payment.Mode, id string) error
 	InsertInvoice(ctx context.Context, in *invoice.Invoice) error
 	GetInvoiceForUpdate(ctx context.Context, merchantID string, mode payment.Mode, id string) (*invoice.Invoice, error)
 	// UpdateInvoice writes the invoice's state and releases its claim.

@@ -129,7 +129,11 @@ type CreatePaymentInput struct {
 	MandateID string
 	// NotificationURL also receives this payment's events.
 	NotificationURL string
-	Metadata        map[string]string
+	// Config names the payment-method configuration (pg_code) to use.
+	Config string
+
+	captureGiven bool
+	Metadata     map[string]string
 }
 
 func (in *CreatePaymentInput) validate(now time.Time) (money.Currency, error) {
@@ -148,6 +152,7 @@ func (in *CreatePaymentInput) validateFields(now time.Time, withCard bool) (mone
 	if err != nil {
 		return money.Currency{}, "", "", fault.InvalidParam("currency", "currency_invalid", "%q is not a supported ISO 4217 currency code", in.Currency)
 	}
+	in.captureGiven = in.CaptureMethod != ""
 	switch in.CaptureMethod {
 	case "":
 		in.CaptureMethod = payment.CaptureAutomatic

@@ -102,6 +102,8 @@ type Payment struct {
 	Initiator Initiator
 	// ThreeDS is the 3-D Secure result, when authentication ran.
 	ThreeDS *ThreeDS
+	// Config is the payment-method configuration (pg_code) it went through.
+	Config string
 	// NotificationURL also receives this payment's events (signed with the
 	// merchant's notification secret).
 	NotificationURL string

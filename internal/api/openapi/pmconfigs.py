@@ -1,0 +1,85 @@
+#!/usr/bin/env python3
+"""Adds payment-method configurations and the Payment Methods API (native and
+Ottu-compatible paths) to internal/api/openapi.json (idempotent).
+Run from the repository root: python3 internal/api/openapi/pmconfigs.py"""
+import copy, os, sys
+sys.path.insert(0, os.path.dirname(__file__))
+from common import T, load, save, nullable, op
+
+d = load()
+S = d["components"]["schemas"]
+method_props = {"code": {"type": "string"}, "name": {"type": "string"}, "name_ar": nullable("string"), "is_sandbox": {"type": "boolean"},
+    "logo": nullable("string"), "wallets": {"type": "array", "items": {"type": "string"}},
+    "payment_services": {"type": "array", "items": {"type": "object", "required": ["code", "name", "name_ar"],
+        "properties": {"code": {"type": "string"}, "name": {"type": "string"}, "name_ar": {"type": "string"}}}},
+    "default_currency": nullable("string"), "accepted_currencies": {"type": "array", "items": {"type": "string"}},
+    "operation": {"enum": ["purchase", "authorize"]}, "operations": {"type": "array", "items": {"enum": ["capture", "void", "refund"]}},
+    "is_tokenizable": {"type": "boolean"}, "auto_debit_enabled": {"type": "boolean"}, "tags": {"type": "array", "items": {"type": "string"}}}
+S["PaymentMethod"] = {"type": "object", "additionalProperties": False, "required": list(method_props), "properties": method_props}
+S["PaymentMethods"] = {"type": "object", "additionalProperties": False, "required": ["customer_payment_methods", "payment_methods"],
+    "properties": {"customer_payment_methods": {"type": "array", "items": {"$ref": "#/components/schemas/PaymentMethod"}},
+        "payment_methods": {"type": "array", "items": {"$ref": "#/components/schemas/PaymentMethod"}}}}
+S["PaymentMethodsRequest"] = {"type": "object", "additionalProperties": False, "required": ["plugin"],
+    "properties": {"plugin": {"enum": ["e_commerce", "payment_request"]}, "currencies": {"type": "array", "items": {"type": "string"}},
+        "customer_id": {"type": "string", "maxLength": 64}, "operation": {"enum": ["purchase", "authorize"]}, "tokenizable": {"type": "boolean"},
+        "auto_debit": {"type": "boolean"}, "pg_names": {"type": "array", "items": {"type": "string"}}, "type": {"enum": ["sandbox", "production"]},
+        "tags": {"type": "array", "items": {"type": "string"}}, "payment_services": {"type": "array", "items": {"enum": ["apple_pay", "google_pay", "samsung_pay", "wallet"]}}}}
+cfg_props = dict(copy.deepcopy(method_props), id={"type": "string", "pattern": "^pmc_"}, object={"const": "payment_method_config"},
+    mode={"enum": ["sandbox", "live"]}, connector={"type": "string"}, type={"enum": ["sandbox", "production"]},
+    plugins={"type": "array", "items": {"enum": ["e_commerce", "payment_request"]}}, enabled={"type": "boolean"},
+    has_credentials={"type": "boolean", "description": "Credentials are write-only, sealed by the vault"}, created_at={"type": "string"})
+S["PaymentMethodConfig"] = {"type": "object", "additionalProperties": False, "required": list(cfg_props), "properties": cfg_props}
+S["PaymentMethodConfigList"] = {"type": "object", "required": ["object", "data", "has_more", "next_cursor"], "additionalProperties": False,
+    "properties": {"object": {"const": "list"}, "data": {"type": "array", "items": {"$ref": "#/components/schemas/PaymentMethodConfig"}},
+        "has_more": {"type": "boolean"}, "next_cursor": nullable("string")}}
+S["PaymentMethodConfigRequest"] = {"type": "object", "additionalProperties": False,
+    "properties": {"code": {"type": "string", "pattern": "^[a-z0-9][a-z0-9_-]{0,49}$"}, "name": {"type": "string"}, "name_ar": {"type": "string"},
+        "logo": {"type": "string"}, "connector": {"type": "string"}, "type": {"enum": ["sandbox", "production"]},
+        "credentials": {"type": "object", "additionalProperties": {"type": "string"}, "description": "Write-only"},
+        "accepted_currencies": {"type": "array", "items": {"type": "string"}}, "default_currency": {"type": "string"},
+        "operation": {"enum": ["purchase", "authorize"]}, "operations": {"type": "array", "items": {"enum": ["capture", "void", "refund"]}},
+        "is_tokenizable": {"type": "boolean"}, "auto_debit_enabled": {"type": "boolean"},
+        "wallets": {"type": "array", "items": {"enum": ["ApplePay", "GooglePay"]}},
+        "payment_services": {"type": "array", "items": {"enum": ["apple_pay", "google_pay", "samsung_pay", "wallet"]}},
+        "plugins": {"type": "array", "items": {"enum": ["e_commerce", "payment_request"]}}, "tags": {"type": "array", "items": {"type": "string"}},
+        "enabled": {"type": "boolean"}}}
+pm = {"code": "knet", "name": "KNET", "name_ar": "كي نت", "is_sandbox": True, "logo": None, "wallets": [],
+      "payment_services": [{"code": "apple_pay", "name": "Apple Pay", "name_ar": "أبل باي"}], "default_currency": "KWD",
+      "accepted_currencies": ["KWD"], "operation": "purchase", "operations": ["refund"], "is_tokenizable": True, "auto_debit_enabled": False, "tags": ["retail"]}
+cfg = dict(pm, id="pmc_01jbz7q8m3a4x5y6z7k8n9p0qr", object="payment_method_config", mode="sandbox", connector="sandbox", type="sandbox",
+           plugins=["e_commerce"], enabled=True, has_credentials=True, created_at=T)
+pay = S["Payment"]
+pay["properties"]["pg_code"] = nullable("string")
+if "pg_code" not in pay["required"]:
+    pay["required"].append("pg_code")
+S["CreatePaymentRequest"]["properties"]["pg_code"] = {"type": "string", "description": "The payment-method configuration to use"}
+kw, rd = ("keys:write", "manage_keys"), ("payments:read", "view_payments")
+P = d["paths"]
+P["/v1/payment-method-configs"] = {
+    "post": op("createPaymentMethodConfig", "Create a payment-method configuration (a pg_code)", *kw, 201, "PaymentMethodConfig", cfg,
+        "Audited. Credentials are sealed by the vault and never returned.", "PaymentMethodConfigRequest",
+        {"code": "knet", "name": "KNET", "connector": "sandbox", "accepted_currencies": ["KWD"]}),
+    "get": op("listPaymentMethodConfigs", "List payment-method configurations", *kw, 200, "PaymentMethodConfigList",
+        {"object": "list", "data": [cfg], "has_more": False, "next_cursor": None})}
+P["/v1/payment-method-configs/{id}"] = {
+    "get": op("getPaymentMethodConfig", "Get a configuration", *kw, 200, "PaymentMethodConfig", cfg, has_id=True),
+    "post": op("updatePaymentMethodConfig", "Change a configuration (not its code or connector)", *kw, 200, "PaymentMethodConfig", cfg, "", "PaymentMethodConfigRequest", {"enabled": False}, has_id=True),
+    "delete": op("deletePaymentMethodConfig", "Delete a configuration", *kw, 200, "PaymentMethodConfig", None, has_id=True)}
+P["/v1/payment-method-configs/{id}"]["delete"]["responses"]["200"]["content"]["application/json"] = {"schema": {"type": "object", "properties": {"deleted": {"const": True}}}}
+for path, opid, desc in [("/v1/payment-methods", "listPaymentMethods", "The Payment Methods API (Ottu semantics)"),
+                         ("/b/pbl/v2/payment-methods/", "listPaymentMethodsOttu", "Ottu-compatible Payment Methods API; invalid fields answer 400 {field: [message]}")]:
+    P[path] = {"post": op(opid, desc, *rd, 200, "PaymentMethods", {"customer_payment_methods": [], "payment_methods": [pm]},
+        "A key (Bearer or `Api-Key`) sees every configuration; a person only the codes they hold use:<code> for. Cached per merchant and filter; any configuration change is seen at once.",
+        "PaymentMethodsRequest", {"plugin": "e_commerce", "currencies": ["KWD"]})}
+
+def walk(x):
+    if isinstance(x, dict):
+        if x.get("object") == "payment" and "payment_method" in x:
+            x.setdefault("pg_code", None)
+        for v in x.values():
+            walk(v)
+    elif isinstance(x, list):
+        for v in x:
+            walk(v)
+walk(P)
+save(d)

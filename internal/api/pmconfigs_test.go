@@ -1,0 +1,134 @@
+package api_test
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func (e *env) config(t *testing.T, body string) map[string]any {
+	t.Helper()
+	r := e.do("POST", "/v1/payment-method-configs", e.key, body)
+	if r.status != 201 {
+		t.Fatalf("config %s: %d %s", body, r.status, r.body)
+	}
+	return r.json(t)
+}
+
+func codes(t *testing.T, r resp, field string) string {
+	t.Helper()
+	var out []string
+	for _, m := range r.json(t)[field].([]any) {
+		out = append(out, m.(map[string]any)["code"].(string))
+	}
+	return strings.Join(out, ",")
+}
+
+func TestPaymentMethodsAPIFiltersCachesAndRespectsPermissions(t *testing.T) {
+	e := newEnv(t)
+	knet := e.config(t, `{"code":"knet","name":"KNET","name_ar":"كي نت","connector":"sandbox","accepted_currencies":["KWD"],"default_currency":"KWD",
+		"is_tokenizable":true,"tags":["retail"],"payment_services":["apple_pay"],"wallets":["ApplePay"],"operations":["refund"],
+		"credentials":{"api_key":"SECRET-CANARY-123"}}`)
+	if knet["has_credentials"] != true || strings.Contains(e.do("GET", "/v1/payment-method-configs/"+knet["id"].(string), e.key, "").json(t)["code"].(string), "SECRET") {
+		t.Fatalf("config %v", knet)
+	}
+	e.config(t, `{"code":"cards","name":"Cards","connector":"sandbox","accepted_currencies":["USD","EUR"],"operations":["refund","void","capture"]}`)
+	e.config(t, `{"code":"preauth","name":"Pre-auth","connector":"sandbox","operation":"authorize","plugins":["payment_request"]}`)
+	off := e.config(t, `{"code":"old","name":"Old","connector":"sandbox","enabled":false}`)
+	wantProblem(t, e.do("POST", "/v1/payment-method-configs", e.key, `{"code":"knet","name":"again","connector":"sandbox"}`), 409, "config_code_taken", "")
+	wantProblem(t, e.do("POST", "/v1/payment-method-configs", e.key, `{"code":"x","name":"X","connector":"paytrace"}`), 400, "parameter_invalid", "connector")
+	wantProblem(t, e.do("POST", "/v1/payment-method-configs", e.key, `{"code":"Bad Code","name":"X","connector":"sandbox"}`), 400, "parameter_invalid", "code")
+
+	list := func(body string, headers ...string) resp {
+		return e.do("POST", "/b/pbl/v2/payment-methods/", "", body, append([]string{"Authorization", "Api-Key " + e.key}, headers...)...)
+	}
+	for body, want := range map[string]string{
+		`{"plugin":"e_commerce"}`:                                   "cards,knet",
+		`{"plugin":"payment_request"}`:                              "preauth",
+		`{"plugin":"e_commerce","currencies":["KWD"]}`:              "knet",
+		`{"plugin":"e_commerce","tokenizable":true}`:                "knet",
+		`{"plugin":"e_commerce","tags":["crm","retail"]}`:           "knet",
+		`{"plugin":"e_commerce","payment_services":["google_pay"]}`: "",
+		`{"plugin":"e_commerce","type":"production"}`:               "",
+		`{"plugin":"e_commerce","pg_names":["sandbox"]}`:            "cards,knet",
+	} {
+		if r := list(body); r.status != 200 || codes(t, r, "payment_methods") != want {
+			t.Errorf("%s: %d %s, want %s", body, r.status, r.body, want)
+		}
+	}
+	m := list(`{"plugin":"e_commerce","currencies":["KWD"]}`).json(t)["payment_methods"].([]any)[0].(map[string]any)
+	if m["name"] != "KNET" || m["is_sandbox"] != true || m["default_currency"] != "KWD" || m["is_tokenizable"] != true ||
+		m["payment_services"].([]any)[0].(map[string]any)["code"] != "apple_pay" || m["operations"].([]any)[0] != "refund" {
+		t.Fatalf("method %v", m)
+	}
+	if r := list(`{"currencies":["KWD"]}`); r.status != 400 || !strings.Contains(string(r.body), `"plugin":[`) {
+		t.Fatalf("missing plugin, Ottu style: %d %s", r.status, r.body)
+	}
+
+	// Cached per filter, and a change is seen at once.
+	hits := e.engine.ConfigCacheHits()
+	list(`{"plugin":"e_commerce"}`)
+	if e.engine.ConfigCacheHits() != hits+1 {
+		t.Fatal("a repeated listing was not answered from the cache")
+	}
+	if r := e.do("POST", "/v1/payment-method-configs/"+off["id"].(string), e.key, `{"enabled":true}`); r.status != 200 {
+		t.Fatalf("enable: %d %s", r.status, r.body)
+	}
+	if got := codes(t, list(`{"plugin":"e_commerce"}`), "payment_methods"); got != "cards,knet,old" {
+		t.Fatalf("after enabling a config the list is %s", got)
+	}
+
+	// A person sees only the codes they may use.
+	e.newUser("dev@a.test", "developer", "use:knet")
+	person := e.do("POST", "/v1/payment-methods", "", `{"plugin":"e_commerce"}`, "Authorization", basic("dev@a.test", userPassword), "Paygate-Mode", "sandbox")
+	if person.status != 200 || codes(t, person, "payment_methods") != "knet" {
+		t.Fatalf("a person with use:knet sees %d %s", person.status, person.body)
+	}
+
+	// Payments name a configuration; the customer's ones are listed for them.
+	pay := e.do("POST", "/v1/payments", e.key, `{"amount":1500,"currency":"KWD","pg_code":"knet","customer":"c-9","payment_method":{"type":"card","card":`+cardJSON("4242424242424242", "123")+`}}`)
+	if pay.status != 201 || pay.json(t)["pg_code"] != "knet" {
+		t.Fatalf("payment through knet: %d %s", pay.status, pay.body)
+	}
+	if got := codes(t, list(`{"plugin":"e_commerce","customer_id":"c-9"}`), "customer_payment_methods"); got != "knet" {
+		t.Fatalf("customer methods %s", got)
+	}
+	wantProblem(t, e.do("POST", "/v1/payments", e.key, `{"amount":1500,"currency":"USD","pg_code":"knet","payment_method":{"type":"card","card":`+cardJSON("4242424242424242", "123")+`}}`), 400, "currency_not_accepted", "currency")
+	wantProblem(t, e.do("POST", "/v1/payments", e.key, `{"amount":1500,"currency":"USD","pg_code":"nope","payment_method":{"type":"card","card":`+cardJSON("4242424242424242", "123")+`}}`), 400, "config_not_found", "pg_code")
+	if p := e.do("POST", "/v1/payments", e.key, `{"amount":100,"currency":"USD","pg_code":"preauth","payment_method":{"type":"card","card":`+cardJSON("4242424242424242", "123")+`}}`).json(t); p["status"] != "authorized" {
+		t.Fatalf("an authorize configuration: %v", p)
+	}
+	byPerson := e.do("POST", "/v1/payments", "", `{"amount":100,"currency":"USD","pg_code":"cards","payment_method":{"type":"card","card":`+cardJSON("4242424242424242", "123")+`}}`,
+		"Authorization", basic("dev@a.test", userPassword), "Paygate-Mode", "sandbox")
+	wantProblem(t, byPerson, 403, "permission_denied", "")
+
+	// Every change is audited; credentials never reach the database in clear.
+	actions := map[string]int{}
+	for _, ev := range e.do("GET", "/v1/audit-events?limit=100", e.key, "").json(t)["data"].([]any) {
+		actions[ev.(map[string]any)["action"].(string)]++
+	}
+	if actions["config.created"] != 4 || actions["config.updated"] != 1 {
+		t.Fatalf("audit %v", actions)
+	}
+	files, _ := filepath.Glob(filepath.Join(e.dir, "api.db*"))
+	for _, f := range files {
+		if b, _ := os.ReadFile(f); bytes.Contains(b, []byte("SECRET-CANARY-123")) {
+			t.Fatalf("%s holds a configuration's credentials in clear", f)
+		}
+	}
+	if r := e.do("DELETE", "/v1/payment-method-configs/"+knet["id"].(string), e.other, ""); r.status != 404 {
+		t.Fatalf("merchant B deletes A's config: %d", r.status)
+	}
+}
+
+func TestConfigAnswersValidateAgainstTheDocumentedSchemas(t *testing.T) {
+	o := loadOpenAPI(t)
+	e := newEnv(t)
+	created := e.do("POST", "/v1/payment-method-configs", e.key, `{"code":"knet","name":"KNET","connector":"sandbox","accepted_currencies":["KWD"],"payment_services":["apple_pay"]}`)
+	o.validate(t, "#/components/schemas/PaymentMethodConfig", created.body)
+	o.validate(t, "#/components/schemas/PaymentMethodConfigList", e.do("GET", "/v1/payment-method-configs", e.key, "").body)
+	o.validate(t, "#/components/schemas/PaymentMethods", e.do("POST", "/b/pbl/v2/payment-methods/", e.key, `{"plugin":"e_commerce"}`).body)
+	o.validate(t, "#/components/schemas/Payment", e.do("POST", "/v1/payments", e.key, `{"amount":1000,"currency":"KWD","pg_code":"knet","payment_method":{"type":"card","card":`+cardJSON("4242424242424242", "123")+`}}`).body)
+}
