@@ -54,3 +54,33 @@ func TestVaultKeyFileRotationAndRefusalOfAWrongKey(t *testing.T) {
 		t.Fatalf("generate: %q", out)
 	}
 }
+
+func TestConfigCommands(t *testing.T) {
+	db := "sqlite:" + filepath.Join(t.TempDir(), "p.db")
+	mid := runJSON(t, "merchant", "create", "Shop", "--json", "--database", db)["merchant_id"]
+	cmd := func(args ...string) (string, error) {
+		var out bytes.Buffer
+		err := run(context.Background(), append(args, "--database", db), noenv, &out, io.Discard)
+		return out.String(), err
+	}
+	if _, err := cmd("config", "create", "--merchant", mid, "--code", "knet", "--name", "KNET", "--currencies", "KWD", "--operations", "refund",
+		"--tokenizable", "--credentials", "api_key=SECRET"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cmd("config", "disable", "--merchant", mid, "knet"); err != nil {
+		t.Fatal(err)
+	}
+	out, err := cmd("config", "list", "--merchant", mid)
+	if err != nil || !strings.Contains(out, "knet") || !strings.Contains(out, "disabled") || !strings.Contains(out, "KWD") || strings.Contains(out, "SECRET") {
+		t.Fatalf("list: %v\n%s", err, out)
+	}
+	if _, err := cmd("config", "create", "--merchant", mid, "--code", "knet", "--name", "again"); err == nil {
+		t.Fatal("a taken code was accepted")
+	}
+	if _, err := cmd("config", "delete", "--merchant", mid, "knet"); err != nil {
+		t.Fatal(err)
+	}
+	if out, _ := cmd("config", "list", "--merchant", mid); strings.TrimSpace(out) != "" {
+		t.Fatalf("after delete: %q", out)
+	}
+}

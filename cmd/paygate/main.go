@@ -49,6 +49,8 @@ Usage:
   paygate user create --merchant ID --email E --role owner|admin|developer|analyst|support
                      [--permissions refund,use:knet] [--json]
                                        add a team member; prints a generated password once
+  paygate config create|list|enable|disable|delete --merchant ID …
+                                       payment-method configurations (pg_codes); 'paygate config' for flags
   paygate keys status                  show which vault key versions wrap the data keys
   paygate keys rotate [--new-data-key] re-wrap every data key under the newest vault key (online);
                                        then drop the old version from PAYGATE_VAULT_KEY
@@ -92,6 +94,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return apikeyCmd(ctx, args, getenv, stdout, stderr)
 	case "user":
 		return userCmd(ctx, args, getenv, stdout, stderr)
+	case "config":
+		return configCmd(ctx, args, getenv, stdout, stderr)
 	case "keys":
 		return keysCmd(ctx, args, getenv, stdout, stderr)
 	case "ledger":
