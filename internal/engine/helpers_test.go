@@ -53,7 +53,9 @@ type fakeProcessor struct {
 	// followUp, when set, answers captures and refunds (by operation id).
 	followUp func(opID string) (connector.Result, error)
 	delay    time.Duration
-	seen     map[string]connector.Result
+	// payout, when set, answers payouts.
+	payout func(req connector.PayoutRequest) (connector.Result, error)
+	seen   map[string]connector.Result
 }
 
 func (f *fakeProcessor) Name() string { return "fake" }
@@ -103,6 +105,9 @@ func (f *fakeProcessor) Refund(ctx context.Context, req connector.RefundRequest)
 }
 
 func (f *fakeProcessor) Payout(ctx context.Context, req connector.PayoutRequest) (connector.Result, error) {
+	if f.payout != nil {
+		return f.payout(req)
+	}
 	return connector.Result{Outcome: connector.Approved}, nil
 }
 

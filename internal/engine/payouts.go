@@ -175,9 +175,17 @@ func (e *Engine) CreatePayout(ctx context.Context, a Actor, in PayoutInput, idem
 		e.log.Warn("payout outcome unknown", "payout", po.ID, "err", callErr)
 		return po, nil, nil
 	}
+	out, err := e.finishPayout(pctx, a, po.ID, res, callErr, idem)
+	return out, nil, err
+}
+
+// finishPayout records a processor's answer to a payout: paid, or failed
+// with its money back in the balance. A payout already finished is left as
+// it is.
+func (e *Engine) finishPayout(ctx context.Context, a Actor, poID string, res connector.Result, callErr error, idem *Idempotency) (*payout.Payout, error) {
 	var out *payout.Payout
-	err = e.store.Update(pctx, func(tx Tx) error {
-		cur, err := tx.GetPayoutForUpdate(pctx, a.MerchantID, a.Mode, po.ID)
+	err := e.store.Update(ctx, func(tx Tx) error {
+		cur, err := tx.GetPayoutForUpdate(ctx, a.MerchantID, a.Mode, poID)
 		if err != nil || cur.Status != payout.Pending {
 			out = cur
 			return err
@@ -186,7 +194,7 @@ func (e *Engine) CreatePayout(ctx context.Context, a Actor, in PayoutInput, idem
 		typ := webhook.PayoutPaid
 		if callErr == nil && res.Outcome == connector.Approved {
 			cur.Status, cur.ProcessorRef = payout.Paid, res.ProcessorRef
-			err = e.post(pctx, tx, ledger.PayoutPaid(a.MerchantID, a.Mode, po.ID, cur.Currency.Code, cur.Amount))
+			err = e.post(ctx, tx, ledger.PayoutPaid(a.MerchantID, a.Mode, poID, cur.Currency.Code, cur.Amount))
 		} else {
 			cur.Status, cur.FailureCode, cur.FailureMessage = payout.Failed, res.DeclineCode, res.Message
 			if callErr != nil {
@@ -196,21 +204,55 @@ func (e *Engine) CreatePayout(ctx context.Context, a Actor, in PayoutInput, idem
 				cur.FailureCode, cur.FailureMessage = "payout_declined", "the processor declined the payout"
 			}
 			typ = webhook.PayoutFailed
-			err = e.post(pctx, tx, ledger.PayoutReturn(a.MerchantID, a.Mode, po.ID, cur.Currency.Code, cur.Amount))
+			err = e.post(ctx, tx, ledger.PayoutReturn(a.MerchantID, a.Mode, poID, cur.Currency.Code, cur.Amount))
 		}
 		if err != nil {
 			return err
 		}
-		if err := tx.UpdatePayout(pctx, cur); err != nil {
+		if err := tx.UpdatePayout(ctx, cur); err != nil {
 			return err
 		}
-		if err := e.emitObject(pctx, tx, a.MerchantID, a.Mode, typ, cur.ID, cur); err != nil {
+		if err := e.emitObject(ctx, tx, a.MerchantID, a.Mode, typ, cur.ID, cur); err != nil {
 			return err
 		}
 		out = cur
-		return e.completeIdempotent(pctx, tx, a, idem, Result{Payout: cur}, nil)
+		return e.completeIdempotent(ctx, tx, a, idem, Result{Payout: cur}, nil)
 	})
-	return out, nil, err
+	return out, err
+}
+
+// recoverPayouts resolves payouts whose processor answer was lost, by
+// asking the processor about them: paid, refused, or never received (then
+// failed, and the money returns to the balance).
+func (e *Engine) recoverPayouts(ctx context.Context, olderThan time.Duration) (int, error) {
+	pos, err := e.store.PendingPayouts(ctx, e.now().Add(-olderThan), 200)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, po := range pos {
+		conn := e.connectors[po.Mode]
+		if conn == nil {
+			continue
+		}
+		pctx, cancel := e.processorContext(ctx)
+		res, callErr := conn.Status(pctx, connector.StatusRequest{OperationID: po.ID, Live: po.Mode == payment.Live})
+		if callErr != nil || res.Outcome == connector.Pending {
+			cancel()
+			continue // still unknown: ask again on the next pass
+		}
+		if res.Outcome == connector.NotFound {
+			res = connector.Result{Outcome: connector.Declined, DeclineCode: "processor_no_record", Message: "the processor has no record of this payout"}
+		}
+		_, err := e.finishPayout(pctx, Actor{MerchantID: po.MerchantID, Mode: po.Mode}, po.ID, res, nil, nil)
+		cancel()
+		if err != nil {
+			e.log.Warn("payout recovery failed", "payout", po.ID, "err", err)
+			continue
+		}
+		n++
+	}
+	return n, nil
 }
 
 // payoutDestination resolves where the money goes into the connector

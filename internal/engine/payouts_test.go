@@ -4,7 +4,9 @@ import (
 	"context"
 	"sync"
 	"testing"
+	"time"
 
+	"github.com/paygate/paygate/internal/connector"
 	"github.com/paygate/paygate/internal/engine"
 	"github.com/paygate/paygate/internal/payment"
 	"github.com/paygate/paygate/internal/vault"
@@ -45,5 +47,61 @@ func TestConcurrentPayoutsOnBothStores(t *testing.T) {
 		if r, err := e.VerifyLedger(ctx); err != nil || !r.OK() || r.Payouts != 5 {
 			t.Fatalf("%v %v", r.String(), err)
 		}
+	})
+}
+
+// TestPayoutsWhoseAnswerWasLostAreResolved: a payout whose processor call
+// timed out stays pending with its money reserved; recovery asks the
+// processor: paid, or never received (then failed, money back).
+func TestPayoutsWhoseAnswerWasLostAreResolved(t *testing.T) {
+	eachStore(t, func(t *testing.T, st engine.Store) {
+		ctx := context.Background()
+		var mu sync.Mutex
+		clock := time.Now()
+		known := map[string]bool{} // payouts the processor actually made
+		proc := &fakeProcessor{
+			payout: func(req connector.PayoutRequest) (connector.Result, error) {
+				mu.Lock()
+				defer mu.Unlock()
+				if req.Amount.Minor == 1000 {
+					known[req.PayoutID] = true
+				}
+				return connector.Result{}, &connector.Error{Class: connector.Timeout, Message: "lost"}
+			},
+			status: func(req connector.StatusRequest) (connector.Result, error) {
+				mu.Lock()
+				defer mu.Unlock()
+				if known[req.OperationID] {
+					return connector.Result{Outcome: connector.Approved, ProcessorRef: "po-ref"}, nil
+				}
+				return connector.Result{Outcome: connector.NotFound}, nil
+			},
+		}
+		f := newFixtureAt(t, st, proc, func() time.Time { mu.Lock(); defer mu.Unlock(); return clock })
+		f.pay(t, 5000, payment.CaptureAutomatic)
+		bank := &engine.BankInput{Holder: "Shop", IBAN: "DE89370400440532013000"}
+		made, _, err := f.e.CreatePayout(ctx, f.actor, engine.PayoutInput{Amount: 1000, Currency: "EUR", Bank: bank}, nil)
+		if err != nil || made.Status != "pending" {
+			t.Fatalf("lost payout: %+v %v", made, err)
+		}
+		lost, _, _ := f.e.CreatePayout(ctx, f.actor, engine.PayoutInput{Amount: 2000, Currency: "EUR", Bank: bank}, nil)
+		if bal, _ := f.e.Balance(ctx, f.actor); bal[0].Available != 2000 {
+			t.Fatalf("pending payouts must keep their money reserved: %+v", bal)
+		}
+		mu.Lock()
+		clock = clock.Add(time.Hour)
+		mu.Unlock()
+		if _, err := f.e.Recover(ctx, time.Minute, time.Minute); err != nil {
+			t.Fatal(err)
+		}
+		a, _ := f.e.GetPayout(ctx, f.actor, made.ID)
+		b, _ := f.e.GetPayout(ctx, f.actor, lost.ID)
+		if a.Status != "paid" || b.Status != "failed" || b.FailureCode != "processor_no_record" {
+			t.Fatalf("after recovery: %s %s %s", a.Status, b.Status, b.FailureCode)
+		}
+		if bal, _ := f.e.Balance(ctx, f.actor); bal[0].Available != 4000 {
+			t.Fatalf("balance after recovery: %+v", bal)
+		}
+		f.verifyLedger(t)
 	})
 }

@@ -20,6 +20,11 @@ func (e *Engine) Recover(ctx context.Context, processingAge, pendingAge time.Dur
 	if err != nil {
 		return resolved, err
 	}
+	n, err := e.recoverPayouts(ctx, processingAge)
+	resolved += n
+	if err != nil {
+		return resolved, err
+	}
 	for status, age := range map[payment.Status]time.Duration{payment.Processing: processingAge, payment.Pending: pendingAge} {
 		ps, err := e.store.PaymentsInStatus(ctx, status, e.now().Add(-age), 500)
 		if err != nil {

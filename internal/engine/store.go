@@ -101,6 +101,8 @@ type Reader interface {
 
 	GetPayout(ctx context.Context, merchantID string, mode payment.Mode, id string) (*payout.Payout, error)
 	ListPayouts(ctx context.Context, merchantID string, mode payment.Mode, startingAfter string, limit int) ([]*payout.Payout, error)
+	// PendingPayouts lists payouts (any merchant) still pending and last updated before a time.
+	PendingPayouts(ctx context.Context, updatedBefore time.Time, limit int) ([]*payout.Payout, error)
 	// EachPayoutBalance calls fn for every payout with its ledger sums by role.
 	EachPayoutBalance(ctx context.Context, fn func(p *payout.Payout, pending, paid, available int64) error) error
 

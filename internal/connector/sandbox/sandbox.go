@@ -348,21 +348,29 @@ func (s *Sandbox) Payout(ctx context.Context, req connector.PayoutRequest) (conn
 	if req.Live {
 		return connector.Result{}, invalid("sandbox_live_mode", "the sandbox processor does not take live payouts")
 	}
+	res := s.payout(req)
+	s.mu.Lock()
+	s.ops[req.PayoutID] = res // a status lookup by the payout id finds it
+	s.mu.Unlock()
+	return res, nil
+}
+
+func (s *Sandbox) payout(req connector.PayoutRequest) connector.Result {
 	if b := req.Bank; b != nil {
 		// Test bank accounts: a number or IBAN ending in 0002 is closed.
 		if strings.HasSuffix(b.AccountNumber, "0002") || strings.HasSuffix(b.IBAN, "0002") {
-			return declined("account_closed"), nil
+			return declined("account_closed")
 		}
-		return connector.Result{Outcome: connector.Approved, ProcessorRef: id.New("sbxp"), RawCode: "00"}, nil
+		return connector.Result{Outcome: connector.Approved, ProcessorRef: id.New("sbxp"), RawCode: "00"}
 	}
 	tc, ok := lookup(card.Normalize(req.Card.Number))
 	if !ok {
-		return declined("test_mode_live_card"), nil
+		return declined("test_mode_live_card")
 	}
 	if tc.Behaviour == Decline {
-		return declined(tc.DeclineCode), nil
+		return declined(tc.DeclineCode)
 	}
-	return connector.Result{Outcome: connector.Approved, ProcessorRef: id.New("sbxp"), RawCode: "00"}, nil
+	return connector.Result{Outcome: connector.Approved, ProcessorRef: id.New("sbxp"), RawCode: "00"}
 }
 
 // Status implements connector.Connector.

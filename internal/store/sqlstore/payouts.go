@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"encoding/json"
+	"time"
 
 	"github.com/paygate/paygate/internal/ledger"
 	"github.com/paygate/paygate/internal/money"
@@ -111,4 +112,11 @@ func (r *Reader) EachPayoutBalance(ctx context.Context, fn func(p *payout.Payout
 		}
 	}
 	return rows.Err()
+}
+
+// PendingPayouts implements engine.Reader: payouts (any merchant) still
+// pending and last updated before a time: their outcome was not known.
+func (r *Reader) PendingPayouts(ctx context.Context, updatedBefore time.Time, limit int) ([]*payout.Payout, error) {
+	return list(r, ctx, scanPayout, `SELECT `+payoutColumns+` FROM payouts WHERE status = 'pending' AND updated_at < ? ORDER BY updated_at LIMIT ?`,
+		micros(updatedBefore), limit)
 }
