@@ -84,6 +84,30 @@ func Run(t *testing.T, c connector.Connector, cards Cards) {
 			t.Fatalf("unknown status: %+v %v", r, err)
 		}
 	})
+	t.Run("a repeated authorization with the same payment id is the same authorization", func(t *testing.T) {
+		pid, first := authorize(t, cards.Approve, false, 800)
+		again, err := c.Authorize(ctx, connector.AuthorizeRequest{PaymentID: pid, Amount: amount(800), Card: cards.Approve})
+		if err != nil || again.Outcome != connector.Approved || again.ProcessorRef != first.ProcessorRef {
+			t.Fatalf("retry made another authorization: %+v vs %+v (%v)", again, first, err)
+		}
+		// It can still be captured exactly once for its amount.
+		if r, err := c.Capture(ctx, connector.CaptureRequest{PaymentID: pid, OperationID: id.New("op"), ProcessorRef: first.ProcessorRef, Amount: amount(801)}); err == nil {
+			t.Fatalf("captured more than authorized: %+v", r)
+		}
+	})
+	t.Run("a follow-up whose answer was lost is found by its operation id", func(t *testing.T) {
+		pid, res := authorize(t, cards.Approve, true, 900)
+		op := id.New("re")
+		if r, err := c.Refund(ctx, connector.RefundRequest{PaymentID: pid, OperationID: op, ProcessorRef: res.ProcessorRef, Amount: amount(300)}); err != nil || r.Outcome != connector.Approved {
+			t.Fatalf("refund: %+v %v", r, err)
+		}
+		if r, err := c.Status(ctx, connector.StatusRequest{PaymentID: pid, OperationID: op}); err != nil || r.Outcome != connector.Approved {
+			t.Fatalf("refund status: %+v %v", r, err)
+		}
+		if r, err := c.Status(ctx, connector.StatusRequest{PaymentID: pid, OperationID: id.New("re")}); err != nil || r.Outcome != connector.NotFound {
+			t.Fatalf("a refund never sent: %+v %v", r, err)
+		}
+	})
 	t.Run("a cancelled context ends the call with a timeout", func(t *testing.T) {
 		cctx, cancel := context.WithCancel(ctx)
 		cancel()
