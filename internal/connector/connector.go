@@ -179,3 +179,19 @@ type ChallengeInfo struct {
 	Brand       string
 	Last4       string
 }
+
+// Settings is what one payment-method configuration gives its connector:
+// the processor account's credentials (opened from the vault only to build
+// the connector) and whether it is a live or a test account.
+type Settings struct {
+	ConfigID    string
+	Code        string
+	Live        bool
+	Credentials map[string]string
+}
+
+// Factory builds a connector for one configuration. It must not call the
+// processor (credentials are checked on first use), so building is cheap.
+// A missing or malformed credential is an *Error of class InvalidRequest
+// whose Code is "credentials_invalid" and whose Message names the field.
+type Factory func(s Settings) (Connector, error)

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/paygate/paygate/internal/connector"
 	"github.com/paygate/paygate/internal/id"
@@ -17,6 +18,10 @@ import (
 type Cards struct {
 	Approve, Decline connector.Card
 	DeclineCode      string
+	// ActThenStall, if set, makes the processor act on the next request but
+	// answer only after the caller has given up (a lost answer). Connectors
+	// whose processor is in-process leave it nil and the case is skipped.
+	ActThenStall func(t *testing.T)
 }
 
 func amount(minor int64) money.Amount {
@@ -106,6 +111,23 @@ func Run(t *testing.T, c connector.Connector, cards Cards) {
 		}
 		if r, err := c.Status(ctx, connector.StatusRequest{PaymentID: pid, OperationID: id.New("re")}); err != nil || r.Outcome != connector.NotFound {
 			t.Fatalf("a refund never sent: %+v %v", r, err)
+		}
+	})
+	t.Run("a lost answer is a timeout, and status finds what the processor did", func(t *testing.T) {
+		if cards.ActThenStall == nil {
+			t.Skip("the processor answers in-process; its answers cannot be lost")
+		}
+		cards.ActThenStall(t)
+		pid := id.New("pay")
+		tctx, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
+		defer cancel()
+		_, err := c.Authorize(tctx, connector.AuthorizeRequest{PaymentID: pid, Amount: amount(1200), Capture: true, Card: cards.Approve})
+		if !connector.OutcomeUnknown(err) {
+			t.Fatalf("a stalled sale: %v, want a timeout", err)
+		}
+		r, err := c.Status(ctx, connector.StatusRequest{PaymentID: pid})
+		if err != nil || r.Outcome != connector.Approved || !r.Captured || r.ProcessorRef == "" {
+			t.Fatalf("status after the lost answer: %+v %v", r, err)
 		}
 	})
 	t.Run("a cancelled context ends the call with a timeout", func(t *testing.T) {
