@@ -101,3 +101,28 @@ func FuzzValidateNumber(f *testing.F) {
 		_ = card.Mask(s)
 	})
 }
+
+func TestBINCountries(t *testing.T) {
+	tab := card.DefaultBINs()
+	for number, want := range map[string]string{
+		"4000008260000000": "GB", "4000002500000003": "FR", "4242424242424242": "US",
+		"4000000000000002": "", "5105105105105100": "", "4000004140000008": "KW",
+	} {
+		if got := tab.Country(number); got != want {
+			t.Errorf("%s: %q, want %q", number, got, want)
+		}
+	}
+	extra := &card.BINTable{}
+	if err := extra.Load(strings.NewReader("# licensed table\n510510 US\n5105 CA\n")); err != nil {
+		t.Fatal(err)
+	}
+	if got := extra.Country("5105105105105100"); got != "US" {
+		t.Errorf("the longest prefix did not win: %q", got)
+	}
+	if err := extra.Load(strings.NewReader("510510 US\n51 United States\n")); err == nil || !strings.Contains(err.Error(), "line 2") {
+		t.Errorf("a bad line: %v", err)
+	}
+	if got := extra.Country("5105105105105100"); got != "US" {
+		t.Errorf("a failed load changed the table: %q", got)
+	}
+}

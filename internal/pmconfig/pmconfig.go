@@ -44,9 +44,29 @@ type Config struct {
 	PaymentServices    []string
 	Plugins            []string
 	Tags               []string
+	Routing            Routing
 	Enabled            bool
 	CreatedAt          time.Time
 	UpdatedAt          time.Time
+}
+
+// Routing is how paygate chooses this configuration for a payment that
+// names none, and how long it waits for the processor.
+type Routing struct {
+	// Priority orders eligible configurations: 1 is tried before 2. Equal
+	// priorities share traffic by Weight.
+	Priority int
+	// Weight is this configuration's share among equal priorities; 0 makes
+	// it a fallback only, tried after every positive weight.
+	Weight int
+	// MinAmount and MaxAmount bound the amount in minor units (inclusive);
+	// 0 means no bound.
+	MinAmount, MaxAmount int64
+	// Brands and Countries (ISO 3166 alpha-2, from the card's BIN) limit the
+	// cards taken; empty takes all.
+	Brands, Countries []string
+	// Timeout bounds one processor call; 0 uses the gateway's default.
+	Timeout time.Duration
 }
 
 // Environment is the Ottu name of the config's mode.
