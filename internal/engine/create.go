@@ -4,7 +4,6 @@ import (
 	"context"
 	"time"
 
-	"github.com/paygate/paygate/internal/auth"
 	"github.com/paygate/paygate/internal/connector"
 	"github.com/paygate/paygate/internal/fault"
 	"github.com/paygate/paygate/internal/id"
@@ -12,6 +11,7 @@ import (
 	"github.com/paygate/paygate/internal/payment"
 )
 
+// connectorFor is the mode's built-in connector (the sandbox in sandbox mode).
 func (e *Engine) connectorFor(mode payment.Mode) (connector.Connector, error) {
 	c := e.connectors[mode]
 	if c == nil {
@@ -30,20 +30,14 @@ func (e *Engine) CreatePayment(ctx context.Context, a Actor, in CreatePaymentInp
 	if err != nil {
 		return nil, nil, err
 	}
-	conn, err := e.connectorFor(a.Mode)
-	if err != nil {
-		return nil, nil, err
-	}
 	if in.Config != "" {
-		cfg, err := e.paymentConfig(ctx, a, in.Config, cur.Code, conn.Name())
+		cfg, err := e.paymentConfig(ctx, a, in.Config, cur.Code)
 		if err != nil {
 			return nil, nil, err
 		}
 		if cfg.Operation == "authorize" && in.CaptureMethod == payment.CaptureAutomatic && !in.captureGiven {
 			in.CaptureMethod = payment.CaptureManual
 		}
-	} else if !a.Principal.CanUse(conn.Name()) {
-		return nil, nil, fault.Missing("permission_denied", string(auth.UsePermission(conn.Name())))
 	}
 	if err := e.notificationURL(ctx, a, "notification_url", in.NotificationURL); err != nil {
 		return nil, nil, err
@@ -52,13 +46,21 @@ func (e *Engine) CreatePayment(ctx context.Context, a Actor, in CreatePaymentInp
 	if err != nil {
 		return nil, nil, err
 	}
+	routes, err := e.routes(ctx, a, in, cur.Code, src)
+	if err != nil {
+		if src.cvcBack != nil {
+			src.cvcBack()
+		}
+		return nil, nil, err
+	}
+	first := routes[0]
 	p := &payment.Payment{
 		ID: id.New("pay"), MerchantID: a.MerchantID, Mode: a.Mode, Status: payment.Processing,
 		Amount: in.Amount, Currency: cur, CaptureMethod: in.CaptureMethod,
 		Card:        cardView(src, src.fingerprint),
 		Description: in.Description, Reference: in.Reference, Customer: in.Customer, Metadata: in.Metadata,
-		Initiator: in.Initiator, ReturnURL: in.ReturnURL, NotificationURL: in.NotificationURL, Config: in.Config,
-		Connector: conn.Name(), CreatedAt: now, UpdatedAt: now,
+		Initiator: in.Initiator, ReturnURL: in.ReturnURL, NotificationURL: in.NotificationURL, Config: first.code(),
+		Connector: first.conn.Name(), CreatedAt: now, UpdatedAt: now,
 	}
 	if src.mandate != nil {
 		p.Mandate = src.mandate.ID
@@ -82,8 +84,8 @@ func (e *Engine) CreatePayment(ctx context.Context, a Actor, in CreatePaymentInp
 		Description: in.Description, Reference: in.Reference, Customer: in.Customer,
 		MerchantInitiated: in.Initiator == payment.MerchantInitiated, ReturnURL: in.ReturnURL,
 	}
-	if ip, ok := conn.(connector.InProcess); ok && ip.InProcess() {
-		return e.createInProcess(ctx, a, conn, p, op, req, src, idem)
+	if ip, ok := first.conn.(connector.InProcess); ok && ip.InProcess() {
+		return e.createInProcess(ctx, a, first, p, op, req, src, idem)
 	}
 
 	// The operation is written with its outcome, in the second transaction:
@@ -107,13 +109,12 @@ func (e *Engine) CreatePayment(ctx context.Context, a Actor, in CreatePaymentInp
 		return nil, replay, err
 	}
 
+	res, callErr, err := e.authorize(ctx, a, p, op, routes, req)
+	if err != nil {
+		return nil, nil, err
+	}
 	pctx, cancel := e.processorContext(ctx)
 	defer cancel()
-	res, callErr := conn.Authorize(pctx, req)
-	if connector.OutcomeUnknown(callErr) {
-		// The processor may have authorized: ask it rather than guess.
-		res, callErr = conn.Status(pctx, connector.StatusRequest{PaymentID: p.ID, Live: a.Mode == payment.Live})
-	}
 	return e.recordAuthorization(pctx, a, p.ID, op, res, callErr, idem)
 }
 

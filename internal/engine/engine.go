@@ -8,10 +8,12 @@ import (
 	"time"
 
 	"github.com/paygate/paygate/internal/auth"
+	"github.com/paygate/paygate/internal/card"
 	"github.com/paygate/paygate/internal/connector"
 	"github.com/paygate/paygate/internal/id"
 	"github.com/paygate/paygate/internal/payment"
 	"github.com/paygate/paygate/internal/payout"
+	"github.com/paygate/paygate/internal/routing"
 	"github.com/paygate/paygate/internal/vault"
 )
 
@@ -22,6 +24,16 @@ type Config struct {
 	// has none until a real connector is configured (the orchestration issue
 	// adds per-configuration routing).
 	Connectors map[payment.Mode]connector.Connector
+	// Factories build connectors for payment-method configurations that
+	// carry credentials ("paytrace", "stripe"), by connector name.
+	Factories map[string]connector.Factory
+	// ConnectorObserver, if set, hears about every processor call (metrics).
+	ConnectorObserver ConnectorObserver
+	// Breaker guards each configuration's new authorizations (default: 5
+	// failures in a row open it for 30 s).
+	Breaker *routing.Breaker
+	// BINs gives a card's issuing country for routing (default card.DefaultBINs()).
+	BINs *card.BINTable
 	// ConnectorTimeout bounds one processor call (default 30 s).
 	ConnectorTimeout time.Duration
 	// Keyring holds the vault's key-encryption keys; without it the vault
@@ -62,6 +74,11 @@ type Observer interface {
 type Engine struct {
 	store      Store
 	connectors map[payment.Mode]connector.Connector
+	factories  map[string]connector.Factory
+	conns      connCache
+	connObs    ConnectorObserver
+	breaker    *routing.Breaker
+	bins       *card.BINTable
 	timeout    time.Duration
 	keyring    *vault.Keyring
 	vk         vaultKeys
@@ -97,6 +114,13 @@ func New(cfg Config) (*Engine, error) {
 		keyring: cfg.Keyring, now: cfg.Now, publicURL: cfg.PublicURL, log: cfg.Logger, observer: cfg.Observer}
 	if e.timeout <= 0 {
 		e.timeout = 30 * time.Second
+	}
+	e.factories, e.connObs, e.breaker, e.bins = cfg.Factories, cfg.ConnectorObserver, cfg.Breaker, cfg.BINs
+	if e.breaker == nil {
+		e.breaker = &routing.Breaker{Now: func() time.Time { return e.now() }}
+	}
+	if e.bins == nil {
+		e.bins = card.DefaultBINs()
 	}
 	if e.now == nil {
 		e.now = time.Now

@@ -34,7 +34,7 @@ type followUpSpec struct {
 // void); the processor is called outside any transaction; the second
 // transaction records the outcome and releases the reservation.
 func (e *Engine) followUp(ctx context.Context, a Actor, paymentID string, idem *Idempotency, spec followUpSpec) (*payment.Payment, *payment.Operation, *Replay, error) {
-	var conn connector.Connector
+	var rt route
 	now := e.now()
 	op := &payment.Operation{ID: id.New(opPrefix(spec.kind)), PaymentID: paymentID, MerchantID: a.MerchantID, Mode: a.Mode,
 		Kind: spec.kind, Status: payment.OpPending, Reason: spec.reason, Metadata: spec.meta, CreatedAt: now, UpdatedAt: now}
@@ -48,7 +48,8 @@ func (e *Engine) followUp(ctx context.Context, a Actor, paymentID string, idem *
 			return err
 		}
 		// Checked after the lookup, so an unknown payment is a 404 first.
-		if conn, err = e.connectorFor(a.Mode); err != nil {
+		// Follow-ups go where the authorization went.
+		if rt, err = e.paymentRoute(ctx, a.MerchantID, a.Mode, p.Config); err != nil {
 			return err
 		}
 		// Refunds reserve money and may run side by side; a capture or void
@@ -86,7 +87,7 @@ func (e *Engine) followUp(ctx context.Context, a Actor, paymentID string, idem *
 
 	pctx, cancel := e.processorContext(ctx)
 	defer cancel()
-	res, callErr := spec.call(pctx, conn, p, op)
+	res, callErr := e.call(pctx, rt, string(spec.kind), func(cctx context.Context) (connector.Result, error) { return spec.call(cctx, rt.conn, p, op) })
 
 	var out *payment.Payment
 	var outOp *payment.Operation

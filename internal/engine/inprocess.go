@@ -17,7 +17,7 @@ import (
 // with the process), so one transaction keeps every guarantee at half the
 // writes. The idempotency row is inserted before the call, so a concurrent
 // duplicate still waits or gets 409 and the processor is asked once.
-func (e *Engine) createInProcess(ctx context.Context, a Actor, conn connector.Connector, p *payment.Payment, op *payment.Operation, req connector.AuthorizeRequest, src *cardSource, idem *Idempotency) (*payment.Payment, *Replay, error) {
+func (e *Engine) createInProcess(ctx context.Context, a Actor, rt route, p *payment.Payment, op *payment.Operation, req connector.AuthorizeRequest, src *cardSource, idem *Idempotency) (*payment.Payment, *Replay, error) {
 	pctx, cancel := e.processorContext(ctx)
 	defer cancel()
 	var out *payment.Payment
@@ -36,10 +36,7 @@ func (e *Engine) createInProcess(ctx context.Context, a Actor, conn connector.Co
 		}
 		// Work on copies: a group commit may run this function again.
 		cur, curOp := *p, *op
-		res, callErr := conn.Authorize(pctx, req)
-		if connector.OutcomeUnknown(callErr) {
-			res, callErr = conn.Status(pctx, connector.StatusRequest{PaymentID: p.ID, Live: req.Live})
-		}
+		res, callErr := e.authorizeAt(pctx, rt, req)
 		postings := e.resolveAuthorization(pctx, &cur, &curOp, res, callErr)
 		if err := cur.Check(); err != nil {
 			return err

@@ -36,6 +36,15 @@ type ConfigInput struct {
 	Plugins            *[]string
 	Tags               *[]string
 	Enabled            *bool
+	Routing            *RoutingInput
+}
+
+// RoutingInput changes a configuration's routing rules; nil fields stay.
+type RoutingInput struct {
+	Priority, Weight     *int
+	MinAmount, MaxAmount *int64
+	Brands, Countries    *[]string
+	TimeoutMS            *int
 }
 
 var configCode = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,49}$`)
@@ -132,7 +141,16 @@ func (e *Engine) applyConfig(ctx context.Context, a Actor, c *pmconfig.Config, i
 			set(f.name)
 		}
 	}
+	if in.Routing != nil {
+		if err := applyRouting(&c.Routing, *in.Routing); err != nil {
+			return nil, err
+		}
+		set("routing")
+	}
 	if in.Credentials != nil {
+		if err := e.checkCredentials(c, in.Credentials); err != nil {
+			return nil, err
+		}
 		b, _ := json.Marshal(in.Credentials)
 		var err error
 		if c.CredentialsKeyID, c.SealedCredentials, err = e.seal(ctx, func(k string) []byte { return []byte("pmc|" + c.ID + "|" + k) }, b); err != nil {
@@ -155,15 +173,24 @@ func (e *Engine) CreateConfig(ctx context.Context, a Actor, in ConfigInput) (*pm
 	if in.Connector != nil {
 		connectorName = *in.Connector
 	}
-	if conn := e.connectors[a.Mode]; conn == nil || conn.Name() != connectorName {
-		return nil, fault.InvalidParam("connector", "parameter_invalid", "connector %q is not available in %s mode", connectorName, a.Mode)
+	if !e.connectorAvailable(a.Mode, connectorName) {
+		return nil, fault.InvalidParam("connector", "parameter_invalid", "connector %q is not available in %s mode (available: %s)",
+			connectorName, a.Mode, strings.Join(e.connectorNames(a.Mode), ", "))
 	}
 	now := e.now()
 	c := &pmconfig.Config{ID: id.New("pmc"), MerchantID: a.MerchantID, Mode: a.Mode, Code: *in.Code, Connector: connectorName,
-		Operation: "purchase", Plugins: []string{"e_commerce"}, Enabled: true, CreatedAt: now, UpdatedAt: now}
+		Operation: "purchase", Plugins: []string{"e_commerce"}, Enabled: true, CreatedAt: now, UpdatedAt: now,
+		Routing: pmconfig.Routing{Priority: 1, Weight: 1}}
 	changed, err := e.applyConfig(ctx, a, c, in)
 	if err != nil {
 		return nil, err
+	}
+	if in.Credentials == nil {
+		// A connector that needs credentials says which are missing now,
+		// not at the first payment.
+		if err := e.checkCredentials(c, map[string]string{}); err != nil {
+			return nil, err
+		}
 	}
 	err = e.store.Update(ctx, func(tx Tx) error {
 		if err := tx.InsertPMConfig(ctx, c); err != nil {
@@ -361,8 +388,8 @@ func (e *Engine) ConfigCacheHits() int {
 }
 
 // paymentConfig resolves a payment's configuration code: enabled, usable
-// by the actor, taking the currency, served by the mode's connector.
-func (e *Engine) paymentConfig(ctx context.Context, a Actor, code, currency, connectorName string) (*pmconfig.Config, error) {
+// by the actor, taking the currency, its connector available.
+func (e *Engine) paymentConfig(ctx context.Context, a Actor, code, currency string) (*pmconfig.Config, error) {
 	c, err := e.store.GetPMConfigByCode(ctx, a.MerchantID, a.Mode, code)
 	if fault.IsNotFound(err) || (err == nil && !c.Enabled) {
 		return nil, fault.InvalidParam("pg_code", "config_not_found", "no enabled payment-method configuration %q", code)
@@ -376,7 +403,7 @@ func (e *Engine) paymentConfig(ctx context.Context, a Actor, code, currency, con
 	if !c.Accepts(currency) {
 		return nil, fault.InvalidParam("currency", "currency_not_accepted", "configuration %q does not accept %s", code, currency)
 	}
-	if c.Connector != connectorName {
+	if !e.connectorAvailable(a.Mode, c.Connector) {
 		return nil, fault.New(fault.Unavailable, "processor_not_configured", "connector %q of configuration %q is not available", c.Connector, code)
 	}
 	return c, nil

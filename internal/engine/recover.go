@@ -48,13 +48,15 @@ func (e *Engine) Recover(ctx context.Context, processingAge, pendingAge time.Dur
 }
 
 func (e *Engine) resolve(ctx context.Context, p *payment.Payment) (bool, error) {
-	conn := e.connectors[p.Mode]
-	if conn == nil {
-		return false, nil
+	rt, err := e.paymentRoute(ctx, p.MerchantID, p.Mode, p.Config)
+	if err != nil {
+		return false, nil // nothing to ask (yet); the payment waits
 	}
 	pctx, cancel := e.processorContext(ctx)
 	defer cancel()
-	res, callErr := conn.Status(pctx, connector.StatusRequest{PaymentID: p.ID, ProcessorRef: p.ProcessorRef, Live: p.Mode == payment.Live})
+	res, callErr := e.call(pctx, rt, "status", func(cctx context.Context) (connector.Result, error) {
+		return rt.conn.Status(cctx, connector.StatusRequest{PaymentID: p.ID, ProcessorRef: p.ProcessorRef, Live: p.Mode == payment.Live})
+	})
 	if p.Status == payment.Pending && (callErr != nil || res.Outcome == connector.Pending) {
 		return e.stillPending(pctx, p)
 	}
@@ -112,12 +114,21 @@ func (e *Engine) recoverOperations(ctx context.Context, olderThan time.Duration)
 	}
 	resolved := 0
 	for _, op := range ops {
-		conn := e.connectors[op.Mode]
-		if conn == nil || succeeded[op.Kind] == nil {
+		if succeeded[op.Kind] == nil {
+			continue
+		}
+		p, err := e.store.GetPayment(ctx, op.MerchantID, op.Mode, op.PaymentID)
+		if err != nil {
+			continue
+		}
+		rt, err := e.paymentRoute(ctx, op.MerchantID, op.Mode, p.Config)
+		if err != nil {
 			continue
 		}
 		pctx, cancel := e.processorContext(ctx)
-		res, callErr := conn.Status(pctx, connector.StatusRequest{PaymentID: op.PaymentID, OperationID: op.ID, Live: op.Mode == payment.Live})
+		res, callErr := e.call(pctx, rt, "status", func(cctx context.Context) (connector.Result, error) {
+			return rt.conn.Status(cctx, connector.StatusRequest{PaymentID: op.PaymentID, ProcessorRef: p.ProcessorRef, OperationID: op.ID, Live: op.Mode == payment.Live})
+		})
 		if callErr != nil || res.Outcome == connector.Pending {
 			cancel()
 			continue // still unknown; try again on the next pass
@@ -126,7 +137,7 @@ func (e *Engine) recoverOperations(ctx context.Context, olderThan time.Duration)
 			res = connector.Result{Outcome: connector.Declined, DeclineCode: "processor_no_record", Message: "the processor has no record of this " + string(op.Kind)}
 		}
 		var changed *payment.Payment
-		err := e.store.Update(pctx, func(tx Tx) error {
+		err = e.store.Update(pctx, func(tx Tx) error {
 			p, err := tx.GetPaymentForUpdate(pctx, op.MerchantID, op.Mode, op.PaymentID)
 			if err != nil {
 				return err

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"strings"
+	"time"
 
 	"github.com/paygate/paygate/internal/fault"
 	"github.com/paygate/paygate/internal/payment"
@@ -11,22 +12,25 @@ import (
 
 const pmConfigColumns = `id, merchant_id, mode, code, name_en, name_ar, logo, connector, credentials_key_id, sealed_credentials,
  accepted_currencies, default_currency, operation, follow_ups, tokenizable, auto_debit, wallets, payment_services, plugins, tags,
- enabled, created_at, updated_at`
+ enabled, created_at, updated_at, priority, weight, min_amount, max_amount, card_brands, card_countries, timeout_ms`
 
 func scanPMConfig(s scanner) (*pmconfig.Config, error) {
 	var c pmconfig.Config
-	var cur, follow, wallets, services, plugins, tags string
+	var cur, follow, wallets, services, plugins, tags, brands, countries string
 	var tok, auto, enabled int
-	var created, updated int64
+	var created, updated, timeoutMS int64
 	if err := s.Scan(&c.ID, &c.MerchantID, &c.Mode, &c.Code, &c.NameEN, &c.NameAR, &c.Logo, &c.Connector, &c.CredentialsKeyID,
 		&c.SealedCredentials, &cur, &c.DefaultCurrency, &c.Operation, &follow, &tok, &auto, &wallets, &services, &plugins, &tags,
-		&enabled, &created, &updated); err != nil {
+		&enabled, &created, &updated, &c.Routing.Priority, &c.Routing.Weight, &c.Routing.MinAmount, &c.Routing.MaxAmount, &brands, &countries,
+		&timeoutMS); err != nil {
 		return nil, err
 	}
 	c.AcceptedCurrencies, c.FollowUps, c.Wallets = splitList(cur), splitList(follow), splitList(wallets)
 	c.PaymentServices, c.Plugins, c.Tags = splitList(services), splitList(plugins), splitList(tags)
 	c.Tokenizable, c.AutoDebit, c.Enabled = tok == 1, auto == 1, enabled == 1
 	c.CreatedAt, c.UpdatedAt = fromMicros(created), fromMicros(updated)
+	c.Routing.Brands, c.Routing.Countries = splitList(brands), splitList(countries)
+	c.Routing.Timeout = time.Duration(timeoutMS) * time.Millisecond
 	return &c, nil
 }
 
@@ -34,7 +38,9 @@ func pmConfigArgs(c *pmconfig.Config) []any {
 	j := func(ss []string) string { return strings.Join(ss, " ") }
 	return []any{c.ID, c.MerchantID, string(c.Mode), c.Code, c.NameEN, c.NameAR, c.Logo, c.Connector, c.CredentialsKeyID, c.SealedCredentials,
 		j(c.AcceptedCurrencies), c.DefaultCurrency, c.Operation, j(c.FollowUps), boolInt(c.Tokenizable), boolInt(c.AutoDebit), j(c.Wallets),
-		j(c.PaymentServices), j(c.Plugins), j(c.Tags), boolInt(c.Enabled), micros(c.CreatedAt), micros(c.UpdatedAt)}
+		j(c.PaymentServices), j(c.Plugins), j(c.Tags), boolInt(c.Enabled), micros(c.CreatedAt), micros(c.UpdatedAt),
+		c.Routing.Priority, c.Routing.Weight, c.Routing.MinAmount, c.Routing.MaxAmount, j(c.Routing.Brands), j(c.Routing.Countries),
+		c.Routing.Timeout.Milliseconds()}
 }
 
 // bumpConfigVersion makes every process's cached listings of the merchant stale.
@@ -45,7 +51,7 @@ func (t *Tx) bumpConfigVersion(ctx context.Context, merchantID string) error {
 
 // InsertPMConfig implements engine.Tx; a taken code is a Conflict.
 func (t *Tx) InsertPMConfig(ctx context.Context, c *pmconfig.Config) error {
-	_, err := t.exec(ctx, `INSERT INTO payment_method_configs (`+pmConfigColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err := t.exec(ctx, `INSERT INTO payment_method_configs (`+pmConfigColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		pmConfigArgs(c)...)
 	if t.D.IsUniqueViolation(err) {
 		return fault.New(fault.Conflict, "config_code_taken", "a payment-method configuration with code %q exists", c.Code)
@@ -67,10 +73,12 @@ func (t *Tx) UpdatePMConfig(ctx context.Context, c *pmconfig.Config) error {
 	j := func(ss []string) string { return strings.Join(ss, " ") }
 	if _, err := t.exec(ctx, `UPDATE payment_method_configs SET name_en = ?, name_ar = ?, logo = ?, credentials_key_id = ?, sealed_credentials = ?,
  accepted_currencies = ?, default_currency = ?, operation = ?, follow_ups = ?, tokenizable = ?, auto_debit = ?, wallets = ?, payment_services = ?,
- plugins = ?, tags = ?, enabled = ?, updated_at = ? WHERE id = ? AND merchant_id = ?`,
+ plugins = ?, tags = ?, enabled = ?, updated_at = ?, priority = ?, weight = ?, min_amount = ?, max_amount = ?, card_brands = ?,
+ card_countries = ?, timeout_ms = ? WHERE id = ? AND merchant_id = ?`,
 		c.NameEN, c.NameAR, c.Logo, c.CredentialsKeyID, c.SealedCredentials, j(c.AcceptedCurrencies), c.DefaultCurrency, c.Operation,
 		j(c.FollowUps), boolInt(c.Tokenizable), boolInt(c.AutoDebit), j(c.Wallets), j(c.PaymentServices), j(c.Plugins), j(c.Tags),
-		boolInt(c.Enabled), micros(c.UpdatedAt), c.ID, c.MerchantID); err != nil {
+		boolInt(c.Enabled), micros(c.UpdatedAt), c.Routing.Priority, c.Routing.Weight, c.Routing.MinAmount, c.Routing.MaxAmount,
+		j(c.Routing.Brands), j(c.Routing.Countries), c.Routing.Timeout.Milliseconds(), c.ID, c.MerchantID); err != nil {
 		return err
 	}
 	return t.bumpConfigVersion(ctx, c.MerchantID)

@@ -73,11 +73,11 @@ func (t *Tx) UpdatePayment(ctx context.Context, p *payment.Payment) error {
 	res, err := t.exec(ctx, `UPDATE payments SET status = ?, amount_authorized = ?, amount_captured = ?, amount_refunded = ?,
  amount_refund_pending = ?, in_flight = ?, card_brand = ?, card_first6 = ?, card_last4 = ?, card_exp_month = ?, card_exp_year = ?,
  card_holder = ?, card_fingerprint = ?, processor_ref = ?, failure_code = ?, failure_message = ?, next_action = ?, updated_at = ?,
- payment_method = ?, three_ds = ?, mandate = ? WHERE id = ? AND merchant_id = ? AND mode = ?`,
+ payment_method = ?, three_ds = ?, mandate = ?, connector = ?, config = ? WHERE id = ? AND merchant_id = ? AND mode = ?`,
 		string(p.Status), p.Authorized, p.Captured, p.Refunded, p.RefundPending, p.InFlight,
 		p.Card.Brand, p.Card.First6, p.Card.Last4, p.Card.ExpMonth, p.Card.ExpYear, p.Card.Holder, p.Card.Fingerprint,
 		p.ProcessorRef, p.FailureCode, p.FailureMessage, encodeNextAction(p.NextAction), micros(p.UpdatedAt),
-		p.PaymentMethod, encodeThreeDS(p.ThreeDS), p.Mandate, p.ID, p.MerchantID, string(p.Mode))
+		p.PaymentMethod, encodeThreeDS(p.ThreeDS), p.Mandate, p.Connector, p.Config, p.ID, p.MerchantID, string(p.Mode))
 	if err != nil {
 		return err
 	}
