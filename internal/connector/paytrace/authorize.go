@@ -1,0 +1,168 @@
+package paytrace
+
+import (
+	"context"
+
+	"github.com/paygate/paygate/internal/card"
+	"github.com/paygate/paygate/internal/connector"
+	"github.com/paygate/paygate/internal/money"
+)
+
+// paymentEntry is what the connector remembers of one authorization
+// attempt. Its fields are written once, before done is closed.
+type paymentEntry struct {
+	done   chan struct{}
+	result connector.Result
+	err    error // a failure that certainly did not reach PayTrace's books
+	// unknown: the answer was lost; only a status lookup can tell.
+	unknown bool
+}
+
+func newPaymentEntry() *paymentEntry { return &paymentEntry{done: make(chan struct{})} }
+
+// settled returns the entry's final state if the first attempt has ended.
+func (e *paymentEntry) settled() bool {
+	select {
+	case <-e.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// Authorize implements connector.Connector with a keyed card:
+// /v1/transactions/sale/keyed, or authorization/keyed without Capture.
+func (c *Connector) Authorize(ctx context.Context, req connector.AuthorizeRequest) (connector.Result, error) {
+	amount, err := wireAmount(req.Amount)
+	if err != nil {
+		return connector.Result{}, err
+	}
+	year := req.Card.ExpYear
+	if year < 100 {
+		year += 2000
+	}
+	body := map[string]any{
+		"amount":      amount,
+		"credit_card": map[string]any{"number": card.Normalize(req.Card.Number), "expiration_month": req.Card.ExpMonth, "expiration_year": year},
+		"invoice_id":  req.PaymentID,
+	}
+	if req.Card.CVC != "" {
+		body["csc"] = req.Card.CVC
+	}
+	if req.Card.Holder != "" {
+		body["billing_address"] = map[string]any{"name": req.Card.Holder}
+	}
+	path := "/v1/transactions/authorization/keyed"
+	if req.Capture {
+		path = "/v1/transactions/sale/keyed"
+	}
+	return c.authorizeOnce(ctx, req.PaymentID, path, body, req.Capture, req.Amount.Minor, &cardData{cvc: req.Card.CVC})
+}
+
+// ProtectRequest is a sale or authorization paid with a Protect.js hosted
+// fields token: the hpf_token and enc_key that instance.process() gave the
+// payer's browser. The token is single use.
+type ProtectRequest struct {
+	PaymentID string
+	Amount    money.Amount
+	Capture   bool
+	HPFToken  string
+	EncKey    string
+	Holder    string
+}
+
+// AuthorizeProtect charges (Capture) or authorizes a Protect.js token via
+// /v1/transactions/sale/pt_protect or authorization/pt_protect. Repeats
+// with the same PaymentID are answered like Authorize's.
+func (c *Connector) AuthorizeProtect(ctx context.Context, req ProtectRequest) (connector.Result, error) {
+	amount, err := wireAmount(req.Amount)
+	if err != nil {
+		return connector.Result{}, err
+	}
+	body := map[string]any{"amount": amount, "hpf_token": req.HPFToken, "enc_key": req.EncKey, "invoice_id": req.PaymentID}
+	if req.Holder != "" {
+		body["billing_address"] = map[string]any{"name": req.Holder}
+	}
+	path := "/v1/transactions/authorization/pt_protect"
+	if req.Capture {
+		path = "/v1/transactions/sale/pt_protect"
+	}
+	return c.authorizeOnce(ctx, req.PaymentID, path, body, req.Capture, req.Amount.Minor, nil)
+}
+
+// CustomerPaymentRequest charges or authorizes a vaulted customer's card.
+type CustomerPaymentRequest struct {
+	PaymentID  string
+	CustomerID string
+	Amount     money.Amount
+	Capture    bool
+}
+
+// AuthorizeCustomer charges (Capture) or authorizes a vaulted customer via
+// /v1/transactions/sale/by_customer or authorization/by_customer.
+func (c *Connector) AuthorizeCustomer(ctx context.Context, req CustomerPaymentRequest) (connector.Result, error) {
+	amount, err := wireAmount(req.Amount)
+	if err != nil {
+		return connector.Result{}, err
+	}
+	body := map[string]any{"amount": amount, "customer_id": req.CustomerID, "invoice_id": req.PaymentID}
+	path := "/v1/transactions/authorization/by_customer"
+	if req.Capture {
+		path = "/v1/transactions/sale/by_customer"
+	}
+	return c.authorizeOnce(ctx, req.PaymentID, path, body, req.Capture, req.Amount.Minor, nil)
+}
+
+// authorizeOnce sends an authorization at most once per PaymentID (PayTrace
+// v1 has no idempotency key). A repeat waits for the first attempt and
+// gives its answer; if that answer was lost, it is looked up by invoice id.
+func (c *Connector) authorizeOnce(ctx context.Context, paymentID, path string, body map[string]any, capture bool, amount int64, cd *cardData) (connector.Result, error) {
+	if paymentID == "" {
+		return connector.Result{}, &connector.Error{Class: connector.InvalidRequest, Code: "payment_id_required", Message: "a PayTrace authorization needs the payment id as its invoice id"}
+	}
+	e, first := c.payments.claim(paymentID, newPaymentEntry)
+	if !first {
+		return c.repeatAuthorize(ctx, paymentID, e)
+	}
+	r, err := c.call(ctx, path, body)
+	var res connector.Result
+	if err == nil {
+		res, err = authorizeResult(r, capture, amount, cd)
+	}
+	switch {
+	case err == nil:
+		e.result = res
+	case connector.OutcomeUnknown(err):
+		e.unknown = true
+	default:
+		// Refused or never processed: nothing to remember, a retry may send.
+		e.err = err
+		c.payments.forget(paymentID, e)
+	}
+	close(e.done)
+	return res, err
+}
+
+func (c *Connector) repeatAuthorize(ctx context.Context, paymentID string, e *paymentEntry) (connector.Result, error) {
+	select {
+	case <-e.done:
+	case <-ctx.Done():
+		return connector.Result{}, &connector.Error{Class: connector.Timeout, Code: "cancelled", Message: "gave up waiting for the first attempt with this payment id", Err: ctx.Err()}
+	}
+	switch {
+	case e.err != nil:
+		return connector.Result{}, e.err
+	case !e.unknown:
+		return e.result, nil
+	}
+	res, err := c.Status(ctx, connector.StatusRequest{PaymentID: paymentID})
+	if err != nil {
+		return connector.Result{}, err
+	}
+	if res.Outcome == connector.NotFound {
+		// Not (yet) in PayTrace's export; sending again could charge twice.
+		return connector.Result{}, &connector.Error{Class: connector.Timeout, Code: "outcome_unknown",
+			Message: "an earlier attempt with this payment id has no known outcome; resolve it with Status"}
+	}
+	return res, nil
+}

@@ -1,0 +1,43 @@
+package paytrace_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/paygate/paygate/internal/connector"
+	"github.com/paygate/paygate/internal/connector/conformancetest"
+	"github.com/paygate/paygate/internal/connector/paytrace"
+	"github.com/paygate/paygate/internal/connector/paytrace/paytracefake"
+	"github.com/paygate/paygate/internal/money"
+)
+
+// setup starts a fake PayTrace and a connector logged in to it.
+func setup(t *testing.T) (*paytracefake.Server, *paytrace.Connector) {
+	t.Helper()
+	fake := paytracefake.New()
+	t.Cleanup(fake.Close)
+	return fake, paytrace.New(configFor(fake))
+}
+
+func configFor(fake *paytracefake.Server) paytrace.Config {
+	return paytrace.Config{BaseURL: fake.URL, Username: paytracefake.Username, Password: paytracefake.Password,
+		IntegratorID: paytracefake.IntegratorID}
+}
+
+func cardOf(number string) connector.Card {
+	return connector.Card{Number: number, ExpMonth: 12, ExpYear: 2031, CVC: "123", Holder: "Ada Lovelace"}
+}
+
+func usd(minor int64) money.Amount { return money.Amount{Minor: minor, Currency: money.MustLookup("USD")} }
+
+func TestMeetsTheConnectorContract(t *testing.T) {
+	fake, conn := setup(t)
+	conformancetest.Run(t, conn, conformancetest.Cards{
+		Approve:     cardOf(paytracefake.ApproveCard),
+		Decline:     cardOf(paytracefake.InsufficientFundsCard),
+		DeclineCode: "insufficient_funds",
+		ActThenStall: func(t *testing.T) {
+			fake.ActThenStall(2 * time.Second)
+		},
+	})
+}
