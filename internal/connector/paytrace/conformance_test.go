@@ -28,7 +28,9 @@ func cardOf(number string) connector.Card {
 	return connector.Card{Number: number, ExpMonth: 12, ExpYear: 2031, CVC: "123", Holder: "Ada Lovelace"}
 }
 
-func usd(minor int64) money.Amount { return money.Amount{Minor: minor, Currency: money.MustLookup("USD")} }
+func usd(minor int64) money.Amount {
+	return money.Amount{Minor: minor, Currency: money.MustLookup("USD")}
+}
 
 func TestMeetsTheConnectorContract(t *testing.T) {
 	fake, conn := setup(t)

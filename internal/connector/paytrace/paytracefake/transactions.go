@@ -265,3 +265,16 @@ func (s *Server) refund(amount int64, invoice string, original int64, customerID
 
 // dollars writes cents as a JSON number of dollars.
 func dollars(cents int64) json.Number { return json.Number(money.Format(cents, usd)) }
+
+// Transactions returns every transaction the fake holds, oldest first.
+func (s *Server) Transactions() []Transaction {
+	s.mu.Lock()
+	ids := append([]int64(nil), s.order...)
+	s.mu.Unlock()
+	out := make([]Transaction, 0, len(ids))
+	for _, id := range ids {
+		t, _ := s.Transaction(id)
+		out = append(out, t)
+	}
+	return out
+}
