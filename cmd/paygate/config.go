@@ -46,6 +46,9 @@ type Config struct {
 	// WebhookAllowPrivate lets live webhook endpoints reach private and
 	// loopback addresses (off: SSRF protection).
 	WebhookAllowPrivate bool
+	// BINTable is a file of "PREFIX COUNTRY" lines (a licensed BIN table)
+	// added to the built-in test ranges, for routing by card country.
+	BINTable string
 }
 
 func defaultConfig(getenv func(string) string) Config {
@@ -60,7 +63,7 @@ func defaultConfig(getenv func(string) string) Config {
 		"PAYGATE_ADDR": &c.Addr, "PAYGATE_DATABASE_URL": &c.DatabaseURL, "PAYGATE_LOG_LEVEL": &c.LogLevel,
 		"PAYGATE_LOG_FORMAT": &c.LogFormat, "PAYGATE_PUBLIC_URL": &c.PublicURL,
 		"PAYGATE_VAULT_KEY": &c.VaultKey, "PAYGATE_VAULT_KEY_FILE": &c.VaultKeyFile,
-		"PAYGATE_SMTP_URL": &c.SMTPURL, "PAYGATE_MAIL_DIR": &c.MailDir,
+		"PAYGATE_SMTP_URL": &c.SMTPURL, "PAYGATE_MAIL_DIR": &c.MailDir, "PAYGATE_BIN_TABLE": &c.BINTable,
 	} {
 		if v := getenv(env); v != "" {
 			*dst = v
@@ -104,6 +107,7 @@ func (c *Config) flags(fs *flag.FlagSet) {
 	fs.DurationVar(&c.WebhookTimeout, "webhook-timeout", c.WebhookTimeout, "timeout of one webhook request (15s to 30s)")
 	fs.DurationVar(&c.WebhookLease, "webhook-lease", c.WebhookLease, "how long a claimed webhook delivery is reserved (after a crash, others retry it then)")
 	fs.BoolVar(&c.WebhookAllowPrivate, "webhook-allow-private", c.WebhookAllowPrivate, "let live webhook endpoints reach private and loopback addresses")
+	fs.StringVar(&c.BINTable, "bin-table", c.BINTable, "file of \"PREFIX COUNTRY\" lines giving cards' issuing countries for routing (PAYGATE_BIN_TABLE)")
 	fs.Float64Var(&c.IPRateLimit, "ip-rate-limit", c.IPRateLimit, "requests per second per client address (burst twice that; 0 = off)")
 }
 

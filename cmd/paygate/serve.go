@@ -8,11 +8,13 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/paygate/paygate/internal/api"
+	"github.com/paygate/paygate/internal/card"
 	"github.com/paygate/paygate/internal/connector"
 	"github.com/paygate/paygate/internal/connector/sandbox"
 	"github.com/paygate/paygate/internal/delivery"
@@ -41,6 +43,12 @@ func newGateway(ctx context.Context, c Config, logw io.Writer, migrate bool) (*g
 		st.Close()
 		return nil, err
 	}
+	if c.BINTable != "" {
+		if err := loadBINs(c.BINTable); err != nil {
+			st.Close()
+			return nil, err
+		}
+	}
 	reg := prometheus.NewRegistry()
 	metrics := api.NewMetrics(reg)
 	eng, err := engine.New(engine.Config{
@@ -51,11 +59,12 @@ func newGateway(ctx context.Context, c Config, logw io.Writer, migrate bool) (*g
 		Connectors: map[payment.Mode]connector.Connector{
 			payment.Sandbox: sandbox.New(sandbox.Options{BaseURL: strings.TrimRight(c.PublicURL, "/"), Latency: c.SandboxLatency}),
 		},
-		ConnectorTimeout: c.ConnectorTimeout,
-		Logger:           log,
-		Observer:         metrics,
-		TokenTTL:         c.TokenTTL,
-		SessionTTL:       c.SessionTTL,
+		ConnectorTimeout:  c.ConnectorTimeout,
+		Logger:            log,
+		Observer:          metrics,
+		ConnectorObserver: metrics,
+		TokenTTL:          c.TokenTTL,
+		SessionTTL:        c.SessionTTL,
 	})
 	if err == nil && migrate {
 		// Refuse to start with a key that does not match the database.
@@ -212,4 +221,17 @@ func redactURL(u string) string {
 		}
 	}
 	return u
+}
+
+// loadBINs adds a BIN table file to the built-in one.
+func loadBINs(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("bin table: %w", err)
+	}
+	defer f.Close()
+	if err := card.DefaultBINs().Load(f); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return nil
 }

@@ -71,7 +71,7 @@ func newEnvWith(t testing.TB, limits api.RateLimits, now func() time.Time) *env 
 	log := slog.New(redact.NewHandler(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
 	reg := prometheus.NewRegistry()
 	metrics := api.NewMetrics(reg)
-	eng, err := engine.New(engine.Config{Store: st, Logger: log, Observer: metrics, Now: now, PasswordParams: &auth.TestPasswordParams, Keyring: testKeyring, PublicURL: "http://pg.test", RenderEvent: api.RenderEvent,
+	eng, err := engine.New(engine.Config{Store: st, Logger: log, Observer: metrics, ConnectorObserver: metrics, Now: now, PasswordParams: &auth.TestPasswordParams, Keyring: testKeyring, PublicURL: "http://pg.test", RenderEvent: api.RenderEvent,
 		Connectors: map[payment.Mode]connector.Connector{payment.Sandbox: sandbox.New(sandbox.Options{BaseURL: "http://pg.test"})}})
 	if err != nil {
 		t.Fatal(err)

@@ -13,6 +13,8 @@ type Metrics struct {
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
 	payments *prometheus.CounterVec
+	calls    *prometheus.CounterVec
+	latency  *prometheus.HistogramVec
 }
 
 // NewMetrics registers paygate's series on reg.
@@ -23,13 +25,24 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30}}, []string{"route"}),
 		payments: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "paygate_payments_total", Help: "Payment state changes by resulting status."}, []string{"status"}),
 	}
-	reg.MustRegister(m.requests, m.duration, m.payments)
+	m.calls = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "paygate_connector_calls_total",
+		Help: "Processor calls by connector, configuration (pg_code), operation and outcome (approved, declined, pending, or an error class such as timeout); approval rate = approved / (approved + declined)."},
+		[]string{"connector", "config", "operation", "outcome"})
+	m.latency = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "paygate_connector_call_duration_seconds", Help: "Processor call latency by connector, configuration and operation.",
+		Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30}}, []string{"connector", "config", "operation"})
+	reg.MustRegister(m.requests, m.duration, m.payments, m.calls, m.latency)
 	return m
 }
 
 // PaymentChanged implements engine.Observer.
 func (m *Metrics) PaymentChanged(p *payment.Payment) {
 	m.payments.WithLabelValues(string(p.Status)).Inc()
+}
+
+// ConnectorCall implements engine.ConnectorObserver.
+func (m *Metrics) ConnectorCall(connectorName, config, operation, outcome string, d time.Duration) {
+	m.calls.WithLabelValues(connectorName, config, operation, outcome).Inc()
+	m.latency.WithLabelValues(connectorName, config, operation).Observe(d.Seconds())
 }
 
 func (m *Metrics) observe(route, method string, status int, d time.Duration) {

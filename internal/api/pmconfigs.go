@@ -63,13 +63,37 @@ type configJSON struct {
 	Type           string   `json:"type"`
 	Plugins        []string `json:"plugins"`
 	Enabled        bool     `json:"enabled"`
-	HasCredentials bool     `json:"has_credentials"`
-	CreatedAt      string   `json:"created_at"`
+	HasCredentials bool        `json:"has_credentials"`
+	Routing        routingJSON `json:"routing"`
+	CreatedAt      string      `json:"created_at"`
+}
+
+// routingJSON is a configuration's routing rules.
+type routingJSON struct {
+	Priority      int      `json:"priority"`
+	Weight        int      `json:"weight"`
+	MinAmount     int64    `json:"min_amount"`
+	MaxAmount     int64    `json:"max_amount"`
+	CardBrands    []string `json:"card_brands"`
+	CardCountries []string `json:"card_countries"`
+	TimeoutMS     int64    `json:"timeout_ms"`
+}
+
+type routingRequest struct {
+	Priority      *int      `json:"priority"`
+	Weight        *int      `json:"weight"`
+	MinAmount     *int64    `json:"min_amount"`
+	MaxAmount     *int64    `json:"max_amount"`
+	CardBrands    *[]string `json:"card_brands"`
+	CardCountries *[]string `json:"card_countries"`
+	TimeoutMS     *int      `json:"timeout_ms"`
 }
 
 func configView(c *pmconfig.Config) configJSON {
 	return configJSON{ID: c.ID, Object: "payment_method_config", Mode: string(c.Mode), paymentMethodOttu: ottuMethod(c), Connector: c.Connector,
-		Type: c.Environment(), Plugins: nonNil(c.Plugins), Enabled: c.Enabled, HasCredentials: len(c.SealedCredentials) > 0, CreatedAt: ts(c.CreatedAt)}
+		Type: c.Environment(), Plugins: nonNil(c.Plugins), Enabled: c.Enabled, HasCredentials: len(c.SealedCredentials) > 0, CreatedAt: ts(c.CreatedAt),
+		Routing: routingJSON{Priority: c.Routing.Priority, Weight: c.Routing.Weight, MinAmount: c.Routing.MinAmount, MaxAmount: c.Routing.MaxAmount,
+			CardBrands: nonNil(c.Routing.Brands), CardCountries: nonNil(c.Routing.Countries), TimeoutMS: c.Routing.Timeout.Milliseconds()}}
 }
 
 type configRequest struct {
@@ -91,13 +115,22 @@ type configRequest struct {
 	Plugins            *[]string         `json:"plugins"`
 	Tags               *[]string         `json:"tags"`
 	Enabled            *bool             `json:"enabled"`
+	Routing            *routingRequest   `json:"routing"`
 }
 
 func (r configRequest) input() engine.ConfigInput {
 	return engine.ConfigInput{Code: r.Code, NameEN: r.Name, NameAR: r.NameAR, Logo: r.Logo, Connector: r.Connector, Environment: r.Type,
 		Credentials: r.Credentials, AcceptedCurrencies: r.AcceptedCurrencies, DefaultCurrency: r.DefaultCurrency, Operation: r.Operation,
 		FollowUps: r.Operations, Tokenizable: r.IsTokenizable, AutoDebit: r.AutoDebitEnabled, Wallets: r.Wallets, PaymentServices: r.PaymentServices,
-		Plugins: r.Plugins, Tags: r.Tags, Enabled: r.Enabled}
+		Plugins: r.Plugins, Tags: r.Tags, Enabled: r.Enabled, Routing: r.Routing.input()}
+}
+
+func (r *routingRequest) input() *engine.RoutingInput {
+	if r == nil {
+		return nil
+	}
+	return &engine.RoutingInput{Priority: r.Priority, Weight: r.Weight, MinAmount: r.MinAmount, MaxAmount: r.MaxAmount,
+		Brands: r.CardBrands, Countries: r.CardCountries, TimeoutMS: r.TimeoutMS}
 }
 
 func (s *Server) createConfig(w http.ResponseWriter, r *http.Request) {

@@ -132,3 +132,49 @@ func TestConfigAnswersValidateAgainstTheDocumentedSchemas(t *testing.T) {
 	o.validate(t, "#/components/schemas/PaymentMethods", e.do("POST", "/b/pbl/v2/payment-methods/", e.key, `{"plugin":"e_commerce"}`).body)
 	o.validate(t, "#/components/schemas/Payment", e.do("POST", "/v1/payments", e.key, `{"amount":1000,"currency":"KWD","pg_code":"knet","payment_method":{"type":"card","card":`+cardJSON("4242424242424242", "123")+`}}`).body)
 }
+
+func TestRoutingRulesOverTheAPIAndTheirMetrics(t *testing.T) {
+	e := newEnv(t)
+	gb := e.config(t, `{"code":"uk-cards","name":"UK","connector":"sandbox","accepted_currencies":["GBP","EUR"],
+		"routing":{"priority":1,"card_countries":["GB"],"card_brands":["visa"],"timeout_ms":5000}}`)
+	rt := gb["routing"].(map[string]any)
+	if rt["priority"] != 1.0 || rt["weight"] != 1.0 || rt["timeout_ms"] != 5000.0 || rt["card_countries"].([]any)[0] != "GB" {
+		t.Fatalf("routing as saved: %v", rt)
+	}
+	e.config(t, `{"code":"eu-cards","name":"EU","connector":"sandbox","accepted_currencies":["EUR"],"routing":{"priority":2}}`)
+	for _, c := range []struct{ body, param string }{
+		{`{"routing":{"priority":0}}`, "routing.priority"},
+		{`{"routing":{"weight":-1}}`, "routing.weight"},
+		{`{"routing":{"min_amount":500,"max_amount":100}}`, "routing.max_amount"},
+		{`{"routing":{"card_brands":["visa","diners club"]}}`, "routing.card_brands"},
+		{`{"routing":{"card_countries":["gb"]}}`, "routing.card_countries"},
+		{`{"routing":{"timeout_ms":5}}`, "routing.timeout_ms"},
+	} {
+		wantProblem(t, e.do("POST", "/v1/payment-method-configs/"+gb["id"].(string), e.key, c.body), 400, "parameter_invalid", c.param)
+	}
+	pay := func(number, currency string) map[string]any {
+		r := e.do("POST", "/v1/payments", e.key, `{"amount":1500,"currency":"`+currency+`","payment_method":{"type":"card","card":{"number":"`+number+`","exp_month":12,"exp_year":2031,"cvc":"123"}}}`)
+		if r.status != 201 {
+			t.Fatalf("payment: %d %s", r.status, r.body)
+		}
+		return r.json(t)
+	}
+	if p := pay("4000008260000000", "EUR"); p["pg_code"] != "uk-cards" || p["status"] != "captured" {
+		t.Fatalf("a British visa: %v", p)
+	}
+	if p := pay("4242424242424242", "EUR"); p["pg_code"] != "eu-cards" {
+		t.Fatalf("an American visa: %v", p)
+	}
+	wantProblem(t, e.do("POST", "/v1/payments", e.key, `{"amount":1500,"currency":"USD","payment_method":{"type":"card","card":{"number":"4242424242424242","exp_month":12,"exp_year":2031,"cvc":"123"}}}`),
+		400, "no_route", "pg_code")
+	m := string(e.do("GET", "/metrics", "", "").body)
+	for _, want := range []string{
+		`paygate_connector_calls_total{config="uk-cards",connector="sandbox",operation="authorize",outcome="approved"} 1`,
+		`paygate_connector_calls_total{config="eu-cards",connector="sandbox",operation="authorize",outcome="approved"} 1`,
+		`paygate_connector_call_duration_seconds_count{config="uk-cards",connector="sandbox",operation="authorize"} 1`,
+	} {
+		if !strings.Contains(m, want) {
+			t.Errorf("metrics lack %s", want)
+		}
+	}
+}

@@ -28,6 +28,15 @@ cfg_props = dict(copy.deepcopy(method_props), id={"type": "string", "pattern": "
     mode={"enum": ["sandbox", "live"]}, connector={"type": "string"}, type={"enum": ["sandbox", "production"]},
     plugins={"type": "array", "items": {"enum": ["e_commerce", "payment_request"]}}, enabled={"type": "boolean"},
     has_credentials={"type": "boolean", "description": "Credentials are write-only, sealed by the vault"}, created_at={"type": "string"})
+routing_props = {"priority": {"type": "integer", "minimum": 1, "maximum": 1000, "description": "1 is tried first"},
+    "weight": {"type": "integer", "minimum": 0, "maximum": 10000, "description": "Share of traffic among equal priorities; 0: fallback only"},
+    "min_amount": {"type": "integer", "minimum": 0, "description": "Minor units, inclusive; 0: no bound"},
+    "max_amount": {"type": "integer", "minimum": 0, "description": "Minor units, inclusive; 0: no bound"},
+    "card_brands": {"type": "array", "items": {"enum": ["visa", "mastercard", "amex", "discover", "jcb", "diners", "unionpay", "maestro"]}},
+    "card_countries": {"type": "array", "items": {"type": "string", "pattern": "^[A-Z]{2}$"}, "description": "Issuing countries from the BIN (ISO 3166 alpha-2)"},
+    "timeout_ms": {"type": "integer", "description": "One processor call's timeout; 0: the gateway's default (100 to 120000)"}}
+cfg_props["routing"] = {"type": "object", "additionalProperties": False, "required": list(routing_props), "properties": routing_props,
+    "description": "How paygate picks this configuration for a payment that names no pg_code (see docs/orchestration.md)"}
 S["PaymentMethodConfig"] = {"type": "object", "additionalProperties": False, "required": list(cfg_props), "properties": cfg_props}
 S["PaymentMethodConfigList"] = {"type": "object", "required": ["object", "data", "has_more", "next_cursor"], "additionalProperties": False,
     "properties": {"object": {"const": "list"}, "data": {"type": "array", "items": {"$ref": "#/components/schemas/PaymentMethodConfig"}},
@@ -42,12 +51,14 @@ S["PaymentMethodConfigRequest"] = {"type": "object", "additionalProperties": Fal
         "wallets": {"type": "array", "items": {"enum": ["ApplePay", "GooglePay"]}},
         "payment_services": {"type": "array", "items": {"enum": ["apple_pay", "google_pay", "samsung_pay", "wallet"]}},
         "plugins": {"type": "array", "items": {"enum": ["e_commerce", "payment_request"]}}, "tags": {"type": "array", "items": {"type": "string"}},
-        "enabled": {"type": "boolean"}}}
+        "enabled": {"type": "boolean"},
+        "routing": {"type": "object", "additionalProperties": False, "properties": routing_props}}}
 pm = {"code": "knet", "name": "KNET", "name_ar": "كي نت", "is_sandbox": True, "logo": None, "wallets": [],
       "payment_services": [{"code": "apple_pay", "name": "Apple Pay", "name_ar": "أبل باي"}], "default_currency": "KWD",
       "accepted_currencies": ["KWD"], "operation": "purchase", "operations": ["refund"], "is_tokenizable": True, "auto_debit_enabled": False, "tags": ["retail"]}
 cfg = dict(pm, id="pmc_01jbz7q8m3a4x5y6z7k8n9p0qr", object="payment_method_config", mode="sandbox", connector="sandbox", type="sandbox",
-           plugins=["e_commerce"], enabled=True, has_credentials=True, created_at=T)
+           plugins=["e_commerce"], enabled=True, has_credentials=True, created_at=T,
+           routing={"priority": 1, "weight": 1, "min_amount": 0, "max_amount": 0, "card_brands": [], "card_countries": ["KW"], "timeout_ms": 0})
 pay = S["Payment"]
 pay["properties"]["pg_code"] = nullable("string")
 if "pg_code" not in pay["required"]:
