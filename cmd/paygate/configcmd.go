@@ -9,6 +9,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/paygate/paygate/internal/engine"
 	"github.com/paygate/paygate/internal/payment"
@@ -19,6 +20,8 @@ const configUsage = `usage: paygate config create --merchant ID --code CODE --na
                              [--default-currency KWD] [--operation purchase|authorize] [--operations refund,void,capture]
                              [--tokenizable] [--auto-debit] [--plugins e_commerce,payment_request] [--tags retail]
                              [--services apple_pay] [--credentials key=value,...] [--mode sandbox|live] [--json]
+                             [--priority 1] [--weight 1] [--min-amount MINOR] [--max-amount MINOR] [--brands visa,mastercard]
+                             [--countries GB,FR] [--timeout 5s]
        paygate config list --merchant ID [--mode M] [--json]
        paygate config enable|disable|delete --merchant ID [--mode M] CODE`
 
@@ -39,6 +42,10 @@ func configCmd(ctx context.Context, args []string, getenv func(string) string, s
 	sub := args[0]
 	var merchantID, mode, code, name, nameAR, connector, currencies, defCur, operation, operations, plugins, tags, services, creds string
 	var tokenizable, autoDebit, asJSON bool
+	var brands, countries string
+	var priority, weight int
+	var minAmount, maxAmount int64
+	var timeout time.Duration
 	c, fs, err := parse("config "+sub, args[1:], getenv, stderr, func(fs *flag.FlagSet) {
 		fs.StringVar(&merchantID, "merchant", "", "merchant id")
 		fs.StringVar(&mode, "mode", "sandbox", "sandbox or live")
@@ -57,6 +64,13 @@ func configCmd(ctx context.Context, args []string, getenv func(string) string, s
 		fs.BoolVar(&tokenizable, "tokenizable", false, "supports saving cards")
 		fs.BoolVar(&autoDebit, "auto-debit", false, "supports auto-debit")
 		fs.BoolVar(&asJSON, "json", false, "print JSON")
+		fs.IntVar(&priority, "priority", 1, "routing priority: 1 is tried first")
+		fs.IntVar(&weight, "weight", 1, "routing weight among equal priorities (0: fallback only)")
+		fs.Int64Var(&minAmount, "min-amount", 0, "smallest amount routed here, minor units (0: no bound)")
+		fs.Int64Var(&maxAmount, "max-amount", 0, "largest amount routed here, minor units (0: no bound)")
+		fs.StringVar(&brands, "brands", "", "card brands routed here, comma-separated (empty: all)")
+		fs.StringVar(&countries, "countries", "", "issuing countries routed here, ISO 3166 alpha-2, comma-separated (empty: all)")
+		fs.DurationVar(&timeout, "timeout", 0, "one processor call's timeout (0: the gateway's default)")
 	})
 	if err != nil {
 		return err
@@ -70,6 +84,9 @@ func configCmd(ctx context.Context, args []string, getenv func(string) string, s
 		case "create":
 			in := engine.ConfigInput{Code: &code, NameEN: &name, Connector: &connector, AcceptedCurrencies: list(currencies),
 				FollowUps: list(operations), Plugins: list(plugins), Tags: list(tags), PaymentServices: list(services)}
+			ms := int(timeout.Milliseconds())
+			in.Routing = &engine.RoutingInput{Priority: &priority, Weight: &weight, MinAmount: &minAmount, MaxAmount: &maxAmount,
+				Brands: list(brands), Countries: list(countries), TimeoutMS: &ms}
 			if nameAR != "" {
 				in.NameAR = &nameAR
 			}
@@ -135,7 +152,10 @@ func printConfigs(w io.Writer, cfgs []*pmconfig.Config, asJSON bool) error {
 		out := make([]map[string]any, 0, len(cfgs))
 		for _, c := range cfgs {
 			out = append(out, map[string]any{"id": c.ID, "code": c.Code, "name": c.NameEN, "connector": c.Connector, "type": c.Environment(),
-				"accepted_currencies": c.AcceptedCurrencies, "operation": c.Operation, "enabled": c.Enabled})
+				"accepted_currencies": c.AcceptedCurrencies, "operation": c.Operation, "enabled": c.Enabled,
+				"routing": map[string]any{"priority": c.Routing.Priority, "weight": c.Routing.Weight, "min_amount": c.Routing.MinAmount,
+					"max_amount": c.Routing.MaxAmount, "card_brands": c.Routing.Brands, "card_countries": c.Routing.Countries,
+					"timeout_ms": c.Routing.Timeout.Milliseconds()}})
 		}
 		return json.NewEncoder(w).Encode(out)
 	}
@@ -144,7 +164,8 @@ func printConfigs(w io.Writer, cfgs []*pmconfig.Config, asJSON bool) error {
 		if !c.Enabled {
 			state = "disabled"
 		}
-		fmt.Fprintf(w, "%-16s %-24s %-10s %-9s %-10s %s\n", c.Code, c.NameEN, c.Connector, c.Operation, state, strings.Join(c.AcceptedCurrencies, ","))
+		fmt.Fprintf(w, "%-16s %-24s %-10s %-9s %-10s %-12s priority %d weight %d\n", c.Code, c.NameEN, c.Connector, c.Operation, state,
+			strings.Join(c.AcceptedCurrencies, ","), c.Routing.Priority, c.Routing.Weight)
 	}
 	return nil
 }

@@ -74,6 +74,17 @@ func TestConfigCommands(t *testing.T) {
 	if err != nil || !strings.Contains(out, "knet") || !strings.Contains(out, "disabled") || !strings.Contains(out, "KWD") || strings.Contains(out, "SECRET") {
 		t.Fatalf("list: %v\n%s", err, out)
 	}
+	out, err = cmd("config", "create", "--merchant", mid, "--code", "uk", "--name", "UK", "--priority", "2", "--weight", "30",
+		"--countries", "GB,IE", "--brands", "visa", "--max-amount", "500000", "--timeout", "4s", "--json")
+	if err != nil || !strings.Contains(out, `"card_countries":["GB","IE"]`) || !strings.Contains(out, `"priority":2`) || !strings.Contains(out, `"timeout_ms":4000`) {
+		t.Fatalf("routing flags: %v\n%s", err, out)
+	}
+	if _, err := cmd("config", "create", "--merchant", mid, "--code", "bad", "--name", "Bad", "--countries", "Britain"); err == nil || !strings.Contains(err.Error(), "routing.card_countries") {
+		t.Fatalf("a bad country: %v", err)
+	}
+	if _, err := cmd("config", "delete", "--merchant", mid, "uk"); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := cmd("config", "create", "--merchant", mid, "--code", "knet", "--name", "again"); err == nil {
 		t.Fatal("a taken code was accepted")
 	}
