@@ -7,7 +7,9 @@ import (
 	"github.com/paygate/paygate/internal/money"
 )
 
-func eur(minor int64) money.Amount { return money.Amount{Minor: minor, Currency: money.MustLookup("EUR")} }
+func eur(minor int64) money.Amount {
+	return money.Amount{Minor: minor, Currency: money.MustLookup("EUR")}
+}
 
 func mustInt(t *testing.T, s string) int64 {
 	t.Helper()
