@@ -152,6 +152,25 @@ func TestRulesRouteEachPaymentToTheConfigurationThatTakesIt(t *testing.T) {
 		if code(err) != "no_route" {
 			t.Fatalf("a payment no configuration takes: %v", err)
 		}
+		// A rule change is seen by the next payment.
+		cfgs, _ := rf.e.ListConfigs(context.Background(), rf.actor)
+		for _, c := range cfgs {
+			if c.Code == "uk-acquirer" {
+				if _, err := rf.e.UpdateConfig(context.Background(), rf.actor, c.ID, engine.ConfigInput{Routing: &engine.RoutingInput{
+					Countries: &[]string{"IE"}, MaxAmount: ptr(5_00), TimeoutMS: iptr(2000)}}); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		if p, err := rf.payWith(t, "4000008260000000", "EUR", 4_00); err != nil || p.Config != "eu-acquirer" {
+			t.Fatalf("after the rule change: %+v %v", p, err)
+		}
+		cfgs, _ = rf.e.ListConfigs(context.Background(), rf.actor)
+		for _, c := range cfgs {
+			if c.Code == "uk-acquirer" && (c.Routing.Countries[0] != "IE" || c.Routing.MaxAmount != 5_00 || c.Routing.Timeout != 2*time.Second || c.Routing.Priority != 1) {
+				t.Fatalf("stored routing: %+v", c.Routing)
+			}
+		}
 		rf.verifyLedger(t)
 	})
 }
