@@ -16,6 +16,7 @@ import (
 	"github.com/paygate/paygate/internal/api"
 	"github.com/paygate/paygate/internal/card"
 	"github.com/paygate/paygate/internal/connector"
+	"github.com/paygate/paygate/internal/connector/paytrace"
 	"github.com/paygate/paygate/internal/connector/sandbox"
 	"github.com/paygate/paygate/internal/delivery"
 	"github.com/paygate/paygate/internal/engine"
@@ -59,6 +60,8 @@ func newGateway(ctx context.Context, c Config, logw io.Writer, migrate bool) (*g
 		Connectors: map[payment.Mode]connector.Connector{
 			payment.Sandbox: sandbox.New(sandbox.Options{BaseURL: strings.TrimRight(c.PublicURL, "/"), Latency: c.SandboxLatency}),
 		},
+		// Processors reached through payment-method configurations with credentials.
+		Factories:         map[string]connector.Factory{"paytrace": paytrace.Factory},
 		ConnectorTimeout:  c.ConnectorTimeout,
 		Logger:            log,
 		Observer:          metrics,

@@ -17,6 +17,7 @@ import (
 	"github.com/paygate/paygate/internal/api"
 	"github.com/paygate/paygate/internal/auth"
 	"github.com/paygate/paygate/internal/connector"
+	"github.com/paygate/paygate/internal/connector/paytrace"
 	"github.com/paygate/paygate/internal/connector/sandbox"
 	"github.com/paygate/paygate/internal/engine"
 	"github.com/paygate/paygate/internal/payment"
@@ -72,7 +73,8 @@ func newEnvWith(t testing.TB, limits api.RateLimits, now func() time.Time) *env 
 	reg := prometheus.NewRegistry()
 	metrics := api.NewMetrics(reg)
 	eng, err := engine.New(engine.Config{Store: st, Logger: log, Observer: metrics, ConnectorObserver: metrics, Now: now, PasswordParams: &auth.TestPasswordParams, Keyring: testKeyring, PublicURL: "http://pg.test", RenderEvent: api.RenderEvent,
-		Connectors: map[payment.Mode]connector.Connector{payment.Sandbox: sandbox.New(sandbox.Options{BaseURL: "http://pg.test"})}})
+		Connectors: map[payment.Mode]connector.Connector{payment.Sandbox: sandbox.New(sandbox.Options{BaseURL: "http://pg.test"})},
+		Factories:  map[string]connector.Factory{"paytrace": paytrace.Factory}})
 	if err != nil {
 		t.Fatal(err)
 	}

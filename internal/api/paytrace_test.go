@@ -1,0 +1,107 @@
+package api_test
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/paygate/paygate/internal/connector/paytrace/paytracefake"
+)
+
+// A merchant configures its PayTrace account and takes payments through
+// it: the gateway speaks PayTrace's wire protocol to a faithful fake,
+// renews the OAuth token when PayTrace drops it, and sends follow-ups to
+// the account that authorized.
+func TestPaymentsThroughAPayTraceConfiguration(t *testing.T) {
+	pt := paytracefake.New()
+	t.Cleanup(pt.Close)
+	e := newEnv(t)
+	creds, _ := json.Marshal(map[string]string{"username": paytracefake.Username, "password": paytracefake.Password,
+		"integrator_id": paytracefake.IntegratorID, "base_url": pt.URL})
+	cfg := e.config(t, `{"code":"paytrace-us","name":"PayTrace","connector":"paytrace","accepted_currencies":["USD"],"operations":["capture","void","refund"],
+		"credentials":`+string(creds)+`}`)
+	if cfg["has_credentials"] != true || strings.Contains(string(e.do("GET", "/v1/payment-method-configs/"+cfg["id"].(string), e.key, "").body), paytracefake.Password) {
+		t.Fatalf("config: %v", cfg)
+	}
+	pay := func(number string, capture string) map[string]any {
+		t.Helper()
+		r := e.do("POST", "/v1/payments", e.key, `{"amount":2500,"currency":"USD","capture":"`+capture+`","pg_code":"paytrace-us",
+			"payment_method":{"type":"card","card":{"number":"`+number+`","exp_month":12,"exp_year":2031,"cvc":"999","holder":"Pat Trace"}}}`)
+		if r.status != 201 && r.status != 402 {
+			t.Fatalf("payment: %d %s", r.status, r.body)
+		}
+		return r.json(t)
+	}
+	sale := pay("4111111111111111", "automatic")
+	if sale["status"] != "captured" || sale["processor"] != "paytrace" || sale["pg_code"] != "paytrace-us" || sale["processor_reference"] == nil {
+		t.Fatalf("sale: %v", sale)
+	}
+	if pt.Count("/v1/transactions/sale/keyed") != 1 || pt.Grants() != 1 {
+		t.Fatalf("PayTrace saw %d sales, %d grants", pt.Count("/v1/transactions/sale/keyed"), pt.Grants())
+	}
+	for _, amount := range []string{"1000", "500"} {
+		if r := e.do("POST", "/v1/payments/"+sale["id"].(string)+"/refunds", e.key, `{"amount":`+amount+`}`); r.status != 201 {
+			t.Fatalf("refund: %d %s", r.status, r.body)
+		}
+	}
+	wantProblem(t, e.do("POST", "/v1/payments/"+sale["id"].(string)+"/refunds", e.key, `{"amount":1001}`), 400, "amount_too_large", "amount")
+	if got := e.do("GET", "/v1/payments/"+sale["id"].(string), e.key, "").json(t); got["amount_refunded"] != 1500.0 || got["status"] != "partially_refunded" {
+		t.Fatalf("after refunds: %v", got)
+	}
+
+	// PayTrace drops the token: one new grant, and the payment goes through.
+	pt.ExpireTokens()
+	auth := pay("5454545454545454", "manual")
+	if auth["status"] != "authorized" || pt.Grants() != 2 {
+		t.Fatalf("authorization after invalid_token: %v (grants %d)", auth, pt.Grants())
+	}
+	if r := e.do("POST", "/v1/payments/"+auth["id"].(string)+"/capture", e.key, `{"amount":2000}`); r.status != 200 || r.json(t)["amount_captured"] != 2000.0 {
+		t.Fatalf("capture: %d %s", r.status, r.body)
+	}
+
+	declined := pay("4000000000009995", "automatic")
+	if declined["status"] != "failed" || declined["failure_code"] != "insufficient_funds" {
+		t.Fatalf("decline: %v", declined)
+	}
+	for _, req := range pt.Requests() {
+		if req.Body["integrator_id"] != paytracefake.IntegratorID && strings.HasPrefix(req.Path, "/v1/") {
+			t.Errorf("%s went without integrator_id", req.Path)
+		}
+	}
+	if logs := e.logs.String(); strings.Contains(logs, "4111111111111111") || strings.Contains(logs, paytracefake.Password) {
+		t.Fatal("the logs hold a card number or the PayTrace password")
+	}
+	m := string(e.do("GET", "/metrics", "", "").body)
+	if !strings.Contains(m, `paygate_connector_calls_total{config="paytrace-us",connector="paytrace",operation="authorize",outcome="approved"} 2`) ||
+		!strings.Contains(m, `paygate_connector_calls_total{config="paytrace-us",connector="paytrace",operation="authorize",outcome="declined"} 1`) {
+		t.Errorf("metrics:\n%s", grepLines(m, "paygate_connector_calls_total"))
+	}
+}
+
+func grepLines(s, prefix string) string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if strings.HasPrefix(l, prefix) {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+// PayTrace cannot be reached (connection refused: certainly nothing was
+// charged), so the payment fails over to the next configuration.
+func TestAnUnreachableProcessorFailsOverToTheNextConfiguration(t *testing.T) {
+	e := newEnv(t)
+	creds, _ := json.Marshal(map[string]string{"username": "u", "password": "p", "integrator_id": "PGATE0000001", "base_url": "http://127.0.0.1:1"})
+	e.config(t, `{"code":"paytrace-us","name":"PayTrace","connector":"paytrace","accepted_currencies":["USD"],"routing":{"priority":1},"credentials":`+string(creds)+`}`)
+	e.config(t, `{"code":"backup","name":"Backup","connector":"sandbox","accepted_currencies":["USD"],"routing":{"priority":2}}`)
+	r := e.do("POST", "/v1/payments", e.key, `{"amount":700,"currency":"USD","payment_method":{"type":"card","card":{"number":"4242424242424242","exp_month":12,"exp_year":2031,"cvc":"123"}}}`)
+	p := r.json(t)
+	if r.status != 201 || p["status"] != "captured" || p["pg_code"] != "backup" || p["processor"] != "sandbox" {
+		t.Fatalf("%d %s", r.status, r.body)
+	}
+	m := string(e.do("GET", "/metrics", "", "").body)
+	if !strings.Contains(m, `paygate_connector_calls_total{config="paytrace-us",connector="paytrace",operation="authorize",outcome="unavailable"} 1`) {
+		t.Errorf("metrics:\n%s", grepLines(m, "paygate_connector_calls_total"))
+	}
+}
