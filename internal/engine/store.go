@@ -136,6 +136,12 @@ type Reader interface {
 	GetDelivery(ctx context.Context, merchantID string, mode payment.Mode, id string) (*webhook.Delivery, error)
 	// ListAttempts returns a delivery's attempts, first first.
 	ListAttempts(ctx context.Context, deliveryID string) ([]*webhook.Attempt, error)
+
+	// FindDoorCredential returns a front door's credential by member id
+	// (any merchant, revoked or not); NotFound if none.
+	FindDoorCredential(ctx context.Context, door string, memberID int64) (*DoorCredential, error)
+	// FindDoorCredentialByUsername is FindDoorCredential by login name.
+	FindDoorCredentialByUsername(ctx context.Context, door, username string) (*DoorCredential, error)
 }
 
 // Tx is one write transaction. The methods that read inside it (…ForUpdate)
@@ -275,6 +281,10 @@ type Tx interface {
 	InsertIdempotency(ctx context.Context, r *IdempotencyRecord) (bool, error)
 	// CompleteIdempotency stores the response of a finished request.
 	CompleteIdempotency(ctx context.Context, r *IdempotencyRecord) error
+
+	// InsertDoorCredential stores a front door's credential; a taken member
+	// id or username is a Conflict (code door_credential_taken).
+	InsertDoorCredential(ctx context.Context, c *DoorCredential) error
 }
 
 // PaymentFilter selects payments for a list. Results are newest first;
