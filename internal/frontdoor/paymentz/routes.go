@@ -1,0 +1,37 @@
+package paymentz
+
+import (
+	"net/http"
+
+	"github.com/paygate/paygate/internal/fault"
+)
+
+// Handler serves every endpoint of the door under Prefix. Endpoints of the
+// vendor's surface not implemented yet answer "record not found" in the
+// door's format.
+func (s *Server) Handler() http.Handler {
+	const v1 = "/transactionServices/REST/v1"
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST "+v1+"/authToken", s.authToken)
+	mux.HandleFunc("POST "+v1+"/payments", s.authed(s.createPayment))
+	mux.HandleFunc("POST "+v1+"/payments/{paymentId}", s.authed(s.backoffice))
+	// White-label clients call /inquiry (paymentType=IN, idType=MID): an alias of IN.
+	mux.HandleFunc("POST "+v1+"/inquiry", s.authed(s.backoffice))
+	mux.HandleFunc(Prefix, func(w http.ResponseWriter, r *http.Request) {
+		s.fail(w, r, fault.New(fault.NotFound, "route_missing", "no such endpoint"))
+	})
+	return s.recoverer(mux)
+}
+
+// recoverer answers an internal error instead of dropping the connection.
+func (s *Server) recoverer(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				s.log.ErrorContext(r.Context(), "paymentz handler panicked", "panic", v)
+				s.fail(w, r, fault.New(fault.Internal, "panic", "internal error"))
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
