@@ -18,6 +18,7 @@ import (
 	"github.com/paygate/paygate/internal/connector"
 	"github.com/paygate/paygate/internal/connector/paytrace"
 	"github.com/paygate/paygate/internal/connector/sandbox"
+	"github.com/paygate/paygate/internal/connector/stripe"
 	"github.com/paygate/paygate/internal/delivery"
 	"github.com/paygate/paygate/internal/engine"
 	"github.com/paygate/paygate/internal/payment"
@@ -61,7 +62,7 @@ func newGateway(ctx context.Context, c Config, logw io.Writer, migrate bool) (*g
 			payment.Sandbox: sandbox.New(sandbox.Options{BaseURL: strings.TrimRight(c.PublicURL, "/"), Latency: c.SandboxLatency}),
 		},
 		// Processors reached through payment-method configurations with credentials.
-		Factories:         map[string]connector.Factory{"paytrace": paytrace.Factory},
+		Factories:         map[string]connector.Factory{"paytrace": paytrace.Factory, "stripe": stripe.Factory},
 		ConnectorTimeout:  c.ConnectorTimeout,
 		Logger:            log,
 		Observer:          metrics,

@@ -19,6 +19,7 @@ import (
 	"github.com/paygate/paygate/internal/connector"
 	"github.com/paygate/paygate/internal/connector/paytrace"
 	"github.com/paygate/paygate/internal/connector/sandbox"
+	"github.com/paygate/paygate/internal/connector/stripe"
 	"github.com/paygate/paygate/internal/engine"
 	"github.com/paygate/paygate/internal/payment"
 	"github.com/paygate/paygate/internal/redact"
@@ -74,7 +75,7 @@ func newEnvWith(t testing.TB, limits api.RateLimits, now func() time.Time) *env 
 	metrics := api.NewMetrics(reg)
 	eng, err := engine.New(engine.Config{Store: st, Logger: log, Observer: metrics, ConnectorObserver: metrics, Now: now, PasswordParams: &auth.TestPasswordParams, Keyring: testKeyring, PublicURL: "http://pg.test", RenderEvent: api.RenderEvent,
 		Connectors: map[payment.Mode]connector.Connector{payment.Sandbox: sandbox.New(sandbox.Options{BaseURL: "http://pg.test"})},
-		Factories:  map[string]connector.Factory{"paytrace": paytrace.Factory}})
+		Factories:  map[string]connector.Factory{"paytrace": paytrace.Factory, "stripe": stripe.Factory}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package connector
 
 import (
 	"context"
+	"time"
 
 	"github.com/paygate/paygate/internal/money"
 )
@@ -195,3 +196,11 @@ type Settings struct {
 // A missing or malformed credential is an *Error of class InvalidRequest
 // whose Code is "credentials_invalid" and whose Message names the field.
 type Factory func(s Settings) (Connector, error)
+
+// LookupLagger is implemented by connectors whose status lookup by
+// PaymentID may miss a request for a while after it was made (Stripe's
+// search is eventually consistent). Until LookupLag has passed since a
+// payment was last changed, the engine treats NotFound as "not yet known".
+type LookupLagger interface {
+	LookupLag() time.Duration
+}

@@ -63,6 +63,9 @@ func (e *Engine) resolve(ctx context.Context, p *payment.Payment) (bool, error) 
 	if callErr != nil || res.Outcome == connector.Pending {
 		return false, nil // still unknown; try again on the next pass
 	}
+	if l, ok := rt.conn.(connector.LookupLagger); ok && res.Outcome == connector.NotFound && e.now().Sub(p.UpdatedAt) < l.LookupLag() {
+		return false, nil // the processor's lookup may not show it yet
+	}
 	a := Actor{MerchantID: p.MerchantID, Mode: p.Mode}
 	ops, err := e.store.ListOperations(pctx, a.MerchantID, a.Mode, p.ID)
 	if err != nil {

@@ -51,6 +51,8 @@ type routingFixture struct {
 	calls *callLog
 	now   time.Time
 	mu    sync.Mutex
+	// wrap, if set, dresses each configuration's connector.
+	wrap func(acquirer) connector.Connector
 }
 
 func newRoutingFixture(t *testing.T, st engine.Store) *routingFixture {
@@ -72,6 +74,9 @@ func newRoutingFixture(t *testing.T, st engine.Store) *routingFixture {
 		}
 		if rf.slow[s.Code] {
 			return slowAcquirer{acquirer{p}}, nil
+		}
+		if rf.wrap != nil {
+			return rf.wrap(acquirer{p}), nil
 		}
 		return acquirer{p}, nil
 	}
@@ -351,6 +356,54 @@ func TestCredentialsAreCheckedOnSaveAndReachTheConnectorUnsealed(t *testing.T) {
 		defer rf.mu.Unlock()
 		if rf.creds["acq-main"]["api_key"] != "key-acq-main" {
 			t.Fatalf("credentials reaching the connector: %v", rf.creds["acq-main"])
+		}
+	})
+}
+
+// laggingAcquirer's status lookup cannot see a payment for a while after it
+// was made (like Stripe's search).
+type laggingAcquirer struct{ acquirer }
+
+func (laggingAcquirer) LookupLag() time.Duration { return 2 * time.Minute }
+
+func TestANotFoundFromALaggingLookupIsNotFinalUntilTheLagHasPassed(t *testing.T) {
+	eachStore(t, func(t *testing.T, st engine.Store) {
+		rf := newRoutingFixture(t, st)
+		rf.configure(t, "lagging", []string{"EUR"}, engine.RoutingInput{})
+		proc := rf.proc("lagging")
+		proc.authorize = func(req connector.AuthorizeRequest) (connector.Result, error) {
+			return connector.Result{}, &connector.Error{Class: connector.Timeout}
+		}
+		seen := false
+		var mu sync.Mutex
+		proc.status = func(req connector.StatusRequest) (connector.Result, error) {
+			mu.Lock()
+			defer mu.Unlock()
+			if !seen {
+				return connector.Result{Outcome: connector.NotFound}, nil
+			}
+			return connector.Result{Outcome: connector.Approved, ProcessorRef: "pi_late", Captured: true}, nil
+		}
+		rf.wrap = func(a acquirer) connector.Connector { return laggingAcquirer{a} }
+		p, err := rf.payWith(t, "4242424242424242", "EUR", 10_00)
+		if err != nil || p.Status != payment.Processing {
+			t.Fatalf("%+v %v", p, err)
+		}
+		advance := func(d time.Duration) { rf.mu.Lock(); rf.now = rf.now.Add(d); rf.mu.Unlock() }
+		advance(time.Minute)
+		if n, _ := rf.e.Recover(context.Background(), time.Second, time.Second); n != 0 {
+			t.Fatal("a NotFound inside the lookup's lag failed the payment")
+		}
+		mu.Lock()
+		seen = true
+		mu.Unlock()
+		advance(30 * time.Second)
+		if n, _ := rf.e.Recover(context.Background(), time.Second, time.Second); n != 1 {
+			t.Fatal("recovery did not resolve the payment once the lookup saw it")
+		}
+		got, _, _ := rf.e.GetPayment(context.Background(), rf.actor, p.ID)
+		if got.Status != payment.Captured {
+			t.Fatalf("%s", got.Status)
 		}
 	})
 }

@@ -99,6 +99,11 @@ func credentialsInvalid(msg string) error {
 // Name implements connector.Connector.
 func (c *Connector) Name() string { return "stripe" }
 
+// LookupLag implements connector.LookupLagger: Stripe's search may miss a
+// PaymentIntent for about a minute after it was created, so a NotFound is
+// trusted only after two.
+func (c *Connector) LookupLag() time.Duration { return 2 * time.Minute }
+
 // checkMode refuses a request whose mode differs from the key's: a test key
 // cannot move real money and a live key must not see test payments.
 func (c *Connector) checkMode(live bool) error {
