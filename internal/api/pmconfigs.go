@@ -59,10 +59,10 @@ type configJSON struct {
 	Object string `json:"object"`
 	Mode   string `json:"mode"`
 	paymentMethodOttu
-	Connector      string   `json:"connector"`
-	Type           string   `json:"type"`
-	Plugins        []string `json:"plugins"`
-	Enabled        bool     `json:"enabled"`
+	Connector      string      `json:"connector"`
+	Type           string      `json:"type"`
+	Plugins        []string    `json:"plugins"`
+	Enabled        bool        `json:"enabled"`
 	HasCredentials bool        `json:"has_credentials"`
 	Routing        routingJSON `json:"routing"`
 	CreatedAt      string      `json:"created_at"`
