@@ -2,6 +2,12 @@ package paytrace_test
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/pem"
 	"errors"
 	"strings"
 	"testing"
@@ -268,5 +274,41 @@ func TestFollowUpStatusAfterARestartWithoutRecord(t *testing.T) {
 	}
 	if _, err := restarted.Status(ctx, connector.StatusRequest{PaymentID: pid, OperationID: id.New("op")}); !connector.OutcomeUnknown(err) {
 		t.Fatalf("an unrecorded operation on a captured authorization: %v, want unknown", err)
+	}
+}
+
+// The payer's browser encrypts the card with the account's public key
+// (PayTrace's client-side encryption); paygate forwards the ciphertext and
+// PayTrace opens it. A ciphertext under another key is refused.
+func TestASaleWithAnEncryptedNumber(t *testing.T) {
+	fake, conn := setup(t)
+	ctx := context.Background()
+	block, _ := pem.Decode(fake.E2EEPublicKeyPEM())
+	pub, err := x509.ParsePKIXPublicKey(block.Bytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	encrypt := func(pub *rsa.PublicKey, s string) string {
+		ct, err := rsa.EncryptOAEP(sha256.New(), rand.Reader, pub, []byte(s), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return base64.StdEncoding.EncodeToString(ct)
+	}
+	k := pub.(*rsa.PublicKey)
+	res, err := conn.AuthorizeEncrypted(ctx, paytrace.EncryptedRequest{PaymentID: id.New("pay"), Amount: usd(1999), Capture: true,
+		EncryptedNumber: encrypt(k, paytracefake.ApproveCard), EncryptedCSC: encrypt(k, "123"), ExpMonth: 12, ExpYear: 2031, Holder: "Ada"})
+	if err != nil || res.Outcome != connector.Approved || !res.Captured {
+		t.Fatalf("encrypted sale: %+v %v", res, err)
+	}
+	req := fake.Requests()[len(fake.Requests())-1]
+	if cc, _ := req.Body["credit_card"].(map[string]any); cc["number"] != nil || cc["encrypted_number"] == "" {
+		t.Fatalf("the request carried %v", req.Body)
+	}
+	other, _ := rsa.GenerateKey(rand.Reader, 2048)
+	_, err = conn.AuthorizeEncrypted(ctx, paytrace.EncryptedRequest{PaymentID: id.New("pay"), Amount: usd(1999), Capture: true,
+		EncryptedNumber: encrypt(&other.PublicKey, paytracefake.ApproveCard), ExpMonth: 12, ExpYear: 2031})
+	if classOf(err) != connector.InvalidRequest {
+		t.Fatalf("a number under another key: %v", err)
 	}
 }

@@ -1,6 +1,7 @@
 package paytracefake
 
 import (
+	"crypto/rsa"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -44,6 +45,8 @@ type Server struct {
 	customers     map[string]*customer
 	protectTokens map[string]*protectToken
 	clientKeys    map[string]bool
+	e2eeOnce      sync.Once
+	e2eeKey       *rsa.PrivateKey
 }
 
 // New starts a fake PayTrace on a local port. Close it when done.

@@ -82,7 +82,11 @@ func (b body) amount(key string) (int64, bool) {
 // keyed is sale/keyed and authorization/keyed: a card in the body.
 func (s *Server) keyed(sale bool) handler {
 	return func(b body) (int, any) {
-		c, errs := s.cardFrom(b.obj("credit_card"), b.str("csc"))
+		cc, csc, errs := s.openEncrypted(b)
+		if len(errs) > 0 {
+			return fail(errs...)
+		}
+		c, errs := s.cardFrom(cc, csc)
 		amount, ok := b.amount("amount")
 		if !ok {
 			errs = append(errs, errAmount)
