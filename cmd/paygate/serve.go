@@ -21,6 +21,7 @@ import (
 	"github.com/paygate/paygate/internal/connector/stripe"
 	"github.com/paygate/paygate/internal/delivery"
 	"github.com/paygate/paygate/internal/engine"
+	"github.com/paygate/paygate/internal/frontdoor/paymentz"
 	"github.com/paygate/paygate/internal/payment"
 	"github.com/paygate/paygate/internal/web"
 	"github.com/prometheus/client_golang/prometheus"
@@ -88,7 +89,8 @@ func newGateway(ctx context.Context, c Config, logw io.Writer, migrate bool) (*g
 	}
 	pages := web.New(web.Config{Engine: eng, Logger: log, CSRFKey: csrfKey})
 	srv := api.New(api.Config{Engine: eng, Logger: log, Registry: reg, Metrics: metrics, RateLimits: &limits, SessionTTL: c.SessionTTL,
-		Pages: pages.Handler(), PagePrefixes: web.Prefixes})
+		Pages: pages.Handler(), PagePrefixes: web.Prefixes,
+		Doors: map[string]http.Handler{paymentz.Prefix: paymentz.New(paymentz.Config{Engine: eng, Logger: log}).Handler()}})
 	return &gateway{store: st, engine: eng, api: srv, log: log}, nil
 }
 

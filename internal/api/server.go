@@ -31,7 +31,11 @@ type Config struct {
 	// Pages serves the browser-facing pages (hosted checkout, hosted
 	// fields, 3-D Secure) under PagePrefixes, with the API's request ids,
 	// logs and metrics.
-	Pages        http.Handler
+	Pages http.Handler
+	// Doors are the vendor-compatible front doors by path prefix (such as
+	// "/transactionServices/REST/v1/"); they share the request ids, access
+	// log and metrics of the API but answer in their own formats.
+	Doors        map[string]http.Handler
 	PagePrefixes []string
 }
 
@@ -94,6 +98,9 @@ func New(cfg Config) *Server {
 		for _, p := range cfg.PagePrefixes {
 			mux.Handle(p, cfg.Pages)
 		}
+	}
+	for prefix, h := range cfg.Doors {
+		mux.Handle(prefix, h)
 	}
 	s.handler = s.observe(muxErrors{mux: mux})
 	return s
