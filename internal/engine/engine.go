@@ -27,6 +27,9 @@ type Config struct {
 	// Factories build connectors for payment-method configurations that
 	// carry credentials ("paytrace", "stripe"), by connector name.
 	Factories map[string]connector.Factory
+	// Doors render the callbacks of payments made through vendor front
+	// doors, by door name (CreatePaymentInput.Door).
+	Doors map[string]DoorNotifier
 	// ConnectorObserver, if set, hears about every processor call (metrics).
 	ConnectorObserver ConnectorObserver
 	// Breaker guards each configuration's new authorizations (default: 5

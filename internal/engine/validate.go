@@ -131,6 +131,10 @@ type CreatePaymentInput struct {
 	NotificationURL string
 	// Config names the payment-method configuration (pg_code) to use.
 	Config string
+	// Door names the front door the payment came through ("paymentz", …):
+	// its NotificationURL then receives the door's own callbacks (rendered
+	// by the door's DoorNotifier) instead of native webhooks.
+	Door string
 
 	captureGiven bool
 	Metadata     map[string]string

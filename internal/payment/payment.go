@@ -104,6 +104,8 @@ type Payment struct {
 	ThreeDS *ThreeDS
 	// Config is the payment-method configuration (pg_code) it went through.
 	Config string
+	// Door is the front door it came through ("" for the native API).
+	Door string
 	// NotificationURL also receives this payment's events (signed with the
 	// merchant's notification secret).
 	NotificationURL string

@@ -1,0 +1,32 @@
+package engine
+
+import (
+	"context"
+
+	"github.com/paygate/paygate/internal/payment"
+)
+
+// DoorNotifier renders a front door's own callback (Paymentz's signed
+// notification, SmartPay's or Ottu's webhook, OpenTrade's result
+// notification) for the events of a payment made through that door and
+// sent to the payment's notification URL. Delivery is the engine's:
+// durable, retried with backoff for days, every attempt logged, exactly
+// like native webhooks; only the body and headers are the door's.
+type DoorNotifier interface {
+	// Notification returns what to POST for one event, or ok=false when the
+	// door sends nothing for this event type (the delivery then succeeds
+	// without a request). A returned error is retried like a failed send.
+	Notification(ctx context.Context, ev DoorEvent) (body []byte, headers map[string]string, ok bool, err error)
+}
+
+// DoorEvent is one event of a door's payment, as it was when it happened.
+type DoorEvent struct {
+	ID         string // the event id; the same on every retry
+	Type       string // payment.captured, refund.succeeded, …
+	MerchantID string
+	Mode       payment.Mode
+	ObjectID   string
+	// Payload is the event's native JSON (the object at the time of the event).
+	Payload []byte
+	Attempt int // 1 for the first attempt
+}
