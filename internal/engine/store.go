@@ -127,7 +127,7 @@ type Reader interface {
 	// NotificationSecret returns the sealed notification secret of a merchant and mode.
 	NotificationSecret(ctx context.Context, merchantID string, mode payment.Mode) (keyID string, sealed []byte, err error)
 	// FindNotificationEndpoint finds the notification-scoped endpoint for a URL.
-	FindNotificationEndpoint(ctx context.Context, merchantID string, mode payment.Mode, url string) (*webhook.Endpoint, error)
+	FindNotificationEndpoint(ctx context.Context, merchantID string, mode payment.Mode, url, door string) (*webhook.Endpoint, error)
 	ListEvents(ctx context.Context, f EventFilter) ([]*webhook.Event, error)
 	GetEvent(ctx context.Context, merchantID string, mode payment.Mode, id string) (*webhook.Event, error)
 	ListWebhookEndpoints(ctx context.Context, merchantID string, mode payment.Mode) ([]*webhook.Endpoint, error)
@@ -142,6 +142,9 @@ type Reader interface {
 	FindDoorCredential(ctx context.Context, door string, memberID int64) (*DoorCredential, error)
 	// FindDoorCredentialByUsername is FindDoorCredential by login name.
 	FindDoorCredentialByUsername(ctx context.Context, door, username string) (*DoorCredential, error)
+	// FindDoorReference returns a front door's reference of a merchant and
+	// mode (SmartPay's partnerReference); NotFound if none.
+	FindDoorReference(ctx context.Context, door, merchantID string, mode payment.Mode, ref string) (*DoorReference, error)
 }
 
 // Tx is one write transaction. The methods that read inside it (…ForUpdate)
@@ -285,6 +288,9 @@ type Tx interface {
 	// InsertDoorCredential stores a front door's credential; a taken member
 	// id or username is a Conflict (code door_credential_taken).
 	InsertDoorCredential(ctx context.Context, c *DoorCredential) error
+	// InsertDoorReference records a front door's reference once; a taken
+	// one is a Conflict (code door_reference_taken).
+	InsertDoorReference(ctx context.Context, r *DoorReference) error
 }
 
 // PaymentFilter selects payments for a list. Results are newest first;
@@ -364,6 +370,9 @@ type ClaimedDelivery struct {
 	SecretKeyID     string
 	SealedSecret    []byte
 	EndpointEnabled bool
+	// Door is the endpoint's front door ("" for native webhooks); EventType
+	// and ObjectID describe the event for the door's renderer.
+	Door, EventType, ObjectID string
 }
 
 // Balance is the sum of one ledger role in one currency.
