@@ -44,6 +44,9 @@ type Session struct {
 	SuccessURL      string
 	CancelURL       string
 	NotificationURL string
+	// Door is the front door the session came through; its payment's
+	// callbacks are the door's (see engine.DoorNotifier).
+	Door string
 	// EmbedOrigins may frame the page (the SmartPay-style widget); empty
 	// means the page refuses to be framed.
 	EmbedOrigins []string

@@ -43,9 +43,11 @@ type CheckoutInput struct {
 	SuccessURL      string
 	CancelURL       string
 	NotificationURL string
-	EmbedOrigins    []string
-	ExpiresIn       time.Duration
-	Metadata        map[string]string
+	// Door is the front door creating the session ("" for the native API).
+	Door         string
+	EmbedOrigins []string
+	ExpiresIn    time.Duration
+	Metadata     map[string]string
 }
 
 // CheckoutCreated is a new session with its checkout token and page URL,
@@ -72,7 +74,7 @@ func (e *Engine) CreateCheckoutSession(ctx context.Context, a Actor, in Checkout
 	s := &checkout.Session{ID: id.New("cs"), MerchantID: a.MerchantID, Mode: a.Mode, Status: checkout.Open,
 		Amount: in.Amount, Currency: cur, CaptureMethod: pin.CaptureMethod, SaveCard: in.SaveCard,
 		Description: in.Description, Reference: in.Reference, Locale: in.Locale, SuccessURL: in.SuccessURL,
-		CancelURL: in.CancelURL, NotificationURL: in.NotificationURL, Metadata: in.Metadata}
+		CancelURL: in.CancelURL, NotificationURL: in.NotificationURL, Door: in.Door, Metadata: in.Metadata}
 	if s.Locale == "" {
 		s.Locale = "en"
 	}
@@ -119,7 +121,7 @@ func (e *Engine) CreateCheckoutSession(ctx context.Context, a Actor, in Checkout
 		}
 		s.CustomerID = c.ID
 	}
-	if err := e.notificationURL(ctx, a, "notification_url", in.NotificationURL); err != nil {
+	if err := e.notificationURL(ctx, a, "notification_url", in.NotificationURL, in.Door); err != nil {
 		return nil, err
 	}
 	now := e.now()
@@ -233,7 +235,7 @@ func (e *Engine) PayCheckout(ctx context.Context, token string, in CheckoutPayme
 	}
 	pin := CreatePaymentInput{Amount: s.Amount, Currency: s.Currency.Code, CaptureMethod: s.CaptureMethod, Card: in.Card,
 		PaymentMethodID: in.PaymentMethodID, CVC: in.CVC, Description: s.Description, Reference: s.Reference, Metadata: md,
-		ReturnURL: e.publicURL + "/checkout/return/" + s.ID, NotificationURL: s.NotificationURL}
+		ReturnURL: e.publicURL + "/checkout/return/" + s.ID, NotificationURL: s.NotificationURL, Door: s.Door}
 	if s.CustomerID != "" {
 		pin.Customer = s.CustomerID
 		pin.DoNotSave = !(s.SaveCard || in.SaveCard)

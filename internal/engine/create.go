@@ -39,7 +39,7 @@ func (e *Engine) CreatePayment(ctx context.Context, a Actor, in CreatePaymentInp
 			in.CaptureMethod = payment.CaptureManual
 		}
 	}
-	if err := e.notificationURL(ctx, a, "notification_url", in.NotificationURL); err != nil {
+	if err := e.notificationURL(ctx, a, "notification_url", in.NotificationURL, in.Door); err != nil {
 		return nil, nil, err
 	}
 	src, err := e.resolveSource(ctx, a, &in, now)
@@ -60,7 +60,7 @@ func (e *Engine) CreatePayment(ctx context.Context, a Actor, in CreatePaymentInp
 		Card:        cardView(src, src.fingerprint),
 		Description: in.Description, Reference: in.Reference, Customer: in.Customer, Metadata: in.Metadata,
 		Initiator: in.Initiator, ReturnURL: in.ReturnURL, NotificationURL: in.NotificationURL, Config: first.code(),
-		Connector: first.conn.Name(), CreatedAt: now, UpdatedAt: now,
+		Connector: first.conn.Name(), Door: in.Door, CreatedAt: now, UpdatedAt: now,
 	}
 	if src.mandate != nil {
 		p.Mandate = src.mandate.ID

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"sync"
 	"time"
@@ -261,21 +262,20 @@ func (e *Engine) attempt(ctx context.Context, d *dispatcher, c *ClaimedDelivery)
 		del.Status, del.LastError, del.UpdatedAt = webhook.Failed, "endpoint disabled", e.now()
 		return &outcome{del: del, att: &webhook.Attempt{DeliveryID: del.ID, Number: del.Attempts, At: e.now(), Error: "endpoint disabled"}}, nil
 	}
-	secret, err := e.open(ctx, c.SecretKeyID, secretAAD(del.EndpointID)(c.SecretKeyID), c.SealedSecret)
-	if err != nil {
-		return nil, err
-	}
-	key, err := webhook.ParseSecret(string(secret))
-	if err != nil {
-		return nil, err
-	}
 	start := e.now()
-	ts := start.Unix()
-	headers := map[string]string{
-		"webhook-id": del.ID, "webhook-timestamp": strconv.FormatInt(ts, 10), "webhook-signature": webhook.Sign(key, del.ID, ts, c.Payload),
-		"Content-Type": "application/json", "User-Agent": "paygate-webhooks/1",
+	req, err := e.deliveryRequest(ctx, c, start)
+	if err != nil {
+		return nil, err
 	}
-	res := d.cfg.Sender.Send(ctx, c.URL, headers, c.Payload, del.Mode == payment.Sandbox || d.cfg.AllowPrivateLive)
+	var res SendResult
+	switch {
+	case req.renderErr != nil:
+		res = SendResult{Err: req.renderErr}
+	case req.skip:
+		res = SendResult{Status: 200, Response: "not sent: the front door sends nothing for " + c.EventType}
+	default:
+		res = d.cfg.Sender.Send(ctx, c.URL, req.headers, req.body, del.Mode == payment.Sandbox || d.cfg.AllowPrivateLive)
+	}
 	if ctx.Err() != nil {
 		return nil, ctx.Err() // shutting down: the lease lets another pass retry it
 	}
@@ -300,4 +300,55 @@ func (e *Engine) attempt(ctx context.Context, d *dispatcher, c *ClaimedDelivery)
 		}
 	}
 	return &outcome{del: del, att: att, disable: disable}, nil
+}
+
+// deliveryRequest is what one attempt sends.
+type deliveryRequest struct {
+	body    []byte
+	headers map[string]string
+	// skip: the front door sends nothing for this event (the delivery succeeds).
+	skip bool
+	// renderErr: the front door could not render it now (retried like a failed send).
+	renderErr error
+}
+
+// deliveryRequest builds an attempt: a native webhook signed the Standard
+// Webhooks way, or, for a front door's notification endpoint, the door's
+// own callback.
+func (e *Engine) deliveryRequest(ctx context.Context, c *ClaimedDelivery, now time.Time) (deliveryRequest, error) {
+	del := c.Delivery
+	if c.Door != "" {
+		n := e.doors[c.Door]
+		if n == nil {
+			return deliveryRequest{renderErr: fmt.Errorf("front door %q is not configured in this process", c.Door)}, nil
+		}
+		body, headers, ok, err := n.Notification(ctx, DoorEvent{ID: del.ID, Type: c.EventType, MerchantID: del.MerchantID, Mode: del.Mode,
+			ObjectID: c.ObjectID, Payload: c.Payload, Attempt: del.Attempts + 1})
+		switch {
+		case err != nil:
+			return deliveryRequest{renderErr: err}, nil
+		case !ok:
+			return deliveryRequest{skip: true}, nil
+		}
+		if headers == nil {
+			headers = map[string]string{}
+		}
+		if headers["User-Agent"] == "" {
+			headers["User-Agent"] = "paygate-notifications/1"
+		}
+		return deliveryRequest{body: body, headers: headers}, nil
+	}
+	secret, err := e.open(ctx, c.SecretKeyID, secretAAD(del.EndpointID)(c.SecretKeyID), c.SealedSecret)
+	if err != nil {
+		return deliveryRequest{}, err
+	}
+	key, err := webhook.ParseSecret(string(secret))
+	if err != nil {
+		return deliveryRequest{}, err
+	}
+	ts := now.Unix()
+	return deliveryRequest{body: c.Payload, headers: map[string]string{
+		"webhook-id": del.ID, "webhook-timestamp": strconv.FormatInt(ts, 10), "webhook-signature": webhook.Sign(key, del.ID, ts, c.Payload),
+		"Content-Type": "application/json", "User-Agent": "paygate-webhooks/1",
+	}}, nil
 }

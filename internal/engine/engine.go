@@ -78,6 +78,7 @@ type Engine struct {
 	store      Store
 	connectors map[payment.Mode]connector.Connector
 	factories  map[string]connector.Factory
+	doors      map[string]DoorNotifier
 	conns      connCache
 	connObs    ConnectorObserver
 	breaker    *routing.Breaker
@@ -118,7 +119,7 @@ func New(cfg Config) (*Engine, error) {
 	if e.timeout <= 0 {
 		e.timeout = 30 * time.Second
 	}
-	e.factories, e.connObs, e.breaker, e.bins = cfg.Factories, cfg.ConnectorObserver, cfg.Breaker, cfg.BINs
+	e.factories, e.connObs, e.breaker, e.bins, e.doors = cfg.Factories, cfg.ConnectorObserver, cfg.Breaker, cfg.BINs, cfg.Doors
 	if e.breaker == nil {
 		e.breaker = &routing.Breaker{Now: func() time.Time { return e.now() }}
 	}

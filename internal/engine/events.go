@@ -49,12 +49,26 @@ type eventTx struct {
 	e       *Engine
 	seen    map[string]payment.Status
 	emitted int
+	// notify remembers each payment's notification URL and door, so its
+	// refunds' events reach them too.
+	notify map[string][2]string
+}
+
+func (t *eventTx) remember(p *payment.Payment) {
+	if p.NotificationURL == "" {
+		return
+	}
+	if t.notify == nil {
+		t.notify = map[string][2]string{}
+	}
+	t.notify[p.ID] = [2]string{p.NotificationURL, p.Door}
 }
 
 func (t *eventTx) GetPaymentForUpdate(ctx context.Context, merchantID string, mode payment.Mode, id string) (*payment.Payment, error) {
 	p, err := t.Tx.GetPaymentForUpdate(ctx, merchantID, mode, id)
 	if err == nil {
 		t.seen[p.ID] = p.Status
+		t.remember(p)
 	}
 	return p, err
 }
@@ -123,6 +137,7 @@ func (t *eventTx) flush(ctx context.Context, events []*webhook.Event) error {
 // changed adds the event of a payment's new status, once per status.
 func (t *eventTx) changed(p *payment.Payment, before payment.Status, events []*webhook.Event) []*webhook.Event {
 	t.seen[p.ID] = p.Status
+	t.remember(p)
 	if p.Status == before {
 		return events
 	}
@@ -146,7 +161,11 @@ func (t *eventTx) operation(op *payment.Operation, before payment.OpStatus, even
 	default:
 		return events
 	}
-	return append(events, t.event(op.MerchantID, op.Mode, typ, op.ID, nil, op))
+	ev := t.event(op.MerchantID, op.Mode, typ, op.ID, nil, op)
+	if n, ok := t.notify[op.PaymentID]; ok {
+		ev.NotifyURL, ev.NotifyDoor = n[0], n[1]
+	}
+	return append(events, ev)
 }
 
 func (t *eventTx) event(merchantID string, mode payment.Mode, typ, objectID string, p *payment.Payment, op *payment.Operation) *webhook.Event {
@@ -156,7 +175,7 @@ func (t *eventTx) event(merchantID string, mode payment.Mode, typ, objectID stri
 	}
 	ev := t.e.newEvent(merchantID, mode, typ, objectID, t.e.render(obj), t.emitted)
 	if p != nil {
-		ev.NotifyURL = p.NotificationURL
+		ev.NotifyURL, ev.NotifyDoor = p.NotificationURL, p.Door
 	}
 	t.emitted++
 	return ev
@@ -217,7 +236,7 @@ func (e *Engine) emitObject(ctx context.Context, tx Tx, merchantID string, mode 
 	}
 	ev := e.newEvent(merchantID, mode, typ, objectID, e.render(obj), rank)
 	if s, ok := obj.(*checkout.Session); ok {
-		ev.NotifyURL = s.NotificationURL
+		ev.NotifyURL, ev.NotifyDoor = s.NotificationURL, s.Door
 	}
 	return tx.InsertEvent(ctx, ev)
 }

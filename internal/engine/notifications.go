@@ -41,7 +41,7 @@ func (e *Engine) NotificationSecret(ctx context.Context, a Actor) (string, error
 // notificationURL checks a notification URL and makes sure an endpoint
 // exists for it (scope notification: it receives only the events of the
 // objects that name it).
-func (e *Engine) notificationURL(ctx context.Context, a Actor, param, url string) error {
+func (e *Engine) notificationURL(ctx context.Context, a Actor, param, url, door string) error {
 	if url == "" {
 		return nil
 	}
@@ -50,7 +50,10 @@ func (e *Engine) notificationURL(ctx context.Context, a Actor, param, url string
 		fe := fault.As(err)
 		return fault.InvalidParam(param, fe.Code, "%s", strings.Replace(fe.Message, "url", param, 1))
 	}
-	if _, err := e.store.FindNotificationEndpoint(ctx, a.MerchantID, a.Mode, url); err == nil || !fault.IsNotFound(err) {
+	if door != "" && e.doors[door] == nil {
+		return fault.New(fault.Internal, "door_not_configured", "front door %q renders no notifications", door)
+	}
+	if _, err := e.store.FindNotificationEndpoint(ctx, a.MerchantID, a.Mode, url, door); err == nil || !fault.IsNotFound(err) {
 		return err
 	}
 	secret, err := e.NotificationSecret(ctx, a)
@@ -59,14 +62,14 @@ func (e *Engine) notificationURL(ctx context.Context, a Actor, param, url string
 	}
 	now := e.now()
 	ep := &webhook.Endpoint{ID: id.New("we"), MerchantID: a.MerchantID, Mode: a.Mode, URL: url, Description: "notification_url",
-		Scope: webhook.ScopeNotification, Enabled: true, CreatedAt: now, UpdatedAt: now}
+		Scope: webhook.ScopeNotification, Door: door, Enabled: true, CreatedAt: now, UpdatedAt: now}
 	if ep.SecretKeyID, ep.SealedSecret, err = e.seal(ctx, secretAAD(ep.ID), []byte(secret)); err != nil {
 		return err
 	}
 	err = e.store.Update(ctx, func(tx Tx) error { return tx.InsertWebhookEndpoint(ctx, ep) })
 	if err != nil {
 		// Another request made it meanwhile (the URL is unique per merchant and mode).
-		if _, findErr := e.store.FindNotificationEndpoint(ctx, a.MerchantID, a.Mode, url); findErr == nil {
+		if _, findErr := e.store.FindNotificationEndpoint(ctx, a.MerchantID, a.Mode, url, door); findErr == nil {
 			return nil
 		}
 	}

@@ -80,9 +80,10 @@ type Event struct {
 	// so a receiver can drop a stale event that arrives late.
 	Sequence int64
 	Payload  []byte
-	// NotifyURL is the object's own notification URL, if it has one.
-	NotifyURL string
-	CreatedAt time.Time
+	// NotifyURL is the object's own notification URL, if it has one, and
+	// NotifyDoor the front door whose format it expects ("" for native).
+	NotifyURL, NotifyDoor string
+	CreatedAt             time.Time
 }
 
 // Endpoint is a merchant's URL that receives events.
@@ -101,7 +102,10 @@ type Endpoint struct {
 	DisabledReason string
 	// Scope is "all" (the merchant's events, by type) or "notification"
 	// (only events of objects that named this URL as their notification URL).
-	Scope     string
+	Scope string
+	// Door, for a notification endpoint, is the front door whose callbacks
+	// it receives ("" for native webhooks).
+	Door      string
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }
@@ -112,7 +116,7 @@ func (e *Endpoint) Wants(ev *Event) bool {
 		return false
 	}
 	if e.Scope == ScopeNotification {
-		return ev.NotifyURL == e.URL
+		return ev.NotifyURL == e.URL && ev.NotifyDoor == e.Door
 	}
 	return len(e.EventTypes) == 0 || slices.Contains(e.EventTypes, ev.Type)
 }

@@ -13,7 +13,7 @@ const paymentColumns = `id, merchant_id, mode, status, amount, currency, capture
  amount_authorized, amount_captured, amount_refunded, amount_refund_pending, in_flight,
  card_brand, card_first6, card_last4, card_exp_month, card_exp_year, card_holder, card_fingerprint,
  description, reference, customer, metadata, connector, processor_ref, failure_code, failure_message,
- next_action, idempotency_key, created_at, updated_at, payment_method, initiator, three_ds, return_url, mandate, notification_url, config`
+ next_action, idempotency_key, created_at, updated_at, payment_method, initiator, three_ds, return_url, mandate, notification_url, config, door`
 
 const operationColumns = `id, payment_id, merchant_id, mode, kind, status, amount, currency, processor_ref,
  failure_code, failure_message, reason, metadata, idempotency_key, created_at, updated_at`
@@ -65,7 +65,7 @@ func scanPayment(s scanner) (*payment.Payment, error) {
 		&p.Authorized, &p.Captured, &p.Refunded, &p.RefundPending, &p.InFlight,
 		&p.Card.Brand, &p.Card.First6, &p.Card.Last4, &p.Card.ExpMonth, &p.Card.ExpYear, &p.Card.Holder, &p.Card.Fingerprint,
 		&p.Description, &p.Reference, &p.Customer, &metadata, &p.Connector, &p.ProcessorRef, &p.FailureCode, &p.FailureMessage,
-		&nextAction, &p.IdempotencyKey, &created, &updated, &p.PaymentMethod, &p.Initiator, &threeDS, &p.ReturnURL, &p.Mandate, &p.NotificationURL, &p.Config)
+		&nextAction, &p.IdempotencyKey, &created, &updated, &p.PaymentMethod, &p.Initiator, &threeDS, &p.ReturnURL, &p.Mandate, &p.NotificationURL, &p.Config, &p.Door)
 	if err != nil {
 		return nil, err
 	}
@@ -96,7 +96,7 @@ func paymentArgs(p *payment.Payment) []any {
 		p.Card.Brand, p.Card.First6, p.Card.Last4, p.Card.ExpMonth, p.Card.ExpYear, p.Card.Holder, p.Card.Fingerprint,
 		p.Description, p.Reference, p.Customer, encodeMap(p.Metadata), p.Connector, p.ProcessorRef, p.FailureCode, p.FailureMessage,
 		encodeNextAction(p.NextAction), p.IdempotencyKey, micros(p.CreatedAt), micros(p.UpdatedAt),
-		p.PaymentMethod, string(p.Initiator), encodeThreeDS(p.ThreeDS), p.ReturnURL, p.Mandate, p.NotificationURL, p.Config}
+		p.PaymentMethod, string(p.Initiator), encodeThreeDS(p.ThreeDS), p.ReturnURL, p.Mandate, p.NotificationURL, p.Config, p.Door}
 }
 
 func scanOperation(s scanner) (*payment.Operation, error) {

@@ -41,7 +41,7 @@ func (t *Tx) InsertMerchant(ctx context.Context, m *merchant.Merchant) error {
 	return err
 }
 
-const insertPayment = `INSERT INTO payments (` + paymentColumns + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+const insertPayment = `INSERT INTO payments (` + paymentColumns + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 // InsertPayment implements engine.Tx.
 func (t *Tx) InsertPayment(ctx context.Context, p *payment.Payment) error {
@@ -241,7 +241,7 @@ func (t *Tx) InsertOutcome(ctx context.Context, p *payment.Payment, op *payment.
 			if i > 0 {
 				b.WriteString(`, `)
 			}
-			b.WriteString(`(?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+			b.WriteString(`(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 			args = append(args, eventArgs(ev)...)
 		}
 		b.WriteString(`), eo AS (INSERT INTO event_outbox (event_id) VALUES `)

@@ -13,13 +13,13 @@ import (
 	"github.com/paygate/paygate/internal/webhook"
 )
 
-const eventColumns = `id, merchant_id, mode, type, object_id, sequence, payload, created_at, notify_url`
+const eventColumns = `id, merchant_id, mode, type, object_id, sequence, payload, created_at, notify_url, notify_door`
 
 func scanEvent(s scanner) (*webhook.Event, error) {
 	var ev webhook.Event
 	var payload string
 	var created int64
-	if err := s.Scan(&ev.ID, &ev.MerchantID, &ev.Mode, &ev.Type, &ev.ObjectID, &ev.Sequence, &payload, &created, &ev.NotifyURL); err != nil {
+	if err := s.Scan(&ev.ID, &ev.MerchantID, &ev.Mode, &ev.Type, &ev.ObjectID, &ev.Sequence, &payload, &created, &ev.NotifyURL, &ev.NotifyDoor); err != nil {
 		return nil, err
 	}
 	ev.Payload, ev.CreatedAt = []byte(payload), fromMicros(created)
@@ -28,7 +28,7 @@ func scanEvent(s scanner) (*webhook.Event, error) {
 
 // InsertEvent implements engine.Tx.
 func (t *Tx) InsertEvent(ctx context.Context, ev *webhook.Event) error {
-	if _, err := t.exec(ctx, `INSERT INTO events (`+eventColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, eventArgs(ev)...); err != nil {
+	if _, err := t.exec(ctx, `INSERT INTO events (`+eventColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, eventArgs(ev)...); err != nil {
 		return err
 	}
 	_, err := t.exec(ctx, `INSERT INTO event_outbox (event_id) VALUES (?)`, ev.ID)
@@ -36,7 +36,7 @@ func (t *Tx) InsertEvent(ctx context.Context, ev *webhook.Event) error {
 }
 
 func eventArgs(ev *webhook.Event) []any {
-	return []any{ev.ID, ev.MerchantID, string(ev.Mode), ev.Type, ev.ObjectID, ev.Sequence, string(ev.Payload), micros(ev.CreatedAt), ev.NotifyURL}
+	return []any{ev.ID, ev.MerchantID, string(ev.Mode), ev.Type, ev.ObjectID, ev.Sequence, string(ev.Payload), micros(ev.CreatedAt), ev.NotifyURL, ev.NotifyDoor}
 }
 
 // ClaimEvents implements engine.Tx: events not yet fanned out, oldest first,
@@ -126,7 +126,7 @@ func (t *Tx) ClaimDeliveries(ctx context.Context, now, lease time.Time, limit in
 	if _, err := t.exec(ctx, `UPDATE webhook_deliveries SET locked_until = ? WHERE id IN (`+placeholders(len(ids))+`)`, append([]any{micros(lease)}, ids...)...); err != nil {
 		return nil, err
 	}
-	rows, err = t.Q.QueryContext(ctx, t.D.Rebind(`SELECT `+deliveryColumns+`, w.url, e.payload, w.secret_key_id, w.sealed_secret, w.enabled
+	rows, err = t.Q.QueryContext(ctx, t.D.Rebind(`SELECT `+deliveryColumns+`, w.url, e.payload, w.secret_key_id, w.sealed_secret, w.enabled, w.door, e.type, e.object_id
  FROM webhook_deliveries d JOIN events e ON e.id = d.event_id JOIN webhook_endpoints w ON w.id = d.endpoint_id
  WHERE d.id IN (`+placeholders(len(ids))+`)`), ids...)
 	if err != nil {
@@ -138,7 +138,7 @@ func (t *Tx) ClaimDeliveries(ctx context.Context, now, lease time.Time, limit in
 		var c engine.ClaimedDelivery
 		var payload string
 		var enabled int
-		d, err := scanDelivery(rows, &c.URL, &payload, &c.SecretKeyID, &c.SealedSecret, &enabled)
+		d, err := scanDelivery(rows, &c.URL, &payload, &c.SecretKeyID, &c.SealedSecret, &enabled, &c.Door, &c.EventType, &c.ObjectID)
 		if err != nil {
 			return nil, err
 		}
@@ -174,7 +174,7 @@ func (t *Tx) RequeueDelivery(ctx context.Context, merchantID string, mode paymen
 	return n == 1, nil
 }
 
-const endpointColumns = `id, merchant_id, mode, url, description, event_types, secret_key_id, sealed_secret, enabled, disabled_reason, created_at, updated_at, scope`
+const endpointColumns = `id, merchant_id, mode, url, description, event_types, secret_key_id, sealed_secret, enabled, disabled_reason, created_at, updated_at, scope, door`
 
 func scanEndpoint(s scanner) (*webhook.Endpoint, error) {
 	var e webhook.Endpoint
@@ -182,7 +182,7 @@ func scanEndpoint(s scanner) (*webhook.Endpoint, error) {
 	var enabled int
 	var created, updated int64
 	if err := s.Scan(&e.ID, &e.MerchantID, &e.Mode, &e.URL, &e.Description, &types, &e.SecretKeyID, &e.SealedSecret,
-		&enabled, &e.DisabledReason, &created, &updated, &e.Scope); err != nil {
+		&enabled, &e.DisabledReason, &created, &updated, &e.Scope, &e.Door); err != nil {
 		return nil, err
 	}
 	e.EventTypes, e.Enabled = splitList(types), enabled == 1
@@ -195,9 +195,9 @@ func (t *Tx) InsertWebhookEndpoint(ctx context.Context, e *webhook.Endpoint) err
 	if e.Scope == "" {
 		e.Scope = webhook.ScopeAll
 	}
-	_, err := t.exec(ctx, `INSERT INTO webhook_endpoints (`+endpointColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err := t.exec(ctx, `INSERT INTO webhook_endpoints (`+endpointColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		e.ID, e.MerchantID, string(e.Mode), e.URL, e.Description, strings.Join(e.EventTypes, " "), e.SecretKeyID, e.SealedSecret,
-		boolInt(e.Enabled), e.DisabledReason, micros(e.CreatedAt), micros(e.UpdatedAt), e.Scope)
+		boolInt(e.Enabled), e.DisabledReason, micros(e.CreatedAt), micros(e.UpdatedAt), e.Scope, e.Door)
 	return err
 }
 
@@ -328,8 +328,8 @@ func (t *Tx) InsertNotificationSecret(ctx context.Context, merchantID string, mo
 }
 
 // FindNotificationEndpoint implements engine.Reader.
-func (r *Reader) FindNotificationEndpoint(ctx context.Context, merchantID string, mode payment.Mode, url string) (*webhook.Endpoint, error) {
-	e, err := scanEndpoint(r.row(ctx, `SELECT `+endpointColumns+` FROM webhook_endpoints WHERE merchant_id = ? AND mode = ? AND scope = 'notification' AND url = ?`,
-		merchantID, string(mode), url))
+func (r *Reader) FindNotificationEndpoint(ctx context.Context, merchantID string, mode payment.Mode, url, door string) (*webhook.Endpoint, error) {
+	e, err := scanEndpoint(r.row(ctx, `SELECT `+endpointColumns+` FROM webhook_endpoints WHERE merchant_id = ? AND mode = ? AND scope = 'notification' AND url = ? AND door = ?`,
+		merchantID, string(mode), url, door))
 	return one(e, err, "webhook endpoint", url)
 }
