@@ -14,7 +14,7 @@ import (
 func vendorSample() url.Values {
 	return url.Values{"paymentId": {"222"}, "userId": {"0000000001"}, "amount": {"500.15"}, "currency": {"643"},
 		"description": {"Top up the account USR-0000000001 (user 0000000001, payment 222)"},
-		"successUrl": {"https://shop.example/ok"}, "failurl": {"https://shop.example/fail"}, "ResultURL": {"https://shop.example/result"}}
+		"successUrl":  {"https://shop.example/ok"}, "failurl": {"https://shop.example/fail"}, "ResultURL": {"https://shop.example/result"}}
 }
 
 func TestParseFormMatchesNamesWithoutRegardToCase(t *testing.T) {

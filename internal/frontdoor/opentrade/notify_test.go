@@ -61,8 +61,8 @@ func vectorPayment(status payment.Status) *payment.Payment {
 	at := time.Date(2025, 3, 1, 10, 0, 0, 123e6, time.UTC)
 	return &payment.Payment{ID: "pay_01JN0000000000000000000000", MerchantID: "mer_1", Mode: payment.Sandbox, Status: status,
 		Amount: 50015, Currency: money.MustLookup("RUB"), Captured: 50015, Reference: "222", Door: opentrade.Door,
-		Card:     payment.Card{Brand: "visa", First6: "424242", Last4: "4242", ExpMonth: 12, ExpYear: 2030},
-		Metadata: map[string]string{"checkout_session": "cs_1", "opentrade_member": "12345678", "opentrade_payment_id": "222", "opentrade_user_id": "0000000001", "opentrade_order_id": "ORD-1"},
+		Card:      payment.Card{Brand: "visa", First6: "424242", Last4: "4242", ExpMonth: 12, ExpYear: 2030},
+		Metadata:  map[string]string{"checkout_session": "cs_1", "opentrade_member": "12345678", "opentrade_payment_id": "222", "opentrade_user_id": "0000000001", "opentrade_order_id": "ORD-1"},
 		CreatedAt: at, UpdatedAt: at}
 }
 
