@@ -6,11 +6,13 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/paygate/paygate/client"
 	"github.com/paygate/paygate/internal/frontdoor/paymentz"
@@ -32,6 +34,16 @@ func TestPaymentzDoorThroughTheRunningGateway(t *testing.T) {
 		t.Fatalf("credential output: %q", out.String())
 	}
 	memberID, key := member[1], secure[1]
+	type callback struct {
+		body map[string]any
+	}
+	callbacks := make(chan callback, 16)
+	receiver := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var m map[string]any
+		_ = json.NewDecoder(r.Body).Decode(&m)
+		callbacks <- callback{m}
+	}))
+	t.Cleanup(receiver.Close)
 	p := startServe(t, db)
 	base := "http://" + p.addr + "/transactionServices/REST/v1"
 	post := func(path, token string, form url.Values) map[string]any {
@@ -60,7 +72,7 @@ func TestPaymentzDoorThroughTheRunningGateway(t *testing.T) {
 		t.Fatalf("authToken: %v", login)
 	}
 	sale := post("/payments", token, url.Values{"authentication.memberId": {memberID}, "paymentType": {"DB"}, "amount": {"50.00"}, "currency": {"EUR"},
-		"merchantTransactionId": {"DEP-1"}, "card.number": {"4242424242424242"}, "card.expiryMonth": {"12"}, "card.expiryYear": {"2031"}, "card.cvv": {"123"},
+		"merchantTransactionId": {"DEP-1"}, "notificationUrl": {receiver.URL + "/pz"}, "card.number": {"4242424242424242"}, "card.expiryMonth": {"12"}, "card.expiryYear": {"2031"}, "card.cvv": {"123"},
 		"authentication.checksum": {paymentz.PaymentChecksum(memberID, key, "DEP-1", "50.00")}})
 	pid, _ := sale["paymentId"].(string)
 	if sale["transactionStatus"] != "Y" || pid == "" {
@@ -80,6 +92,26 @@ func TestPaymentzDoorThroughTheRunningGateway(t *testing.T) {
 		"authentication.checksum": {paymentz.LookupChecksum(memberID, key, pid)}})
 	if inq["status"] != "partialrefund" {
 		t.Fatalf("inquiry: %v", inq)
+	}
+	// The shop's notificationUrl hears of the sale and the refund in the
+	// Paymentz format, each signed with the secure key and carrying the
+	// payment as it is when sent.
+	seen := map[string]bool{}
+	for n := 0; n < 2; n++ {
+		select {
+		case cb := <-callbacks:
+			b := cb.body
+			want := paymentz.NotificationChecksum(b["paymentId"].(string), b["merchantTransactionId"].(string), b["amount"].(string), b["transactionStatus"].(string), key)
+			if b["checksum"] != want || b["paymentId"] != pid || b["merchantTransactionId"] != "DEP-1" {
+				t.Fatalf("callback: %v (want checksum %s)", b, want)
+			}
+			seen[b["status"].(string)] = true
+		case <-time.After(15 * time.Second):
+			t.Fatalf("callbacks seen: %v", seen)
+		}
+	}
+	if !seen["partialrefund"] {
+		t.Fatalf("callback statuses: %v", seen)
 	}
 	native, err := client.New("http://"+p.addr, m["secret_key"]).GetPayment(context.Background(), paymentz.NativeID(pid))
 	if err != nil || native.AmountCaptured != 5000 || native.AmountRefunded != 2000 || native.Reference != "DEP-1" {

@@ -318,11 +318,11 @@ type deliveryRequest struct {
 func (e *Engine) deliveryRequest(ctx context.Context, c *ClaimedDelivery, now time.Time) (deliveryRequest, error) {
 	del := c.Delivery
 	if c.Door != "" {
-		n := e.doors[c.Door]
+		n := e.doors[doorName(c.Door)]
 		if n == nil {
 			return deliveryRequest{renderErr: fmt.Errorf("front door %q is not configured in this process", c.Door)}, nil
 		}
-		body, headers, ok, err := n.Notification(ctx, DoorEvent{ID: del.ID, Type: c.EventType, MerchantID: del.MerchantID, Mode: del.Mode,
+		body, headers, ok, err := n.Notification(ctx, DoorEvent{Door: c.Door, ID: del.ID, Type: c.EventType, MerchantID: del.MerchantID, Mode: del.Mode,
 			ObjectID: c.ObjectID, Payload: c.Payload, Attempt: del.Attempts + 1})
 		switch {
 		case err != nil:

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"strings"
 
 	"github.com/paygate/paygate/internal/payment"
 )
@@ -21,7 +22,11 @@ type DoorNotifier interface {
 
 // DoorEvent is one event of a door's payment, as it was when it happened.
 type DoorEvent struct {
-	ID         string // the event id; the same on every retry
+	// Door is the payment's door as the door set it: its name, optionally
+	// followed by ":" and what the door needs to find its keys
+	// ("paymentz:11344" names the memberId whose key signs the callback).
+	Door       string
+	ID         string // the delivery id; the same on every retry
 	Type       string // payment.captured, refund.succeeded, …
 	MerchantID string
 	Mode       payment.Mode
@@ -29,4 +34,19 @@ type DoorEvent struct {
 	// Payload is the event's native JSON (the object at the time of the event).
 	Payload []byte
 	Attempt int // 1 for the first attempt
+}
+
+// doorName is the notifier's name in a payment's door ("paymentz:11344" → "paymentz").
+func doorName(door string) string {
+	name, _, _ := strings.Cut(door, ":")
+	return name
+}
+
+// RegisterDoor adds a front door's notifier (doors are built after the
+// engine they use). Call it before the engine serves.
+func (e *Engine) RegisterDoor(name string, n DoorNotifier) {
+	if e.doors == nil {
+		e.doors = map[string]DoorNotifier{}
+	}
+	e.doors[name] = n
 }

@@ -50,7 +50,7 @@ func (e *Engine) notificationURL(ctx context.Context, a Actor, param, url, door 
 		fe := fault.As(err)
 		return fault.InvalidParam(param, fe.Code, "%s", strings.Replace(fe.Message, "url", param, 1))
 	}
-	if door != "" && e.doors[door] == nil {
+	if door != "" && e.doors[doorName(door)] == nil {
 		return fault.New(fault.Internal, "door_not_configured", "front door %q renders no notifications", door)
 	}
 	if _, err := e.store.FindNotificationEndpoint(ctx, a.MerchantID, a.Mode, url, door); err == nil || !fault.IsNotFound(err) {

@@ -131,7 +131,8 @@ type CreatePaymentInput struct {
 	NotificationURL string
 	// Config names the payment-method configuration (pg_code) to use.
 	Config string
-	// Door names the front door the payment came through ("paymentz", …):
+	// Door names the front door the payment came through ("paymentz", or
+	// "paymentz:11344" with what the door needs to sign its callbacks):
 	// its NotificationURL then receives the door's own callbacks (rendered
 	// by the door's DoorNotifier) instead of native webhooks.
 	Door string
