@@ -78,7 +78,8 @@ func TestPayerFormOpensTheHostedPageAndThePaymentIsNative(t *testing.T) {
 	// The vendor's sample spelling, by POST.
 	form := vendorSample()
 	form.Set("OrderId", "ORD-7")
-	resp, body := fetch(t, "POST", requestURL, form)
+	// It comes from the shop's site, a cross-site form post.
+	resp, body := fetch(t, "POST", requestURL, form, "Origin", "https://shop.example", "Sec-Fetch-Site", "cross-site")
 	loc := resp.Header.Get("Location")
 	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, g.url+"/checkout/ct_") {
 		t.Fatalf("POST form: %d %q %s", resp.StatusCode, loc, body)
