@@ -1,0 +1,119 @@
+package smartpay
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"github.com/paygate/paygate/internal/engine"
+	"github.com/paygate/paygate/internal/fault"
+	"github.com/paygate/paygate/internal/payment"
+	"github.com/paygate/paygate/internal/webhook"
+)
+
+// eventJSON is SmartPay's webhook body. It carries no signature (the
+// vendor documents none): the merchant re-reads the status with
+// GET /payment/status/{objectId}, as SmartPay recommends.
+type eventJSON struct {
+	ID         string            `json:"id"`
+	CreatedAt  string            `json:"createdAt"`
+	Origin     string            `json:"origin"`
+	EventType  string            `json:"eventType"`
+	ObjectID   string            `json:"objectId"`
+	ObjectType string            `json:"objectType"`
+	Metadata   map[string]string `json:"metadata"`
+}
+
+// webhookStamp is the vendor's createdAt: yyyy-MM-dd'T'HH:mm:ss.SS'Z'.
+func webhookStamp(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.00Z") }
+
+// notified are the events SmartPay sends a webhook for, with their
+// objectType and origin (who made the change). AUTHORIZATION_COMPLETED,
+// CAPTURED are the vendor's; cancellation, refund, failure and expiry are
+// sent too, as the vendor sends "updated" for every change it documents.
+var notified = map[string]struct{ objectType, origin string }{
+	webhook.PaymentAuthorized: {"payment", "widget"},
+	webhook.PaymentCaptured:   {"payment", "api"},
+	webhook.PaymentFailed:     {"payment", "widget"},
+	webhook.PaymentVoided:     {"payment", "api"},
+	webhook.PaymentExpired:    {"payment", "automated"},
+	webhook.PaymentRefunded:   {"payment", "api"},
+	webhook.RefundSucceeded:   {"refund", "api"},
+	webhook.RefundFailed:      {"refund", "api"},
+}
+
+// nativeObject is the part of a native payment or refund JSON the webhook needs.
+type nativeObject struct {
+	ID        string            `json:"id"`
+	Object    string            `json:"object"`
+	Status    string            `json:"status"`
+	Capture   string            `json:"capture"`
+	Payment   string            `json:"payment"`
+	Metadata  map[string]string `json:"metadata"`
+	UpdatedAt string            `json:"updated_at"`
+	CreatedAt string            `json:"created_at"`
+}
+
+// Notification implements engine.DoorNotifier: the SmartPay webhook of one
+// event of a payment made through this door.
+func (s *Server) Notification(ctx context.Context, ev engine.DoorEvent) ([]byte, map[string]string, bool, error) {
+	kind, ok := notified[ev.Type]
+	if !ok {
+		return nil, nil, false, nil
+	}
+	var o nativeObject
+	if err := json.Unmarshal(ev.Payload, &o); err != nil {
+		// A payload that cannot be read will not become readable: send nothing.
+		s.log.ErrorContext(ctx, "smartpay webhook: unreadable event payload", "event", ev.ID, "type", ev.Type)
+		return nil, nil, false, nil
+	}
+	origin := kind.origin
+	if ev.Type == webhook.PaymentCaptured && o.Capture == string(payment.CaptureAutomatic) {
+		origin = "widget" // a sale: captured when the payer paid
+	}
+	paymentID, sessionID := o.ID, o.Metadata["checkout_session"]
+	if kind.objectType == "refund" {
+		paymentID, sessionID = o.Payment, ""
+	}
+	txID := o.Metadata["smartpay_transaction_id"]
+	if txID == "" {
+		txID = TransactionID(sessionID)
+	}
+	if txID == "" && s.e != nil {
+		// A refund made elsewhere (native API, dashboard): find its session.
+		a := engine.Actor{MerchantID: ev.MerchantID, Mode: ev.Mode}
+		p, _, err := s.e.GetPayment(ctx, a, paymentID)
+		if err == nil {
+			txID = TransactionID(p.Metadata["checkout_session"])
+		} else if !fault.IsNotFound(err) {
+			return nil, nil, false, err // retried
+		}
+	}
+	if txID == "" {
+		txID = paymentID
+	}
+	at, err := time.Parse(time.RFC3339Nano, o.UpdatedAt)
+	if err != nil {
+		if at, err = time.Parse(time.RFC3339Nano, o.CreatedAt); err != nil {
+			at = s.now()
+		}
+	}
+	md := map[string]string{"reconciliationReferenceId": paymentID}
+	if kind.objectType == "refund" {
+		md["refundId"] = o.ID
+		md["refundStatus"] = modificationStatuses[payment.OpStatus(o.Status)]
+		if id := o.Metadata["smartpay_modification_id"]; id != "" {
+			md["modificationId"] = id
+		}
+	} else if st, ok := statusTable[payment.Status(o.Status)]; ok {
+		md["paymentStatus"] = st
+	}
+	body, err := json.Marshal(eventJSON{ID: ev.ID, CreatedAt: webhookStamp(at), Origin: origin, EventType: "updated",
+		ObjectID: txID, ObjectType: kind.objectType, Metadata: md})
+	if err != nil {
+		return nil, nil, false, err
+	}
+	return body, map[string]string{"Content-Type": "application/json"}, true, nil
+}
+
+var _ engine.DoorNotifier = (*Server)(nil)
