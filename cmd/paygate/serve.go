@@ -89,7 +89,7 @@ func newGateway(ctx context.Context, c Config, logw io.Writer, migrate bool) (*g
 	}
 	pages := web.New(web.Config{Engine: eng, Logger: log, CSRFKey: csrfKey})
 	pz := paymentz.New(paymentz.Config{Engine: eng, Logger: log})
-	eng.RegisterDoor(paymentz.DoorName, pz)
+	eng.RegisterDoor(paymentz.Door, pz)
 	srv := api.New(api.Config{Engine: eng, Logger: log, Registry: reg, Metrics: metrics, RateLimits: &limits, SessionTTL: c.SessionTTL,
 		Pages: pages.Handler(), PagePrefixes: web.Prefixes,
 		Doors: map[string]http.Handler{paymentz.Prefix: pz.Handler()}})

@@ -12,8 +12,6 @@ import (
 	"github.com/paygate/paygate/internal/payment"
 )
 
-// DoorName is this door's name on payments and in engine.Config.Doors.
-const DoorName = "paymentz"
 
 // notification is the callback body of reference §2.9.
 type notification struct {
@@ -79,7 +77,7 @@ func (s *Server) Notification(ctx context.Context, ev engine.DoorEvent) ([]byte,
 	if err != nil {
 		return nil, nil, false, fmt.Errorf("payment's door %q names no memberId", ev.Door)
 	}
-	cred, key, err := s.e.DoorCredential(ctx, DoorName, memberID)
+	cred, key, err := s.e.DoorCredential(ctx, Door, memberID)
 	if err != nil {
 		return nil, nil, false, fmt.Errorf("memberId %d: %w", memberID, err)
 	}

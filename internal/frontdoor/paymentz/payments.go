@@ -35,7 +35,7 @@ func (s *Server) createPayment(w http.ResponseWriter, r *http.Request, c *call) 
 	}
 	// The callback goes to notificationUrl in this door's format, signed
 	// with this memberId's secure key.
-	in.NotificationURL, in.Door = q.Get("notificationUrl"), DoorName+":"+c.member
+	in.NotificationURL, in.Door = q.Get("notificationUrl"), Door+":"+c.member
 	a := c.actor(r)
 	// The merchantTransactionId is the request's identity: a retry is
 	// answered, never charged again, even after the engine's idempotency

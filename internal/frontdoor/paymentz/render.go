@@ -34,7 +34,11 @@ type response struct {
 	Remark                string    `json:"remark,omitempty" xml:"remark,omitempty"`
 	Card                  *cardView `json:"card,omitempty" xml:"card,omitempty"`
 	Redirect              *redirect `json:"redirect,omitempty" xml:"redirect,omitempty"`
-	Timestamp             string    `json:"timestamp" xml:"timestamp"`
+	RegistrationID        string    `json:"registrationId,omitempty" xml:"registrationId,omitempty"`
+	// Transactions and Pagination answer getTransactionList.
+	Transactions []*response `json:"transactions,omitempty" xml:"transactions>transaction,omitempty"`
+	Pagination   *pagination `json:"pagination,omitempty" xml:"pagination,omitempty"`
+	Timestamp    string      `json:"timestamp" xml:"timestamp"`
 }
 
 type result struct {
