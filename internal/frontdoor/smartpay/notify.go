@@ -61,8 +61,26 @@ func (s *Server) Notification(ctx context.Context, ev engine.DoorEvent) ([]byte,
 	if !ok {
 		return nil, nil, false, nil
 	}
+	// The payload is the native event (its object under data.object) or,
+	// from older callers, the native object itself.
+	var env struct {
+		Object    string `json:"object"`
+		CreatedAt string `json:"created_at"`
+		Data      struct {
+			Object json.RawMessage `json:"object"`
+		} `json:"data"`
+	}
 	var o nativeObject
-	if err := json.Unmarshal(ev.Payload, &o); err != nil {
+	err := json.Unmarshal(ev.Payload, &env)
+	if err == nil && env.Object == "event" && len(env.Data.Object) > 0 {
+		err = json.Unmarshal(env.Data.Object, &o)
+		if o.UpdatedAt == "" {
+			o.UpdatedAt = env.CreatedAt
+		}
+	} else if err == nil {
+		err = json.Unmarshal(ev.Payload, &o)
+	}
+	if err != nil {
 		// A payload that cannot be read will not become readable: send nothing.
 		s.log.ErrorContext(ctx, "smartpay webhook: unreadable event payload", "event", ev.ID, "type", ev.Type)
 		return nil, nil, false, nil
@@ -79,8 +97,9 @@ func (s *Server) Notification(ctx context.Context, ev engine.DoorEvent) ([]byte,
 	if txID == "" {
 		txID = TransactionID(sessionID)
 	}
-	if txID == "" && s.e != nil {
-		// A refund made elsewhere (native API, dashboard): find its session.
+	if txID == "" && s.e != nil && paymentID != "" {
+		// A refund made elsewhere (native API, dashboard), or a payload
+		// without metadata: find the payment's session.
 		a := engine.Actor{MerchantID: ev.MerchantID, Mode: ev.Mode}
 		p, _, err := s.e.GetPayment(ctx, a, paymentID)
 		if err == nil {
@@ -92,7 +111,10 @@ func (s *Server) Notification(ctx context.Context, ev engine.DoorEvent) ([]byte,
 	if txID == "" {
 		txID = paymentID
 	}
-	at, err := time.Parse(time.RFC3339Nano, o.UpdatedAt)
+	at, err := time.Parse(time.RFC3339Nano, env.CreatedAt)
+	if err != nil {
+		at, err = time.Parse(time.RFC3339Nano, o.UpdatedAt)
+	}
 	if err != nil {
 		if at, err = time.Parse(time.RFC3339Nano, o.CreatedAt); err != nil {
 			at = s.now()
