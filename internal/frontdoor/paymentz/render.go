@@ -36,7 +36,7 @@ type response struct {
 	Redirect              *redirect `json:"redirect,omitempty" xml:"redirect,omitempty"`
 	RegistrationID        string    `json:"registrationId,omitempty" xml:"registrationId,omitempty"`
 	// Transactions and Pagination answer getTransactionList.
-	Transactions []*response `json:"transactions,omitempty" xml:"transactions>transaction,omitempty"`
+	Transactions []*response `json:"transactions,omitempty" xml:"transaction,omitempty"`
 	Pagination   *pagination `json:"pagination,omitempty" xml:"pagination,omitempty"`
 	Timestamp    string      `json:"timestamp" xml:"timestamp"`
 }
