@@ -19,6 +19,22 @@ func (s *Server) backoffice(w http.ResponseWriter, r *http.Request, c *call) {
 	if typ == "" && pathID == "" {
 		typ = "IN" // /inquiry
 	}
+	if strings.EqualFold(q.Get("recurringType"), "REPEATED") {
+		if !checksumMatches(q.Get("authentication.checksum"), FollowUpChecksum(c.member, c.key, pathID, q.Get("amount"))) {
+			s.fail(w, r, errBadChecksum)
+			return
+		}
+		first, _, err := s.find(r, c.actor(r), q, pathID)
+		if err == nil && first.Mandate == "" {
+			err = fault.New(fault.Conflict, "not_recurring", "payment %s was not an initial recurring payment", pathID)
+		}
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		s.repeated(w, r, c, first.Mandate, first.Currency)
+		return
+	}
 	switch typ {
 	case "CP", "RF":
 		if !checksumMatches(q.Get("authentication.checksum"), FollowUpChecksum(c.member, c.key, pathID, q.Get("amount"))) {

@@ -37,6 +37,10 @@ func (s *Server) createPayment(w http.ResponseWriter, r *http.Request, c *call) 
 	// with this memberId's secure key.
 	in.NotificationURL, in.Door = q.Get("notificationUrl"), Door+":"+c.member
 	a := c.actor(r)
+	if err := s.recurringInitial(r, a, q, &in); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	// The merchantTransactionId is the request's identity: a retry is
 	// answered, never charged again, even after the engine's idempotency
 	// record (kept at least 24 h) is gone.

@@ -85,6 +85,7 @@ func paymentView(p *payment.Payment, now time.Time) *response {
 		r.Card = &cardView{Bin: p.Card.First6, Last4Digits: p.Card.Last4, Holder: p.Card.Holder,
 			ExpiryMonth: fmt.Sprintf("%02d", p.Card.ExpMonth), ExpiryYear: fmt.Sprintf("%04d", p.Card.ExpYear)}
 	}
+	r.RegistrationID = p.Mandate
 	if p.Status == payment.RequiresAction && p.NextAction != nil {
 		r.Redirect = &redirect{URL: p.NextAction.RedirectURL, Method: "GET", Target: "_self", Parameters: []param{}}
 	}

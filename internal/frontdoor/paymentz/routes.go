@@ -18,6 +18,7 @@ func (s *Server) Handler() http.Handler {
 	// White-label clients call /inquiry (paymentType=IN, idType=MID): an alias of IN.
 	mux.HandleFunc("POST "+v1+"/inquiry", s.authed(s.backoffice))
 	mux.HandleFunc("POST "+v1+"/getTransactionDetails", s.authed(s.transactionDetails))
+	mux.HandleFunc("POST "+v1+"/paywithtoken/{registrationId}", s.authed(s.payWithToken))
 	mux.HandleFunc("POST "+v1+"/getTransactionList", s.authed(s.transactionList))
 	mux.HandleFunc(Prefix, func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, fault.New(fault.NotFound, "route_missing", "no such endpoint"))
