@@ -92,8 +92,8 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request, a engine.Actor) 
 			return
 		}
 	}
-	writeJSON(w, http.StatusOK, createdJSON{TransactionID: TransactionID(created.Session.ID), CheckoutToken: created.Token,
-		PaymentStatus: StatusCreated, RequestTime: stamp(s.now())})
+	writeRaw(w, http.StatusOK, marshal(createdJSON{TransactionID: TransactionID(created.Session.ID), CheckoutToken: created.Token,
+		PaymentStatus: StatusCreated, RequestTime: stamp(s.now())}))
 }
 
 // customer finds or creates the vault customer of a customerAccountId (the
@@ -161,7 +161,7 @@ func (s *Server) status(w http.ResponseWriter, r *http.Request, a engine.Actor) 
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, statusView(sess, p, ops, s.now(), s.settle))
+	writeRaw(w, http.StatusOK, marshal(statusView(sess, p, ops, s.now(), s.settle)))
 }
 
 // Modification kinds, as in the paths.
