@@ -155,7 +155,9 @@ func TestNotification(t *testing.T) {
 	})
 }
 
-func contains(b []byte, s string) bool { return len(s) > 0 && string(b) != "" && indexOf(string(b), s) >= 0 }
+func contains(b []byte, s string) bool {
+	return len(s) > 0 && string(b) != "" && indexOf(string(b), s) >= 0
+}
 
 func indexOf(s, sub string) int {
 	for i := 0; i+len(sub) <= len(s); i++ {
