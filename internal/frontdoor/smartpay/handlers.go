@@ -202,14 +202,6 @@ func (s *Server) modify(kind string) func(http.ResponseWriter, *http.Request, en
 			s.fail(w, r, errNotModifiable)
 			return
 		}
-		key := modificationKey(req.ModificationID)
-		for _, op := range ops {
-			if op.IdempotencyKey == key {
-				status, body := s.answerFromState(sess, p, op, req.ModificationID, nil)
-				writeRaw(w, status, body)
-				return
-			}
-		}
 		var amount *int64
 		amountLit := ""
 		if req.ModifiedAmount != nil && kind != opCancelOrRefund {
@@ -219,6 +211,18 @@ func (s *Server) modify(kind string) func(http.ResponseWriter, *http.Request, en
 				return
 			}
 			amount, amountLit = &v, req.ModifiedAmount.Amount.String()
+		}
+		key := modificationKey(req.ModificationID)
+		for _, op := range ops {
+			if op.IdempotencyKey == key {
+				if !sameModification(kind, amount, op) {
+					s.fail(w, r, errModificationReuse)
+					return
+				}
+				status, body := s.answerFromState(sess, p, op, req.ModificationID, nil)
+				writeRaw(w, status, body)
+				return
+			}
 		}
 		sum := sha256.Sum256([]byte(kind + "|" + strings.ToLower(req.TransactionID) + "|" + amountLit))
 		idem := &engine.Idempotency{Key: key, Fingerprint: "smartpay:" + hex.EncodeToString(sum[:16]),
@@ -255,6 +259,18 @@ func (s *Server) modify(kind string) func(http.ResponseWriter, *http.Request, en
 		status, body := s.answerFromState(sess, p, op, req.ModificationID, err)
 		writeRaw(w, status, body)
 	}
+}
+
+// sameModification reports whether a request repeats the modification op
+// made under its modificationId (same kind, same amount when one is named).
+func sameModification(kind string, amount *int64, op *payment.Operation) bool {
+	switch {
+	case kind == opCapture && op.Kind != payment.OpCapture,
+		kind == opRefund && op.Kind != payment.OpRefund,
+		kind == opCancelOrRefund && op.Kind != payment.OpVoid && op.Kind != payment.OpRefund:
+		return false
+	}
+	return amount == nil || *amount == op.Amount
 }
 
 // answerFromState is a modification's answer from the payment and, when
