@@ -51,8 +51,8 @@ Usage:
                                        add a team member; prints a generated password once
   paygate config create|list|enable|disable|delete --merchant ID …
                                        payment-method configurations (pg_codes); 'paygate config' for flags
-  paygate door-credential create --merchant ID [--mode sandbox|live] [--username U] [--partner-id P]
-                                       Paymentz memberId and secure key for /transactionServices/REST/v1 (shown once)
+  paygate door-credential create --merchant ID [--door paymentz|opentrade] [--mode M] [--username U] [--partner-id P]
+                                       a front door's memberId and secret (Paymentz secure key, OpenTrade payment secret; shown once)
   paygate keys status                  show which vault key versions wrap the data keys
   paygate keys rotate [--new-data-key] re-wrap every data key under the newest vault key (online);
                                        then drop the old version from PAYGATE_VAULT_KEY

@@ -21,7 +21,9 @@ import (
 	"github.com/paygate/paygate/internal/connector/stripe"
 	"github.com/paygate/paygate/internal/delivery"
 	"github.com/paygate/paygate/internal/engine"
+	"github.com/paygate/paygate/internal/frontdoor/opentrade"
 	"github.com/paygate/paygate/internal/frontdoor/paymentz"
+	"github.com/paygate/paygate/internal/frontdoor/smartpay"
 	"github.com/paygate/paygate/internal/payment"
 	"github.com/paygate/paygate/internal/web"
 	"github.com/prometheus/client_golang/prometheus"
@@ -90,9 +92,16 @@ func newGateway(ctx context.Context, c Config, logw io.Writer, migrate bool) (*g
 	pages := web.New(web.Config{Engine: eng, Logger: log, CSRFKey: csrfKey})
 	pz := paymentz.New(paymentz.Config{Engine: eng, Logger: log})
 	eng.RegisterDoor(paymentz.Door, pz)
+	ot := opentrade.New(opentrade.Config{Engine: eng, Logger: log, PublicURL: strings.TrimRight(c.PublicURL, "/")})
+	otNotifier := opentrade.NewNotifier(nil) // the documented form-encoded format
+	otNotifier.Bind(eng)
+	eng.RegisterDoor(opentrade.Door, otNotifier)
+	sp := smartpay.New(smartpay.Config{Engine: eng, Logger: log, PublicURL: strings.TrimRight(c.PublicURL, "/")})
+	eng.RegisterDoor(smartpay.Door, sp)
 	srv := api.New(api.Config{Engine: eng, Logger: log, Registry: reg, Metrics: metrics, RateLimits: &limits, SessionTTL: c.SessionTTL,
 		Pages: pages.Handler(), PagePrefixes: web.Prefixes,
-		Doors: map[string]http.Handler{paymentz.Prefix: pz.Handler()}})
+		Doors: map[string]http.Handler{paymentz.Prefix: pz.Handler(), opentrade.Prefix: ot.Handler(),
+			smartpay.Prefix: sp.Handler()}})
 	return &gateway{store: st, engine: eng, api: srv, log: log}, nil
 }
 

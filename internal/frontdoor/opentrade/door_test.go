@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/paygate/paygate/internal/api"
@@ -119,6 +120,32 @@ func TestPayerFormOpensTheHostedPageAndThePaymentIsNative(t *testing.T) {
 		t.Fatalf("native payment: %d %v", hr.StatusCode, native)
 	}
 
+	// The engine delivers the result notification to resultUrl in the
+	// door's format (not a native webhook), signed with the payment secret.
+	snd := &formSender{}
+	if _, err := g.eng.DispatchOnce(ctx, engine.DispatchConfig{Sender: snd, Batch: 50}); err != nil {
+		t.Fatal(err)
+	}
+	delivered := false
+	for _, r := range snd.sent {
+		if r.url != "https://shop.example/result" {
+			continue
+		}
+		if r.headers["webhook-signature"] != "" {
+			t.Fatalf("resultUrl got a native webhook: %s", r.body)
+		}
+		v, _ := url.ParseQuery(r.body)
+		n := opentrade.Notification{OrderID: v.Get("orderID"), PaymentID: v.Get("PaymentID"), UserID: v.Get("UserID"), Amount: v.Get("Amount"),
+			Currency: v.Get("Currency"), Status: v.Get("Status"), TransactionID: v.Get("TransactionID"), EventID: v.Get("EventID"), Timestamp: v.Get("Timestamp")}
+		if n.Status == opentrade.StatusSuccess && n.PaymentID == "222" && n.Amount == "500.15" && n.Currency == "643" &&
+			opentrade.Verify(g.secret, n, v.Get("Signature")) {
+			delivered = true
+		}
+	}
+	if !delivered {
+		t.Fatalf("no signed success notification reached resultUrl: %+v", snd.sent)
+	}
+
 	// Its result notification, rendered by the door's notifier bound to
 	// this engine, verifies under the merchant's payment secret.
 	p, _, err := g.eng.GetPayment(ctx, g.actor, s.PaymentID)
@@ -213,4 +240,23 @@ func TestPayerFormRefusalsChangeNothing(t *testing.T) {
 	if _, body := fetch(t, "POST", requestURL, v); strings.Contains(body, "<script>") {
 		t.Errorf("unescaped: %s", body)
 	}
+}
+
+type sentForm struct {
+	url     string
+	headers map[string]string
+	body    string
+}
+
+// formSender records what the dispatcher sends and answers 200.
+type formSender struct {
+	mu   sync.Mutex
+	sent []sentForm
+}
+
+func (f *formSender) Send(_ context.Context, u string, h map[string]string, body []byte, _ bool) engine.SendResult {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.sent = append(f.sent, sentForm{u, h, string(body)})
+	return engine.SendResult{Status: 200}
 }

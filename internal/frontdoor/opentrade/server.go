@@ -182,8 +182,8 @@ func (s *Server) pay(w http.ResponseWriter, r *http.Request) {
 	c, err := s.e.CreateCheckoutSession(r.Context(), a, engine.CheckoutInput{
 		Amount: f.Amount, Currency: f.Currency.Code, Description: f.Description, Reference: f.PaymentID,
 		SuccessURL: f.SuccessURL, CancelURL: f.FailURL, NotificationURL: f.ResultURL, Metadata: md,
-		// TODO(door): set Door: opentrade.Door once engine.CheckoutInput carries it,
-		// so the session's payments notify resultUrl through Notifier.
+		// The session's payments notify resultUrl through this door's Notifier.
+		Door: Door,
 	})
 	if err != nil {
 		fe := fault.As(err)

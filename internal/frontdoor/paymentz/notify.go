@@ -12,7 +12,6 @@ import (
 	"github.com/paygate/paygate/internal/payment"
 )
 
-
 // notification is the callback body of reference §2.9.
 type notification struct {
 	PaymentID             string        `json:"paymentId"`
