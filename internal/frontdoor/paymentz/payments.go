@@ -76,6 +76,21 @@ func (s *Server) existing(r *http.Request, a engine.Actor, mtid string) (*paymen
 
 // paymentInput translates the vendor's parameters to the engine's.
 func paymentInput(q Request) (engine.CreatePaymentInput, error) {
+	in, err := paymentInputNoCard(q)
+	if err != nil {
+		return in, err
+	}
+	month, err1 := strconv.Atoi(q.Get("card.expiryMonth"))
+	year, err2 := strconv.Atoi(q.Get("card.expiryYear"))
+	if q.Get("card.number") == "" || err1 != nil || err2 != nil {
+		return in, badParam("card.number, card.expiryMonth and card.expiryYear are required")
+	}
+	in.Card = &engine.CardInput{Number: q.Get("card.number"), ExpMonth: month, ExpYear: year, CVC: q.Get("card.cvv"), Holder: q.Get("card.holder")}
+	return in, nil
+}
+
+// paymentInputNoCard reads everything of a payment but its card.
+func paymentInputNoCard(q Request) (engine.CreatePaymentInput, error) {
 	var in engine.CreatePaymentInput
 	switch q.Get("paymentType") {
 	case "DB":
@@ -101,14 +116,8 @@ func paymentInput(q Request) (engine.CreatePaymentInput, error) {
 	if in.Amount, err = parseAmount("amount", q.Get("amount"), cur); err != nil {
 		return in, err
 	}
-	month, err1 := strconv.Atoi(q.Get("card.expiryMonth"))
-	year, err2 := strconv.Atoi(q.Get("card.expiryYear"))
-	if q.Get("card.number") == "" || err1 != nil || err2 != nil {
-		return in, badParam("card.number, card.expiryMonth and card.expiryYear are required")
-	}
 	in.Currency, in.Reference, in.Description = cur.Code, mtid, q.Get("orderDescriptor")
 	in.ReturnURL = q.Get("merchantRedirectUrl")
-	in.Card = &engine.CardInput{Number: q.Get("card.number"), ExpMonth: month, ExpYear: year, CVC: q.Get("card.cvv"), Holder: q.Get("card.holder")}
 	return in, nil
 }
 

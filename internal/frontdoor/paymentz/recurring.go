@@ -98,5 +98,9 @@ func (s *Server) payWithToken(w http.ResponseWriter, r *http.Request, c *call) {
 		s.fail(w, r, errBadChecksum)
 		return
 	}
-	s.repeated(w, r, c, reg, money.Currency{})
+	if strings.HasPrefix(reg, "pm_") {
+		s.payWithRegistration(w, r, c, reg) // a stand-alone registration: the payer's own payment
+		return
+	}
+	s.repeated(w, r, c, reg, money.Currency{}) // a recurring mandate: merchant-initiated
 }

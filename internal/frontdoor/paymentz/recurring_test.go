@@ -55,3 +55,36 @@ func TestRecurringInitialAndRepeated(t *testing.T) {
 		t.Fatalf("a repeat of a payment that kept no card: %d %s", r.status, r.body)
 	}
 }
+
+// A stand-alone registration keeps a card (no charge); paywithtoken pays
+// with it; DL deletes it and it pays no more.
+func TestStandAloneRegistration(t *testing.T) {
+	e := newEnv(t)
+	tok := e.token()
+	r := e.post("/registrations", url.Values{"merchantTransactionId": {"REG-1"}, "customer.customerId": {"c-77"},
+		"card.number": {"5555555555554444"}, "card.expiryMonth": {"11"}, "card.expiryYear": {"2031"}, "card.holder": {"Ana"},
+		"authentication.checksum": {paymentz.LookupChecksum(e.member, e.key, "REG-1")}}, "AuthToken", tok)
+	reg, _ := r.json(t)["registrationId"].(string)
+	if r.status != 200 || r.code(t) != "00002" || reg == "" {
+		t.Fatalf("registration: %d %s", r.status, r.body)
+	}
+	pay := func(mtid string) resp {
+		return e.post("/paywithtoken/"+reg, url.Values{"paymentType": {"DB"}, "amount": {"7.00"}, "currency": {"EUR"}, "merchantTransactionId": {mtid},
+			"card.cvv": {"123"}, "authentication.checksum": {paymentz.Checksum(e.member, e.key, reg, "7.00")}}, "AuthToken", tok)
+	}
+	r = pay("REG-PAY-1")
+	if m := r.json(t); r.status != 200 || m["transactionStatus"] != "Y" {
+		t.Fatalf("paywithtoken: %d %s", r.status, r.body)
+	}
+	p, _, err := e.engine.GetPayment(context.Background(), e.actor, paymentz.NativeID(r.json(t)["paymentId"].(string)))
+	if err != nil || p.PaymentMethod != reg || p.Initiator == payment.MerchantInitiated || p.Card.Last4 != "4444" {
+		t.Fatalf("%+v %v", p, err)
+	}
+	if r := e.post("/registrations", url.Values{"paymentType": {"DL"}, "registrationId": {reg},
+		"authentication.checksum": {paymentz.LookupChecksum(e.member, e.key, reg)}}, "AuthToken", tok); r.code(t) != "00003" {
+		t.Fatalf("delete: %s", r.body)
+	}
+	if r := pay("REG-PAY-2"); r.status == 200 && r.json(t)["transactionStatus"] == "Y" {
+		t.Fatalf("a deleted registration paid: %s", r.body)
+	}
+}

@@ -20,6 +20,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST "+v1+"/getTransactionDetails", s.authed(s.transactionDetails))
 	mux.HandleFunc("POST "+v1+"/paywithtoken/{registrationId}", s.authed(s.payWithToken))
 	mux.HandleFunc("POST "+v1+"/payout", s.authed(s.createPayout))
+	mux.HandleFunc("POST "+v1+"/registrations", s.authed(s.registrations))
 	mux.HandleFunc("POST "+v1+"/getTransactionList", s.authed(s.transactionList))
 	mux.HandleFunc(Prefix, func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, fault.New(fault.NotFound, "route_missing", "no such endpoint"))
