@@ -100,7 +100,7 @@ func newGateway(ctx context.Context, c Config, logw io.Writer, migrate bool) (*g
 	eng.RegisterDoor(smartpay.Door, sp)
 	srv := api.New(api.Config{Engine: eng, Logger: log, Registry: reg, Metrics: metrics, RateLimits: &limits, SessionTTL: c.SessionTTL,
 		Pages: pages.Handler(), PagePrefixes: web.Prefixes,
-		Doors: map[string]http.Handler{paymentz.Prefix: pz.Handler(), opentrade.Prefix: ot.Handler(),
+		Doors: map[string]http.Handler{paymentz.Prefix: pz.Handler(), paymentz.InvoicePrefix: pz.Handler(), opentrade.Prefix: ot.Handler(),
 			smartpay.Prefix: sp.Handler()}})
 	return &gateway{store: st, engine: eng, api: srv, log: log}, nil
 }

@@ -36,9 +36,10 @@ type response struct {
 	Redirect              *redirect `json:"redirect,omitempty" xml:"redirect,omitempty"`
 	RegistrationID        string    `json:"registrationId,omitempty" xml:"registrationId,omitempty"`
 	// Transactions and Pagination answer getTransactionList.
-	Transactions []*response `json:"transactions,omitempty" xml:"transaction,omitempty"`
-	Pagination   *pagination `json:"pagination,omitempty" xml:"pagination,omitempty"`
-	Timestamp    string      `json:"timestamp" xml:"timestamp"`
+	Transactions []*response  `json:"transactions,omitempty" xml:"transaction,omitempty"`
+	Pagination   *pagination  `json:"pagination,omitempty" xml:"pagination,omitempty"`
+	Invoice      *invoiceView `json:"invoice,omitempty" xml:"invoice,omitempty"`
+	Timestamp    string       `json:"timestamp" xml:"timestamp"`
 }
 
 type result struct {

@@ -22,6 +22,14 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST "+v1+"/payout", s.authed(s.createPayout))
 	mux.HandleFunc("POST "+v1+"/registrations", s.authed(s.registrations))
 	mux.HandleFunc("POST "+v1+"/getTransactionList", s.authed(s.transactionList))
+	const inv = "/invoiceServices/REST/v1"
+	mux.HandleFunc("POST "+inv+"/authToken", s.authToken)
+	mux.HandleFunc("POST "+inv+"/generate", s.authed(s.generateInvoice))
+	mux.HandleFunc("POST "+inv+"/cancel", s.authed(s.invoiceOp(true)))
+	mux.HandleFunc("POST "+inv+"/inquiry", s.authed(s.invoiceOp(false)))
+	mux.HandleFunc(InvoicePrefix, func(w http.ResponseWriter, r *http.Request) {
+		s.fail(w, r, fault.New(fault.NotFound, "route_missing", "no such endpoint"))
+	})
 	mux.HandleFunc(Prefix, func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, fault.New(fault.NotFound, "route_missing", "no such endpoint"))
 	})
