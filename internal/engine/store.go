@@ -304,6 +304,11 @@ type PaymentFilter struct {
 	CreatedLT     time.Time      // zero: unbounded
 	StartingAfter string
 	Limit         int
+
+	// The dashboard's search: amount bounds in minor units (zero: unbounded),
+	// the card's last four digits and the customer reference (empty: any).
+	AmountGTE, AmountLTE int64
+	Last4, Customer      string
 }
 
 // AuditFilter selects audit events; results are newest first and

@@ -92,6 +92,18 @@ func (r *Reader) ListPayments(ctx context.Context, f engine.PaymentFilter) ([]*p
 	if !f.CreatedLT.IsZero() {
 		add("created_at < ?", micros(f.CreatedLT))
 	}
+	if f.AmountGTE > 0 {
+		add("amount >= ?", f.AmountGTE)
+	}
+	if f.AmountLTE > 0 {
+		add("amount <= ?", f.AmountLTE)
+	}
+	if f.Last4 != "" {
+		add("card_last4 = ?", f.Last4)
+	}
+	if f.Customer != "" {
+		add("customer = ?", f.Customer)
+	}
 	if f.StartingAfter != "" {
 		add("id < ?", f.StartingAfter)
 	}

@@ -54,6 +54,7 @@ func insert(t *testing.T, st engine.Store, p *payment.Payment) {
 func Run(t *testing.T, open Opener) {
 	ctx := context.Background()
 	runAccess(t, open)
+	runDashboard(t, open)
 	t.Run("every field of a payment, operation and key survives a round trip", func(t *testing.T) {
 		st, _ := open(t)
 		m := newMerchant(t, st)
