@@ -41,6 +41,9 @@ func startServe(t *testing.T, dbURL string, extra ...string) *proc {
 	if err != nil {
 		t.Fatal(err)
 	}
+	for i := range extra {
+		extra[i] = strings.ReplaceAll(extra[i], "{addr}", addr) // lets a flag name the address, e.g. --public-url http://{addr}
+	}
 	args := append([]string{"serve", "--addr", addr, "--database", dbURL, "--log-level", "warn", "--rate-limit", "0", "--ip-rate-limit", "0"}, extra...)
 	cmd := exec.Command(binary(t), args...)
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr

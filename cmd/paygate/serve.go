@@ -90,7 +90,7 @@ func newGateway(ctx context.Context, c Config, logw io.Writer, migrate bool) (*g
 		return nil, err
 	}
 	pages := web.New(web.Config{Engine: eng, Logger: log, CSRFKey: csrfKey})
-	pz := paymentz.New(paymentz.Config{Engine: eng, Logger: log})
+	pz := paymentz.New(paymentz.Config{Engine: eng, Logger: log, PublicURL: c.PublicURL})
 	eng.RegisterDoor(paymentz.Door, pz)
 	ot := opentrade.New(opentrade.Config{Engine: eng, Logger: log, PublicURL: strings.TrimRight(c.PublicURL, "/")})
 	otNotifier := opentrade.NewNotifier(nil) // the documented form-encoded format

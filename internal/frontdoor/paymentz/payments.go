@@ -36,6 +36,7 @@ func (s *Server) createPayment(w http.ResponseWriter, r *http.Request, c *call) 
 	// The callback goes to notificationUrl in this door's format, signed
 	// with this memberId's secure key.
 	in.NotificationURL, in.Door = q.Get("notificationUrl"), Door+":"+c.member
+	s.returnThroughDoor(&in, c.member)
 	a := c.actor(r)
 	if err := s.recurringInitial(r, a, q, &in); err != nil {
 		s.fail(w, r, err)

@@ -20,6 +20,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST "+v1+"/getTransactionDetails", s.authed(s.transactionDetails))
 	mux.HandleFunc("POST "+v1+"/paywithtoken/{registrationId}", s.authed(s.payWithToken))
 	mux.HandleFunc("POST "+v1+"/payout", s.authed(s.createPayout))
+	mux.HandleFunc("GET "+v1+"/return/{memberId}", s.paymentReturn)
 	mux.HandleFunc("POST "+v1+"/registrations", s.authed(s.registrations))
 	mux.HandleFunc("POST "+v1+"/getTransactionList", s.authed(s.transactionList))
 	const inv = "/invoiceServices/REST/v1"

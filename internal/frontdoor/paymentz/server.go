@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/paygate/paygate/internal/engine"
@@ -29,6 +30,11 @@ type Config struct {
 	Now func() time.Time
 	// BodyLimit caps a request body (default 64 KiB).
 	BodyLimit int64
+	// PublicURL is paygate's base URL: after 3-D Secure the payer comes
+	// back through the door, which posts the result to merchantRedirectUrl
+	// the vendor's way. Without it the payer goes straight to
+	// merchantRedirectUrl with a GET.
+	PublicURL string
 }
 
 // Server serves the Paymentz protocol. It is safe for concurrent use.
@@ -37,11 +43,12 @@ type Server struct {
 	log   *slog.Logger
 	now   func() time.Time
 	limit int64
+	base  string
 }
 
 // New returns a Server.
 func New(cfg Config) *Server {
-	s := &Server{e: cfg.Engine, log: cfg.Logger, now: cfg.Now, limit: cfg.BodyLimit}
+	s := &Server{e: cfg.Engine, log: cfg.Logger, now: cfg.Now, limit: cfg.BodyLimit, base: strings.TrimRight(cfg.PublicURL, "/")}
 	if s.now == nil {
 		s.now = time.Now
 	}
