@@ -38,16 +38,16 @@ func (e *Engine) CheckConfigs(ctx context.Context, a Actor, codes []string, curr
 // CheckoutChange changes an unpaid session; nil fields stay as they are.
 // Metadata is merged (an empty value removes the key).
 type CheckoutChange struct {
-	Amount          *int64
-	Currency        *string
-	Customer        *string
-	SaveCard        *bool
-	Description     *string
-	Reference       *string
-	SuccessURL      *string
-	CancelURL       *string
-	ExpiresIn       *time.Duration
-	Metadata        map[string]string
+	Amount      *int64
+	Currency    *string
+	Customer    *string
+	SaveCard    *bool
+	Description *string
+	Reference   *string
+	SuccessURL  *string
+	CancelURL   *string
+	ExpiresIn   *time.Duration
+	Metadata    map[string]string
 	// Close expires the session (Ottu's cancel, expire and delete).
 	Close bool
 	// PaymentID records a payment made for the session outside the hosted

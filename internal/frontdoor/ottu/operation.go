@@ -184,12 +184,16 @@ func (s *Server) external(w http.ResponseWriter, r *http.Request, a engine.Actor
 		return
 	}
 	var idem *engine.Idempotency
+	// rendered is the stored answer, sent as is so that a replay is byte-identical.
+	var rendered []byte
+	renderedStatus := 0
 	render := func(res engine.Result, err error) (int, []byte) {
 		status, body := errorBody(err)
 		if err == nil {
 			status, body = http.StatusOK, operationView(key, s.now(), req.Operation, sess, res.Payment, res.Operation)
 		}
 		b, _ := json.Marshal(body)
+		rendered, renderedStatus = b, status
 		return status, b
 	}
 	if tk := strings.TrimSpace(r.Header.Get("Tracking-Key")); tk != "" {
@@ -218,6 +222,10 @@ func (s *Server) external(w http.ResponseWriter, r *http.Request, a engine.Actor
 			err = fieldErr("amount", "Amount exceeds balance.")
 		}
 		s.fail(w, r, err)
+	case rendered != nil && renderedStatus == http.StatusOK:
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(renderedStatus)
+		w.Write(rendered)
 	default:
 		if got == nil {
 			got = p

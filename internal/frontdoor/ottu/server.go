@@ -118,7 +118,10 @@ type need struct {
 type ctxKey struct{}
 
 // actorOf is the authenticated actor of a request.
-func actorOf(r *http.Request) engine.Actor { a, _ := r.Context().Value(ctxKey{}).(engine.Actor); return a }
+func actorOf(r *http.Request) engine.Actor {
+	a, _ := r.Context().Value(ctxKey{}).(engine.Actor)
+	return a
+}
 
 var (
 	errNoAuth   = fault.New(fault.Unauthorized, "not_authenticated", "Authentication credentials were not provided.")

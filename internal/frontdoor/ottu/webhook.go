@@ -127,7 +127,7 @@ func (n *Notifier) render(ctx context.Context, a engine.Actor, ev engine.DoorEve
 		"reference_number": np.ID, "gateway_name": np.Processor, "gateway_account": str(np.PGCode), "state": state, "result": Result(p),
 		"payment_type": md[mdPaymentType], "is_sandbox": ev.Mode == payment.Sandbox, "timestamp_utc": stamp(n.now()), "message": str(np.FailureMessage),
 		"amount_details": map[string]string{"amount": f(np.Amount), "currency_code": cur.Code, "fee": f(0), "total": f(np.Amount)},
-		"fee": f(0), "extra": map[string]string{}, "customer_id": md[mdCustomerID],
+		"fee":            f(0), "extra": map[string]string{}, "customer_id": md[mdCustomerID],
 		"pg_params": map[string]string{"card_type": op.PaymentMethod.Card.Brand, "card_number": maskLast4(op.PaymentMethod.Card.Last4),
 			"card_holder": str(op.PaymentMethod.Card.Holder), "transaction_id": str(np.ProcessorRef), "result": Result(p)},
 	}
