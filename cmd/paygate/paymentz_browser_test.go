@@ -8,8 +8,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -25,13 +23,7 @@ import (
 // paygate's page, and comes back to merchantRedirectUrl by a POST carrying
 // the signed result, as the vendor does.
 func TestPaymentz3DSecureInTheBrowser(t *testing.T) {
-	chrome, err := exec.LookPath("chromium")
-	if err != nil {
-		if os.Getenv("PAYGATE_REQUIRE_BROWSER") != "" {
-			t.Fatal("PAYGATE_REQUIRE_BROWSER is set but chromium is not installed")
-		}
-		t.Skip("chromium not installed")
-	}
+	ctx := chromium(t)
 	db := "sqlite:" + filepath.Join(t.TempDir(), "p.db")
 	m := runJSON(t, "merchant", "create", "Shop", "--json", "--database", db)
 	var out bytes.Buffer
@@ -72,11 +64,6 @@ func TestPaymentz3DSecureInTheBrowser(t *testing.T) {
 	if sale["transactionStatus"] != "3D" || redirect == nil {
 		t.Fatalf("3-D Secure sale: %v", sale)
 	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chrome), chromedp.NoSandbox, chromedp.Flag("disable-gpu", true),
-		chromedp.UserDataDir(t.TempDir()))
-	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelB := chromedp.NewContext(actx)
-	t.Cleanup(func() { cancelB(); cancelA() })
 	sctx, cancel := context.WithTimeout(ctx, 40*time.Second)
 	defer cancel()
 	if err := chromedp.Do(sctx, chromedp.Navigate(redirect["url"].(string)), chromedp.WaitVisible(chromedp.CSS("#otp")),

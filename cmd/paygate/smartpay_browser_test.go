@@ -7,8 +7,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -23,13 +21,7 @@ import (
 // shop's successHandler gets the transactionId, and Get Payment Status
 // through the SmartPay door says it is authorized.
 func TestSmartPayWidgetInTheBrowser(t *testing.T) {
-	chrome, err := exec.LookPath("chromium")
-	if err != nil {
-		if os.Getenv("PAYGATE_REQUIRE_BROWSER") != "" {
-			t.Fatal("PAYGATE_REQUIRE_BROWSER is set but chromium is not installed")
-		}
-		t.Skip("chromium not installed")
-	}
+	ctx := chromium(t)
 	db := "sqlite:" + filepath.Join(t.TempDir(), "p.db")
 	m := runJSON(t, "merchant", "create", "Shop", "--json", "--database", db)
 	var mu sync.Mutex
@@ -73,11 +65,6 @@ SmartPay.widget({checkoutToken: %q, container: "#smartpay-widget", height: 700,
 	token = created["checkoutToken"].(string)
 	mu.Unlock()
 
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chrome), chromedp.NoSandbox, chromedp.Flag("disable-gpu", true),
-		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1024, 900))
-	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelB := chromedp.NewContext(actx)
-	t.Cleanup(func() { cancelB(); cancelA() })
 	sctx, cancel := context.WithTimeout(ctx, 60*time.Second)
 	defer cancel()
 	if err := chromedp.Do(sctx, chromedp.Navigate(shop.URL+"/?pg="+pg), chromedp.WaitReady(chromedp.CSS("#smartpay-widget iframe"))); err != nil {
