@@ -48,7 +48,11 @@ type DailyPayments struct {
 var errNoDashboardReader = fault.New(fault.Internal, "dashboard_unsupported", "this store has no dashboard queries")
 
 func (e *Engine) dashboardReader() (DashboardReader, error) {
-	r, ok := e.store.(DashboardReader)
+	var st Store = e.store
+	if es, ok := st.(*eventStore); ok {
+		st = es.Store // the decorator adds events to writes; reads are the store's own
+	}
+	r, ok := st.(DashboardReader)
 	if !ok {
 		return nil, errNoDashboardReader
 	}

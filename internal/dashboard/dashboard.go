@@ -1,0 +1,76 @@
+package dashboard
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/paygate/paygate/internal/auth"
+	"github.com/paygate/paygate/internal/engine"
+)
+
+// Prefix is the path the dashboard owns, for mounting beside the API. The
+// API's own /dashboard/ endpoints (login, session, logout, totp) are more
+// specific patterns and keep answering JSON.
+const Prefix = "/dashboard/"
+
+// Config wires the dashboard.
+type Config struct {
+	Engine *engine.Engine
+	Logger *slog.Logger
+	// SessionTTL is the session cookie's lifetime (default 12 h); match the
+	// engine's and the API's.
+	SessionTTL time.Duration
+}
+
+// Server serves the dashboard's pages.
+type Server struct {
+	eng        *engine.Engine
+	log        *slog.Logger
+	sessionTTL time.Duration
+	pages      *pages
+	limiter    *limiter
+	mux        *http.ServeMux
+}
+
+// New builds the dashboard.
+func New(cfg Config) *Server {
+	s := &Server{eng: cfg.Engine, log: cfg.Logger, sessionTTL: cfg.SessionTTL, pages: loadPages(), limiter: newLimiter(time.Now)}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.sessionTTL <= 0 {
+		s.sessionTTL = 12 * time.Hour
+	}
+	m := http.NewServeMux()
+	m.HandleFunc("GET /dashboard/static/{file}", s.pages.serveAsset)
+	m.HandleFunc("GET /dashboard/sign-in", s.signInPage)
+	m.HandleFunc("POST /dashboard/sign-in", s.signIn)
+	m.HandleFunc("POST /dashboard/sign-out", s.signed("", s.signOut))
+	m.HandleFunc("POST /dashboard/mode", s.signed("", s.switchMode))
+	m.HandleFunc("GET /dashboard/{$}", s.signed(auth.PermViewPayments, s.overview))
+	m.HandleFunc("GET /dashboard/payments", s.signed(auth.PermViewPayments, s.paymentList))
+	m.HandleFunc("GET /dashboard/payments/{id}", s.signed(auth.PermViewPayments, s.paymentDetail))
+	m.HandleFunc("POST /dashboard/payments/{id}/capture", s.signed(auth.PermCapture, s.paymentAction(actCapture)))
+	m.HandleFunc("POST /dashboard/payments/{id}/void", s.signed(auth.PermVoid, s.paymentAction(actVoid)))
+	m.HandleFunc("POST /dashboard/payments/{id}/refund", s.signed(auth.PermRefund, s.paymentAction(actRefund)))
+	m.HandleFunc("GET /dashboard/developers", s.signed(auth.PermManageKeys, s.developers))
+	m.HandleFunc("POST /dashboard/developers/keys", s.signed(auth.PermManageKeys, s.createKey))
+	m.HandleFunc("POST /dashboard/developers/keys/{id}/revoke", s.signed(auth.PermManageKeys, s.revokeKey))
+	m.HandleFunc("GET /dashboard/developers/encryption-key.pem", s.signed(auth.PermViewPayments, s.encryptionKeyPEM))
+	m.HandleFunc("GET /dashboard/webhooks", s.signed(auth.PermManageWebhooks, s.webhooks))
+	m.HandleFunc("POST /dashboard/webhooks/deliveries/{id}/resend", s.signed(auth.PermManageWebhooks, s.resendDelivery))
+	m.HandleFunc("GET /dashboard/events", s.signed(auth.PermViewPayments, s.events))
+	m.HandleFunc("GET /dashboard/team", s.signed(auth.PermManageTeam, s.team))
+	m.HandleFunc("GET /dashboard/audit", s.signed(auth.PermViewAudit, s.auditLog))
+	m.HandleFunc("/dashboard/", s.notFound)
+	s.mux = m
+	return s
+}
+
+// Handler returns the dashboard's handler, to mount at Prefix.
+func (s *Server) Handler() http.Handler { return s.mux }
+
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	s.problem(w, r, nil, http.StatusNotFound, "Page not found", "There is no dashboard page at this address.")
+}

@@ -1,0 +1,20 @@
+// paygate dashboard: progressive enhancement only; every page works without it.
+(function () {
+  "use strict";
+  // Switch modes as soon as one is chosen; the button stays for keyboards
+  // and for browsers without scripts.
+  var select = document.getElementById("mode-select");
+  var button = document.getElementById("mode-switch");
+  if (select && button) {
+    button.classList.add("sr");
+    select.addEventListener("change", function () { select.form.submit(); });
+  }
+  // Select a newly created key's secret for copying.
+  var secret = document.getElementById("new-key-secret");
+  if (secret && window.getSelection) {
+    var range = document.createRange();
+    range.selectNodeContents(secret);
+    window.getSelection().removeAllRanges();
+    window.getSelection().addRange(range);
+  }
+})();
