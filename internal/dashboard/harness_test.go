@@ -205,4 +205,7 @@ func regexpMust(re string) *regexp.Regexp { return regexp.MustCompile(re) }
 // testLog sends the server's log to the test's.
 type testLog struct{ t *testing.T }
 
-func (l testLog) Write(p []byte) (int, error) { l.t.Log(strings.TrimSpace(string(p))); return len(p), nil }
+func (l testLog) Write(p []byte) (int, error) {
+	l.t.Log(strings.TrimSpace(string(p)))
+	return len(p), nil
+}

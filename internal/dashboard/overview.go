@@ -75,7 +75,7 @@ func barChart(title string, days []time.Time, values []int64, value func(int64) 
 		c.Bars = append(c.Bars, bar{X: i*slot + 1, Y: chartTop + plot - h, W: max(slot-2, 1), H: h,
 			Tip: days[i].Format("Jan 2") + ": " + value(v)})
 		if i%7 == 0 || i == len(days)-1 {
-			c.Labels = append(c.Labels, axisLabel{X: i*slot + slot/2, Text: days[i].Format("Jan 2")})
+			c.Labels = append(c.Labels, axisLabel{X: min(max(i*slot+slot/2, 18), chartW-18), Text: days[i].Format("Jan 2")})
 		}
 	}
 	return c
