@@ -22,6 +22,7 @@ import (
 	"github.com/paygate/paygate/internal/delivery"
 	"github.com/paygate/paygate/internal/engine"
 	"github.com/paygate/paygate/internal/frontdoor/opentrade"
+	"github.com/paygate/paygate/internal/frontdoor/ottu"
 	"github.com/paygate/paygate/internal/frontdoor/paymentz"
 	"github.com/paygate/paygate/internal/frontdoor/smartpay"
 	"github.com/paygate/paygate/internal/payment"
@@ -98,10 +99,16 @@ func newGateway(ctx context.Context, c Config, logw io.Writer, migrate bool) (*g
 	eng.RegisterDoor(opentrade.Door, otNotifier)
 	sp := smartpay.New(smartpay.Config{Engine: eng, Logger: log, PublicURL: strings.TrimRight(c.PublicURL, "/")})
 	eng.RegisterDoor(smartpay.Door, sp)
+	eng.RegisterDoor(ottu.Door, &ottu.Notifier{Engine: eng})
+	doors := map[string]http.Handler{paymentz.Prefix: pz.Handler(), paymentz.InvoicePrefix: pz.Handler(), opentrade.Prefix: ot.Handler(),
+		smartpay.Prefix: sp.Handler()}
+	od := ottu.New(ottu.Config{Engine: eng, Logger: log, PublicURL: strings.TrimRight(c.PublicURL, "/")}).Handler()
+	for _, p := range ottu.Prefixes {
+		doors[p] = od // Ottu's Checkout and operations APIs; its Payment Methods API is native
+	}
 	srv := api.New(api.Config{Engine: eng, Logger: log, Registry: reg, Metrics: metrics, RateLimits: &limits, SessionTTL: c.SessionTTL,
 		Pages: pages.Handler(), PagePrefixes: web.Prefixes,
-		Doors: map[string]http.Handler{paymentz.Prefix: pz.Handler(), paymentz.InvoicePrefix: pz.Handler(), opentrade.Prefix: ot.Handler(),
-			smartpay.Prefix: sp.Handler()}})
+		Doors: doors})
 	return &gateway{store: st, engine: eng, api: srv, log: log}, nil
 }
 

@@ -47,6 +47,9 @@ type Session struct {
 	// Door is the front door the session came through; its payment's
 	// callbacks are the door's (see engine.DoorNotifier).
 	Door string
+	// Config is the payment-method configuration (pg_code) its payment
+	// goes through; "" lets routing choose.
+	Config string
 	// EmbedOrigins may frame the page (the SmartPay-style widget); empty
 	// means the page refuses to be framed.
 	EmbedOrigins []string

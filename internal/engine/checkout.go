@@ -44,7 +44,10 @@ type CheckoutInput struct {
 	CancelURL       string
 	NotificationURL string
 	// Door is the front door creating the session ("" for the native API).
-	Door         string
+	Door string
+	// Config names the payment-method configuration (pg_code) to pay
+	// through; checked when the session is made.
+	Config       string
 	EmbedOrigins []string
 	ExpiresIn    time.Duration
 	Metadata     map[string]string
@@ -74,7 +77,7 @@ func (e *Engine) CreateCheckoutSession(ctx context.Context, a Actor, in Checkout
 	s := &checkout.Session{ID: id.New("cs"), MerchantID: a.MerchantID, Mode: a.Mode, Status: checkout.Open,
 		Amount: in.Amount, Currency: cur, CaptureMethod: pin.CaptureMethod, SaveCard: in.SaveCard,
 		Description: in.Description, Reference: in.Reference, Locale: in.Locale, SuccessURL: in.SuccessURL,
-		CancelURL: in.CancelURL, NotificationURL: in.NotificationURL, Door: in.Door, Metadata: in.Metadata}
+		CancelURL: in.CancelURL, NotificationURL: in.NotificationURL, Door: in.Door, Config: in.Config, Metadata: in.Metadata}
 	if s.Locale == "" {
 		s.Locale = "en"
 	}
@@ -123,6 +126,11 @@ func (e *Engine) CreateCheckoutSession(ctx context.Context, a Actor, in Checkout
 	}
 	if err := e.notificationURL(ctx, a, "notification_url", in.NotificationURL, in.Door); err != nil {
 		return nil, err
+	}
+	if in.Config != "" {
+		if _, err := e.paymentConfig(ctx, a, in.Config, s.Currency.Code); err != nil {
+			return nil, err
+		}
 	}
 	now := e.now()
 	s.ExpiresAt, s.CreatedAt, s.UpdatedAt = now.Add(ttl), now, now
@@ -235,7 +243,7 @@ func (e *Engine) PayCheckout(ctx context.Context, token string, in CheckoutPayme
 	}
 	pin := CreatePaymentInput{Amount: s.Amount, Currency: s.Currency.Code, CaptureMethod: s.CaptureMethod, Card: in.Card,
 		PaymentMethodID: in.PaymentMethodID, CVC: in.CVC, Description: s.Description, Reference: s.Reference, Metadata: md,
-		ReturnURL: e.publicURL + "/checkout/return/" + s.ID, NotificationURL: s.NotificationURL, Door: s.Door}
+		ReturnURL: e.publicURL + "/checkout/return/" + s.ID, NotificationURL: s.NotificationURL, Door: s.Door, Config: s.Config}
 	if s.CustomerID != "" {
 		pin.Customer = s.CustomerID
 		pin.DoNotSave = !(s.SaveCard || in.SaveCard)

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 
 	"github.com/paygate/paygate/internal/payment"
@@ -49,4 +50,18 @@ func (e *Engine) RegisterDoor(name string, n DoorNotifier) {
 		e.doors = map[string]DoorNotifier{}
 	}
 	e.doors[name] = n
+}
+
+// Object is the JSON of the event's object (the payload's data.object),
+// or the payload itself when it is not an event envelope.
+func (ev DoorEvent) Object() []byte {
+	var env struct {
+		Data struct {
+			Object json.RawMessage `json:"object"`
+		} `json:"data"`
+	}
+	if json.Unmarshal(ev.Payload, &env) == nil && len(env.Data.Object) > 0 && string(env.Data.Object) != "null" {
+		return env.Data.Object
+	}
+	return ev.Payload
 }

@@ -15,14 +15,6 @@ import (
 // of checkout sessions beyond the native API: checking payment-method
 // configuration codes up front, and changing or closing an unpaid session.
 
-// checkoutDetailsWriter is implemented by stores that can rewrite a
-// session's payable details (sqlstore does; see UpdateCheckoutSessionDetails
-// there). It is asserted rather than added to Tx so that this file needs no
-// change to store.go; fold it into Tx when convenient.
-type checkoutDetailsWriter interface {
-	UpdateCheckoutSessionDetails(ctx context.Context, s *checkout.Session) error
-}
-
 // CheckConfigs checks that each payment-method configuration code is
 // enabled, usable by the actor (a person needs use:<code>), accepts the
 // currency and has its connector available.
@@ -61,14 +53,6 @@ type CheckoutChange struct {
 func (e *Engine) ChangeCheckoutSession(ctx context.Context, a Actor, id string, ch CheckoutChange) (*checkout.Session, error) {
 	var out *checkout.Session
 	err := e.store.Update(ctx, func(tx Tx) error {
-		inner := tx
-		if et, ok := tx.(*eventTx); ok {
-			inner = et.Tx
-		}
-		w, ok := inner.(checkoutDetailsWriter)
-		if !ok {
-			return fault.New(fault.Internal, "not_supported", "this store cannot change checkout sessions")
-		}
 		s, err := tx.GetCheckoutSessionForUpdate(ctx, a.MerchantID, a.Mode, id)
 		if err != nil {
 			return err
@@ -101,7 +85,7 @@ func (e *Engine) ChangeCheckoutSession(ctx context.Context, a Actor, id string, 
 		}
 		s.UpdatedAt = e.now()
 		out = s
-		if err := w.UpdateCheckoutSessionDetails(ctx, s); err != nil {
+		if err := tx.UpdateCheckoutSessionDetails(ctx, s); err != nil {
 			return err
 		}
 		return e.sessionCompleted(ctx, tx, s)

@@ -220,6 +220,9 @@ type Tx interface {
 	GetCheckoutSessionForUpdate(ctx context.Context, merchantID string, mode payment.Mode, id string) (*checkout.Session, error)
 	// UpdateCheckoutSession writes status, payment id and updated time.
 	UpdateCheckoutSession(ctx context.Context, s *checkout.Session) error
+	// UpdateCheckoutSessionDetails rewrites an unpaid session's payable
+	// details and status (a front door's update, cancel, expire, delete).
+	UpdateCheckoutSessionDetails(ctx context.Context, s *checkout.Session) error
 
 	InsertPMConfig(ctx context.Context, c *pmconfig.Config) error
 	GetPMConfigForUpdate(ctx context.Context, merchantID string, mode payment.Mode, id string) (*pmconfig.Config, error)

@@ -202,7 +202,10 @@ func (s *Server) createCheckout(w http.ResponseWriter, r *http.Request) {
 	in := engine.CheckoutInput{Amount: minor, Currency: cur.Code, CaptureMethod: capture, Customer: cust,
 		SaveCard: req.PaymentType == SaveCard || req.PaymentType == AutoDebit, Reference: req.OrderNo, Locale: req.Language,
 		SuccessURL: s.returnURL(a, ""), CancelURL: s.returnURL(a, ""), NotificationURL: req.WebhookURL, ExpiresIn: ttl,
-		Metadata: req.metadata(false)}
+		Metadata: req.metadata(false), Door: Door}
+	if len(req.PGCodes) == 1 {
+		in.Config = req.PGCodes[0] // one code decides; several leave the choice to routing
+	}
 	created, err := s.e.CreateCheckoutSession(ctx, a, in)
 	if err != nil {
 		s.fail(w, r, err)

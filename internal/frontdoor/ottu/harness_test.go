@@ -50,11 +50,12 @@ func newGateway(t *testing.T) *gateway {
 	}
 	t.Cleanup(func() { st.Close() })
 	log := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	g.eng, err = engine.New(engine.Config{Store: st, Keyring: vault.Ephemeral(), PublicURL: g.url, Logger: log,
+	g.eng, err = engine.New(engine.Config{Store: st, Keyring: vault.Ephemeral(), PublicURL: g.url, Logger: log, RenderEvent: api.RenderEvent,
 		Connectors: map[payment.Mode]connector.Connector{payment.Sandbox: sandbox.New(sandbox.Options{BaseURL: g.url})}})
 	if err != nil {
 		t.Fatal(err)
 	}
+	g.eng.RegisterDoor(ottu.Door, &ottu.Notifier{Engine: g.eng})
 	door := ottu.New(ottu.Config{Engine: g.eng, Logger: log, PublicURL: g.url}).Handler()
 	doors := map[string]http.Handler{}
 	for _, p := range ottu.Prefixes {

@@ -66,7 +66,7 @@ var paymentEvents = map[string]bool{"payment.authorized": true, "payment.capture
 // Notification implements engine.DoorNotifier.
 func (n *Notifier) Notification(ctx context.Context, ev engine.DoorEvent) ([]byte, map[string]string, bool, error) {
 	var np nativePayment
-	if err := json.Unmarshal(ev.Payload, &np); err != nil {
+	if err := json.Unmarshal(ev.Object(), &np); err != nil {
 		return nil, nil, false, fmt.Errorf("ottu webhook: payload: %w", err)
 	}
 	a := engine.Actor{MerchantID: ev.MerchantID, Mode: ev.Mode}
