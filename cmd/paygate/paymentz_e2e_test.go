@@ -122,3 +122,18 @@ func TestPaymentzDoorThroughTheRunningGateway(t *testing.T) {
 		t.Fatalf("ledger verify: %v\n%s", err, verify.String())
 	}
 }
+
+// The dashboard is served by the same binary: a person signs in on its page.
+func TestDashboardIsServedByTheGateway(t *testing.T) {
+	db := "sqlite:" + filepath.Join(t.TempDir(), "p.db")
+	p := startServe(t, db)
+	resp, err := http.Get("http://" + p.addr + "/dashboard/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(strings.ToLower(string(b)), "sign in") || resp.Header.Get("Content-Security-Policy") == "" {
+		t.Fatalf("GET /dashboard/: %d %s", resp.StatusCode, b)
+	}
+}

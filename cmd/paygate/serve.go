@@ -19,6 +19,7 @@ import (
 	"github.com/paygate/paygate/internal/connector/paytrace"
 	"github.com/paygate/paygate/internal/connector/sandbox"
 	"github.com/paygate/paygate/internal/connector/stripe"
+	"github.com/paygate/paygate/internal/dashboard"
 	"github.com/paygate/paygate/internal/delivery"
 	"github.com/paygate/paygate/internal/engine"
 	"github.com/paygate/paygate/internal/frontdoor/opentrade"
@@ -100,8 +101,9 @@ func newGateway(ctx context.Context, c Config, logw io.Writer, migrate bool) (*g
 	sp := smartpay.New(smartpay.Config{Engine: eng, Logger: log, PublicURL: strings.TrimRight(c.PublicURL, "/")})
 	eng.RegisterDoor(smartpay.Door, sp)
 	eng.RegisterDoor(ottu.Door, &ottu.Notifier{Engine: eng})
+	dash := dashboard.New(dashboard.Config{Engine: eng, Logger: log, SessionTTL: c.SessionTTL})
 	doors := map[string]http.Handler{paymentz.Prefix: pz.Handler(), paymentz.InvoicePrefix: pz.Handler(), opentrade.Prefix: ot.Handler(),
-		smartpay.Prefix: sp.Handler()}
+		smartpay.Prefix: sp.Handler(), dashboard.Prefix: dash.Handler()}
 	od := ottu.New(ottu.Config{Engine: eng, Logger: log, PublicURL: strings.TrimRight(c.PublicURL, "/")}).Handler()
 	for _, p := range ottu.Prefixes {
 		doors[p] = od // Ottu's Checkout and operations APIs; its Payment Methods API is native
