@@ -88,8 +88,10 @@ func runAccess(t *testing.T, open Opener) {
 		st, _ := open(t)
 		m := newMerchant(t, st)
 		var ids []string
+		// Ids made within one millisecond sort in order only from one Monotonic source.
+		var mono id.Monotonic
 		for i, action := range []audit.Action{audit.KeyCreated, audit.RefundCreated, audit.KeyCreated} {
-			ev := &audit.Event{ID: id.New("aev"), MerchantID: m.ID, Mode: "sandbox", Action: action, ActorType: "api_key", ActorID: "key_1",
+			ev := &audit.Event{ID: mono.New("aev", now.Add(time.Duration(i)*time.Second)), MerchantID: m.ID, Mode: "sandbox", Action: action, ActorType: "api_key", ActorID: "key_1",
 				TargetType: "payment", TargetID: "pay_1", IP: "1.2.3.4", RequestID: "req", Details: map[string]string{"n": string(rune('a' + i))},
 				CreatedAt: now.Add(time.Duration(i) * time.Second)}
 			update(t, st, func(tx engine.Tx) error { return tx.InsertAuditEvent(ctx, ev) })
