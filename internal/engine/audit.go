@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/paygate/paygate/internal/audit"
-	"github.com/paygate/paygate/internal/id"
 )
 
 // auditEvent builds an audit log line for an act by a. The event is written
@@ -15,9 +14,11 @@ func (e *Engine) auditEvent(a Actor, action audit.Action, targetType, targetID s
 	if actorType == "" {
 		actorType = "system"
 	}
-	return &audit.Event{ID: id.New("aev"), MerchantID: a.MerchantID, Mode: string(a.Mode), Action: action,
+	now := e.now()
+	// Monotonic ids: acts within one millisecond list in the order they happened.
+	return &audit.Event{ID: e.eventIDs.New("aev", now), MerchantID: a.MerchantID, Mode: string(a.Mode), Action: action,
 		ActorType: actorType, ActorID: a.Principal.ActorID(), TargetType: targetType, TargetID: targetID,
-		IP: a.IP, RequestID: a.RequestID, Details: details, CreatedAt: e.now()}
+		IP: a.IP, RequestID: a.RequestID, Details: details, CreatedAt: now}
 }
 
 // recordAudit appends an event in its own transaction, for acts that change
