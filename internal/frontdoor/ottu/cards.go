@@ -121,7 +121,7 @@ func (s *Server) autoDebit(w http.ResponseWriter, r *http.Request) {
 	codes := strings.Fields(sess.Metadata[mdPGCodes])
 	in := engine.CreatePaymentInput{Amount: sess.Amount, Currency: sess.Currency.Code, CaptureMethod: sess.CaptureMethod,
 		PaymentMethodID: req.Token, Customer: sess.CustomerID, Initiator: payment.MerchantInitiated, Reference: sess.Reference,
-		Metadata: md, NotificationURL: sess.NotificationURL}
+		Metadata: md, NotificationURL: sess.NotificationURL, Door: sess.Door}
 	if len(codes) > 0 {
 		in.Config = codes[0]
 	}
