@@ -1,0 +1,99 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/paygate/paygate/client"
+)
+
+// An Ottu shop creates a checkout through paygate's Ottu door, the payer
+// pays on the hosted page in a real browser, the shop's webhook_url gets
+// Ottu's signed webhook and only then is the payer sent to redirect_url;
+// a refund through the operations API shows in the native API, and the
+// ledger verifies.
+func TestOttuCheckoutInTheBrowser(t *testing.T) {
+	ctx := chromium(t)
+	db := "sqlite:" + filepath.Join(t.TempDir(), "p.db")
+	m := runJSON(t, "merchant", "create", "Shop KW", "--json", "--database", db)
+	var mu sync.Mutex
+	var hooks []map[string]any
+	shop := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/hooks" {
+			var b map[string]any
+			_ = json.NewDecoder(r.Body).Decode(&b)
+			mu.Lock()
+			hooks = append(hooks, b)
+			mu.Unlock()
+			return
+		}
+		w.Write([]byte("<!doctype html><title>Done</title><p id=done>Thank you</p>"))
+	}))
+	t.Cleanup(shop.Close)
+	p := startServe(t, db, "--public-url", "http://{addr}")
+	pg := "http://" + p.addr
+	call := func(method, path, body string) (int, map[string]any) {
+		req, _ := http.NewRequest(method, pg+path, strings.NewReader(body))
+		req.Header.Set("Authorization", "Api-Key "+m["secret_key"])
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		var out map[string]any
+		_ = json.Unmarshal(b, &out)
+		return resp.StatusCode, out
+	}
+	if st, out := call("POST", "/v1/payment-method-configs", `{"code":"knet","name":"KNET","connector":"sandbox","accepted_currencies":["KWD"]}`); st != 201 {
+		t.Fatalf("config: %d %v", st, out)
+	}
+	st, c := call("POST", "/b/checkout/v1/pymt-txn/", `{"type":"e_commerce","amount":"19.750","currency_code":"KWD","pg_codes":["knet"],
+		"order_no":"ORD-77","webhook_url":"`+shop.URL+`/hooks","redirect_url":"`+shop.URL+`/done"}`)
+	if st != 201 {
+		t.Fatalf("checkout: %d %v", st, c)
+	}
+	sid := c["session_id"].(string)
+	sctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	if err := chromedp.Do(sctx, chromedp.Navigate(c["checkout_url"].(string)), chromedp.WaitVisible(chromedp.CSS("#card-number")),
+		chromedp.SendKeys(chromedp.CSS("#card-number"), "4242424242424242"), chromedp.SendKeys(chromedp.CSS("#card-expiry"), "12/31"),
+		chromedp.SendKeys(chromedp.CSS("#card-cvc"), "123"), chromedp.Click(chromedp.CSS("#pay-button")),
+		chromedp.WaitVisible(chromedp.CSS("#done"))); err != nil {
+		loc, _ := chromedp.Run(ctx, chromedp.Location())
+		t.Fatalf("browser: %v at %s", err, loc)
+	}
+	loc, _ := chromedp.Run(sctx, chromedp.Location())
+	if !strings.Contains(loc, "session_id="+sid) || !strings.Contains(loc, "order_no=ORD-77") {
+		t.Fatalf("redirect_url reached as %s", loc)
+	}
+	mu.Lock()
+	got := len(hooks) > 0 && hooks[0]["session_id"] == sid && hooks[0]["signature"] != nil
+	mu.Unlock()
+	if !got {
+		t.Fatalf("the payer reached redirect_url before the webhook: %v", hooks)
+	}
+	if st, o := call("POST", "/b/pbl/v2/operation/", `{"session_id":"`+sid+`","operation":"refund","amount":"4.750"}`); st != 200 || o["result"] != "success" {
+		t.Fatalf("refund: %d %v", st, o)
+	}
+	_, s := call("GET", "/b/checkout/v1/pymt-txn/"+sid+"/", "")
+	native, err := client.New(pg, m["secret_key"]).GetPayment(context.Background(), s["reference_number"].(string))
+	if err != nil || native.AmountCaptured != 19750 || native.AmountRefunded != 4750 || native.Reference != "ORD-77" {
+		t.Fatalf("native: %+v %v", native, err)
+	}
+	var verify bytes.Buffer
+	if err := run(context.Background(), []string{"ledger", "verify", "--database", db}, noenv, &verify, io.Discard); err != nil {
+		t.Fatalf("ledger verify: %v\n%s", err, verify.String())
+	}
+}
