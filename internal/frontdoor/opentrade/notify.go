@@ -176,19 +176,8 @@ func (n *Notifier) Notification(ctx context.Context, ev engine.DoorEvent) ([]byt
 // notificationOf reads the notification and the member whose secret signs
 // it from an event's payment JSON.
 func notificationOf(ev engine.DoorEvent, status string) (Notification, int64, error) {
-	// The payload is the engine's event envelope, {"data": {"object": …}};
-	// a bare payment object is taken too.
-	obj := ev.Payload
-	var env struct {
-		Data struct {
-			Object json.RawMessage `json:"object"`
-		} `json:"data"`
-	}
-	if json.Unmarshal(ev.Payload, &env) == nil && len(env.Data.Object) > 0 {
-		obj = env.Data.Object
-	}
 	var p eventPayment
-	if err := json.Unmarshal(obj, &p); err != nil || p.Object != "payment" {
+	if err := json.Unmarshal(ev.Object(), &p); err != nil || p.Object != "payment" {
 		return Notification{}, 0, fmt.Errorf("opentrade: event %s is not a payment", ev.ID)
 	}
 	member, err := strconv.ParseInt(p.Metadata[metaMember], 10, 64)

@@ -55,16 +55,11 @@ func (s *Server) Notification(ctx context.Context, ev engine.DoorEvent) ([]byte,
 	switch {
 	case strings.HasPrefix(ev.Type, "payment."):
 	case strings.HasPrefix(ev.Type, "refund."):
-		// The event is {"data": {"object": <the refund>}}; the refund names its payment.
 		var refund struct {
-			Data struct {
-				Object struct {
-					Payment string `json:"payment"`
-				} `json:"object"`
-			} `json:"data"`
+			Payment string `json:"payment"` // the refund names its payment
 		}
-		_ = json.Unmarshal(ev.Payload, &refund)
-		paymentID = refund.Data.Object.Payment
+		_ = json.Unmarshal(ev.Object(), &refund)
+		paymentID = refund.Payment
 		if paymentID == "" {
 			return nil, nil, false, fmt.Errorf("refund event %s names no payment", ev.ID)
 		}
