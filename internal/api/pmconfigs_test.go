@@ -179,3 +179,21 @@ func TestRoutingRulesOverTheAPIAndTheirMetrics(t *testing.T) {
 		}
 	}
 }
+
+// Deleting a configuration does not strand its payments: their refunds
+// still reach the processor that took them.
+func TestPaymentsOutliveTheirDeletedConfiguration(t *testing.T) {
+	e := newEnv(t)
+	cfg := e.config(t, `{"code":"cards","name":"Cards","connector":"sandbox","accepted_currencies":["EUR"]}`)
+	r := e.do("POST", "/v1/payments", e.key, `{"amount":3000,"currency":"EUR","pg_code":"cards","payment_method":{"type":"card","card":{"number":"4242424242424242","exp_month":12,"exp_year":2031,"cvc":"123"}}}`)
+	p := r.json(t)
+	if r.status != 201 || p["pg_code"] != "cards" {
+		t.Fatalf("%d %s", r.status, r.body)
+	}
+	if d := e.do("DELETE", "/v1/payment-method-configs/"+cfg["id"].(string), e.key, ""); d.status != 200 {
+		t.Fatalf("delete: %d %s", d.status, d.body)
+	}
+	if rf := e.do("POST", "/v1/payments/"+p["id"].(string)+"/refunds", e.key, `{"amount":1000}`); rf.status != 201 {
+		t.Fatalf("refund after the configuration was deleted: %d %s", rf.status, rf.body)
+	}
+}

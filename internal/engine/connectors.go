@@ -142,14 +142,18 @@ func (e *Engine) configRoute(ctx context.Context, c *pmconfig.Config) (route, er
 // paymentRoute is where an existing payment's follow-ups and status
 // lookups go: the configuration it was authorized through, even if that
 // configuration has since been disabled, or the mode's built-in connector.
-func (e *Engine) paymentRoute(ctx context.Context, merchantID string, mode payment.Mode, configCode string) (route, error) {
-	if configCode == "" {
-		conn, err := e.connectorFor(mode)
+// A deleted configuration of the built-in connector still reaches it.
+func (e *Engine) paymentRoute(ctx context.Context, p *payment.Payment) (route, error) {
+	if p.Config == "" {
+		conn, err := e.connectorFor(p.Mode)
 		return route{conn: conn, timeout: e.timeout}, err
 	}
-	c, err := e.store.GetPMConfigByCode(ctx, merchantID, mode, configCode)
+	c, err := e.store.GetPMConfigByCode(ctx, p.MerchantID, p.Mode, p.Config)
 	if fault.IsNotFound(err) {
-		return route{}, fault.New(fault.Unavailable, "processor_not_configured", "configuration %q of this payment was deleted", configCode)
+		if d := e.connectors[p.Mode]; d != nil && d.Name() == p.Connector {
+			return route{conn: d, timeout: e.timeout}, nil
+		}
+		return route{}, fault.New(fault.Unavailable, "processor_not_configured", "configuration %q of this payment was deleted", p.Config)
 	}
 	if err != nil {
 		return route{}, err

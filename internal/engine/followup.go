@@ -49,7 +49,7 @@ func (e *Engine) followUp(ctx context.Context, a Actor, paymentID string, idem *
 		}
 		// Checked after the lookup, so an unknown payment is a 404 first.
 		// Follow-ups go where the authorization went.
-		if rt, err = e.paymentRoute(ctx, a.MerchantID, a.Mode, p.Config); err != nil {
+		if rt, err = e.paymentRoute(ctx, p); err != nil {
 			return err
 		}
 		// Refunds reserve money and may run side by side; a capture or void

@@ -48,7 +48,7 @@ func (e *Engine) Recover(ctx context.Context, processingAge, pendingAge time.Dur
 }
 
 func (e *Engine) resolve(ctx context.Context, p *payment.Payment) (bool, error) {
-	rt, err := e.paymentRoute(ctx, p.MerchantID, p.Mode, p.Config)
+	rt, err := e.paymentRoute(ctx, p)
 	if err != nil {
 		return false, nil // nothing to ask (yet); the payment waits
 	}
@@ -124,7 +124,7 @@ func (e *Engine) recoverOperations(ctx context.Context, olderThan time.Duration)
 		if err != nil {
 			continue
 		}
-		rt, err := e.paymentRoute(ctx, op.MerchantID, op.Mode, p.Config)
+		rt, err := e.paymentRoute(ctx, p)
 		if err != nil {
 			continue
 		}
