@@ -218,12 +218,13 @@ func (s *Server) addEvents(r *http.Request, q *request, v *paymentDetailView, ob
 }
 
 var notices = map[string]string{
-	"capture": "The capture was sent. Its outcome is on the timeline.",
-	"void":    "The void was sent. Its outcome is on the timeline.",
-	"refund":  "The refund was sent. Its outcome is on the timeline.",
-	"replay":  "That request had already been sent once; it was not sent again.",
-	"resend":  "The delivery will be sent again shortly.",
-	"revoked": "The key was revoked.",
+	"capture":      "The capture was sent. Its outcome is on the timeline.",
+	"void":         "The void was sent. Its outcome is on the timeline.",
+	"refund":       "The refund was sent. Its outcome is on the timeline.",
+	"replay":       "That request had already been sent once; it was not sent again.",
+	"resend":       "The delivery will be sent again shortly.",
+	"revoked":      "The key was revoked.",
+	"card-deleted": "The saved card was deleted.",
 }
 
 func orDash(s string) string {

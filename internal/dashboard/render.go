@@ -51,6 +51,9 @@ func loadPages() *pages {
 		"timeattr":  func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"sub":       func(a, b int) int { return a - b },
 		"hasPrefix": strings.HasPrefix,
+		// query marks an encoded query (url.Values.Encode) as safe in an
+		// href after "?": without it html/template escapes its = and &.
+		"query": func(v string) template.URL { return template.URL(v) },
 	}
 	layout := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html"))
 	pageFiles, _ := fs.Glob(templateFS, "templates/*.html")
