@@ -218,13 +218,15 @@ func (s *Server) addEvents(r *http.Request, q *request, v *paymentDetailView, ob
 }
 
 var notices = map[string]string{
-	"capture":      "The capture was sent. Its outcome is on the timeline.",
-	"void":         "The void was sent. Its outcome is on the timeline.",
-	"refund":       "The refund was sent. Its outcome is on the timeline.",
-	"replay":       "That request had already been sent once; it was not sent again.",
-	"resend":       "The delivery will be sent again shortly.",
-	"revoked":      "The key was revoked.",
-	"card-deleted": "The saved card was deleted.",
+	"capture":        "The capture was sent. Its outcome is on the timeline.",
+	"void":           "The void was sent. Its outcome is on the timeline.",
+	"refund":         "The refund was sent. Its outcome is on the timeline.",
+	"replay":         "That request had already been sent once; it was not sent again.",
+	"resend":         "The delivery will be sent again shortly.",
+	"revoked":        "The key was revoked.",
+	"card-deleted":   "The saved card was deleted.",
+	"invoice-cancel": "The invoice was canceled; its payment link no longer works.",
+	"invoice-send":   "The payment link is being emailed again.",
 }
 
 func orDash(s string) string {
