@@ -28,6 +28,11 @@ func TestEveryPageAnswersItsOwnerAndRefusesOthers(t *testing.T) {
 		{"/dashboard/developers/encryption-key.pem", 200, 200, "BEGIN PUBLIC KEY"},
 		{"/dashboard/team", 403, 403, "analyst@shop.test"},
 		{"/dashboard/audit", 200, 403, "login"},
+		{"/dashboard/customers", 200, 200, "<h1>Customers</h1>"},
+		{"/dashboard/invoices", 200, 200, `id="new-invoice"`},
+		{"/dashboard/invoices/new", 403, 403, `id="invoice-form"`},
+		{"/dashboard/payouts", 200, 200, "<h1>Payouts</h1>"},
+		{"/dashboard/subscriptions", 200, 200, "<h1>Subscriptions</h1>"},
 	} {
 		t.Run(c.path, func(t *testing.T) {
 			p := owner.get(c.path)
