@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/paygate/paygate/internal/audit"
 	"github.com/paygate/paygate/internal/fault"
@@ -163,6 +164,7 @@ func (e *Engine) applyConfig(ctx context.Context, a Actor, c *pmconfig.Config, i
 
 // CreateConfig adds a payment-method configuration in the actor's mode.
 func (e *Engine) CreateConfig(ctx context.Context, a Actor, in ConfigInput) (*pmconfig.Config, error) {
+	defer e.forgetConfigs(a.MerchantID) // routing sees this change at once
 	if in.Code == nil || !configCode.MatchString(*in.Code) {
 		return nil, fault.InvalidParam("code", "parameter_invalid", "code is required: 1 to 50 lower-case letters, digits, _ or -")
 	}
@@ -207,6 +209,7 @@ func (e *Engine) CreateConfig(ctx context.Context, a Actor, in ConfigInput) (*pm
 
 // UpdateConfig changes a configuration; its code and connector stay.
 func (e *Engine) UpdateConfig(ctx context.Context, a Actor, cid string, in ConfigInput) (*pmconfig.Config, error) {
+	defer e.forgetConfigs(a.MerchantID) // routing sees this change at once
 	if in.Code != nil || in.Connector != nil {
 		return nil, fault.InvalidParam("code", "parameter_invalid", "code and connector cannot change; make a new configuration")
 	}
@@ -237,6 +240,7 @@ func (e *Engine) UpdateConfig(ctx context.Context, a Actor, cid string, in Confi
 
 // DeleteConfig removes a configuration.
 func (e *Engine) DeleteConfig(ctx context.Context, a Actor, cid string) error {
+	defer e.forgetConfigs(a.MerchantID) // routing sees this change at once
 	return e.store.Update(ctx, func(tx Tx) error {
 		c, err := tx.GetPMConfigForUpdate(ctx, a.MerchantID, a.Mode, cid)
 		if err != nil {
@@ -277,6 +281,8 @@ type configCache struct {
 
 type configEntry struct {
 	version int64
+	// checked is when routing last confirmed the version (real time).
+	checked time.Time
 	configs []*pmconfig.Config
 	// matches caches the result per normalized filter.
 	matches map[string][]*pmconfig.Config

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math/rand/v2"
 	"strings"
+	"time"
 
 	"github.com/paygate/paygate/internal/auth"
 	"github.com/paygate/paygate/internal/connector"
@@ -15,17 +16,32 @@ import (
 	"github.com/paygate/paygate/internal/routing"
 )
 
+// routeRecheck is how long routing trusts its cached configurations
+// before asking the database whether another process changed them; this
+// process's own changes drop the cache at once.
+const routeRecheck = time.Second
+
 // merchantConfigs returns a merchant's configurations (both modes) from the
-// listing cache when its version is current.
+// listing cache: its version is checked at most once per routeRecheck, so a
+// sale does not pay a read for it.
 func (e *Engine) merchantConfigs(ctx context.Context, merchantID string) ([]*pmconfig.Config, error) {
+	e.configs.mu.Lock()
+	ent, ok := e.configs.entries[merchantID]
+	e.configs.mu.Unlock()
+	if ok && ent.configs != nil && time.Since(ent.checked) < routeRecheck {
+		return ent.configs, nil
+	}
 	version, err := e.store.ConfigVersion(ctx, merchantID)
 	if err != nil {
 		return nil, err
 	}
-	e.configs.mu.Lock()
-	ent, ok := e.configs.entries[merchantID]
-	e.configs.mu.Unlock()
 	if ok && ent.version == version && ent.configs != nil {
+		e.configs.mu.Lock()
+		if cur, ok := e.configs.entries[merchantID]; ok && cur.version == version {
+			cur.checked = time.Now()
+			e.configs.entries[merchantID] = cur
+		}
+		e.configs.mu.Unlock()
 		return ent.configs, nil
 	}
 	all, err := e.store.ListPMConfigs(ctx, merchantID)
@@ -34,7 +50,7 @@ func (e *Engine) merchantConfigs(ctx context.Context, merchantID string) ([]*pmc
 	}
 	e.configs.mu.Lock()
 	if cur, ok := e.configs.entries[merchantID]; !ok || cur.version != version {
-		e.configs.entries[merchantID] = configEntry{version: version, configs: all, matches: map[string][]*pmconfig.Config{}}
+		e.configs.entries[merchantID] = configEntry{version: version, configs: all, matches: map[string][]*pmconfig.Config{}, checked: time.Now()}
 	}
 	e.configs.mu.Unlock()
 	return all, nil
@@ -194,4 +210,12 @@ func (e *Engine) switchRoute(ctx context.Context, a Actor, p *payment.Payment, r
 		cur.Config, cur.Connector, cur.UpdatedAt = p.Config, p.Connector, e.now()
 		return tx.UpdatePayment(ctx, cur)
 	})
+}
+
+// forgetConfigs drops a merchant's cached configurations after this process
+// changed them.
+func (e *Engine) forgetConfigs(merchantID string) {
+	e.configs.mu.Lock()
+	delete(e.configs.entries, merchantID)
+	e.configs.mu.Unlock()
 }
