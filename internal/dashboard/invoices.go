@@ -16,7 +16,7 @@ import (
 
 // invoiceLines is how many line rows the new-invoice form offers; empty
 // rows are skipped, so the form works without a script.
-const invoiceLines = 5
+const invoiceLines = 3
 
 type invoicesView struct {
 	view

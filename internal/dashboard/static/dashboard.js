@@ -9,8 +9,14 @@
     button.classList.add("sr");
     select.addEventListener("change", function () { select.form.submit(); });
   }
-  // Select a newly created key's secret for copying.
-  var secret = document.getElementById("new-key-secret");
+  // On a narrow screen the menu scrolls sideways: keep the current page's
+  // entry in view.
+  var current = document.querySelector(".top nav a[aria-current=page]");
+  if (current && current.scrollIntoView) {
+    current.scrollIntoView({ block: "nearest", inline: "nearest" });
+  }
+  // Select a newly created key's secret or an invoice's link for copying.
+  var secret = document.getElementById("new-key-secret") || document.getElementById("invoice-link");
   if (secret && window.getSelection) {
     var range = document.createRange();
     range.selectNodeContents(secret);
