@@ -75,4 +75,15 @@ func TestNewPagesAt360(t *testing.T) {
 	do(t, ctx, chromedp.Click(css("a.subscription-link")))
 	waitFor(t, ctx, "#pause-button")
 	narrow("the subscription page")
+
+	do(t, ctx, chromedp.Navigate(e.url+"/dashboard/webhooks"))
+	waitFor(t, ctx, "#endpoint-form")
+	do(t, ctx, chromedp.SendKeys(css("#ep-url"), "https://shop.test/more-hooks"), chromedp.Click(css("details.types summary")),
+		chromedp.Click(css(`input[value="invoice.paid"]`)), chromedp.Click(css("#add-endpoint")))
+	waitFor(t, ctx, "#new-endpoint")
+	narrow("the webhooks page with a new endpoint")
+	screenshot(t, ctx, "dashboard-webhooks-360")
+	do(t, ctx, chromedp.Click(css("a.edit-endpoint")))
+	waitFor(t, ctx, "#endpoint-edit")
+	narrow("the endpoint page")
 }

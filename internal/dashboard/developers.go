@@ -86,14 +86,31 @@ type webhooksView struct {
 	Deliveries []*webhook.Delivery
 	URLs       map[string]string
 	Endpoint   string
+	// Types are the event types the new-endpoint form offers; F refills it.
+	Types   []string
+	Checked map[string]bool
+	F       url.Values
+	// NewSecret is a new endpoint's signing secret, shown once.
+	NewSecret, NewEndpoint string
 }
 
 // webhooks lists the endpoints and the newest deliveries, of one endpoint
 // when ?endpoint= names it.
 func (s *Server) webhooks(w http.ResponseWriter, r *http.Request, q *request) {
+	v := &webhooksView{view: view{Title: "Webhooks", Nav: "webhooks", Notice: notices[r.URL.Query().Get("done")]}}
+	s.webhooksPage(w, r, q, v, http.StatusOK)
+}
+
+func (s *Server) webhooksPage(w http.ResponseWriter, r *http.Request, q *request, v *webhooksView, status int) {
 	ctx := r.Context()
-	v := &webhooksView{view: view{Title: "Webhooks", Nav: "webhooks", Notice: notices[r.URL.Query().Get("done")]},
-		URLs: map[string]string{}, Endpoint: r.URL.Query().Get("endpoint")}
+	v.URLs, v.Endpoint, v.Types = map[string]string{}, r.URL.Query().Get("endpoint"), webhook.Types
+	if v.F == nil {
+		v.F = url.Values{}
+	}
+	v.Checked = map[string]bool{}
+	for _, t := range v.F["event_types"] {
+		v.Checked[t] = true
+	}
 	var err error
 	if v.Endpoints, err = s.eng.ListWebhookEndpoints(ctx, q.actor); err != nil {
 		s.fail(w, r, q, err)
@@ -106,7 +123,7 @@ func (s *Server) webhooks(w http.ResponseWriter, r *http.Request, q *request) {
 		s.fail(w, r, q, err)
 		return
 	}
-	s.renderFor(w, r, q, http.StatusOK, "webhooks", v)
+	s.renderFor(w, r, q, status, "webhooks", v)
 }
 
 func (s *Server) resendDelivery(w http.ResponseWriter, r *http.Request, q *request) {
