@@ -48,6 +48,7 @@ func New(cfg Config) *Server {
 	m.HandleFunc("POST /dashboard/sign-in", s.signIn)
 	m.HandleFunc("POST /dashboard/sign-out", s.signed("", s.signOut))
 	m.HandleFunc("POST /dashboard/mode", s.signed("", s.switchMode))
+	m.HandleFunc("POST /dashboard/lang", s.signed("", s.switchLang))
 	m.HandleFunc("GET /dashboard/{$}", s.signed(auth.PermViewPayments, s.overview))
 	m.HandleFunc("GET /dashboard/payments", s.signed(auth.PermViewPayments, s.paymentList))
 	m.HandleFunc("GET /dashboard/payments/{id}", s.signed(auth.PermViewPayments, s.paymentDetail))

@@ -129,6 +129,7 @@ type browserless struct {
 	e       *env
 	session string
 	mode    string
+	lang    string
 }
 
 type page struct {
@@ -183,6 +184,9 @@ func (b *browserless) do(method, path string, form url.Values, origin string) pa
 	}
 	if b.mode != "" {
 		req.AddCookie(&http.Cookie{Name: "__Host-paygate_mode", Value: b.mode})
+	}
+	if b.lang != "" {
+		req.AddCookie(&http.Cookie{Name: "__Host-paygate_lang", Value: b.lang})
 	}
 	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	resp, err := client.Do(req)

@@ -95,8 +95,12 @@ func formatMoney(minor int64, code string) string {
 // view is what the layout needs of every page.
 type view struct {
 	Title, Nonce, Nav, CSRF, Mode, Path string
-	User                                string
-	Error, Notice                       string
+	// Lang and Dir are the chrome's language and direction; T its words.
+	Lang, Dir     string
+	T             map[string]string
+	Languages     []struct{ Code, Name string }
+	User          string
+	Error, Notice string
 	// Can holds the person's permissions, to show only the links and
 	// buttons they may use (the server checks again on every request).
 	Can map[string]bool
@@ -137,6 +141,8 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 func (s *Server) renderFor(w http.ResponseWriter, r *http.Request, q *request, status int, name string, data page) {
 	v := data.base()
 	v.Nonce, v.Path, v.Mode = secure(w, r), r.URL.Path, string(modeOf(r))
+	v.Lang = langOf(r)
+	v.Dir, v.T, v.Languages = dirOf(v.Lang), chrome[v.Lang], languages
 	if q != nil {
 		v.CSRF, v.Mode = csrfToken(q.secret), string(q.actor.Mode)
 		if q.user != nil {

@@ -3,12 +3,15 @@
   "use strict";
   // Switch modes as soon as one is chosen; the button stays for keyboards
   // and for browsers without scripts.
-  var select = document.getElementById("mode-select");
-  var button = document.getElementById("mode-switch");
-  if (select && button) {
-    button.classList.add("sr");
-    select.addEventListener("change", function () { select.form.submit(); });
-  }
+  // The same for the language.
+  [["mode-select", "mode-switch"], ["lang-select", "lang-switch"]].forEach(function (ids) {
+    var select = document.getElementById(ids[0]);
+    var button = document.getElementById(ids[1]);
+    if (select && button) {
+      button.classList.add("sr");
+      select.addEventListener("change", function () { select.form.submit(); });
+    }
+  });
   // On a narrow screen the menu scrolls sideways: keep the current page's
   // entry in view.
   var current = document.querySelector(".top nav a[aria-current=page]");
