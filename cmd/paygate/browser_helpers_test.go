@@ -25,5 +25,10 @@ func chromium(t *testing.T) context.Context {
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelB := chromedp.NewContext(actx)
 	t.Cleanup(func() { cancelB(); cancelA() })
+	// The first call starts the browser and binds it to ctx, not to the
+	// timeout of a test's first step.
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1024, 900)); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
 	return ctx
 }

@@ -65,14 +65,19 @@ func TestOttuCheckoutInTheBrowser(t *testing.T) {
 		t.Fatalf("checkout: %d %v", st, c)
 	}
 	sid := c["session_id"].(string)
-	sctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	sctx, cancel := context.WithTimeout(ctx, 90*time.Second)
 	defer cancel()
 	if err := chromedp.Do(sctx, chromedp.Navigate(c["checkout_url"].(string)), chromedp.WaitVisible(chromedp.CSS("#card-number")),
 		chromedp.SendKeys(chromedp.CSS("#card-number"), "4242424242424242"), chromedp.SendKeys(chromedp.CSS("#card-expiry"), "12/31"),
-		chromedp.SendKeys(chromedp.CSS("#card-cvc"), "123"), chromedp.Click(chromedp.CSS("#pay-button")),
-		chromedp.WaitVisible(chromedp.CSS("#done"))); err != nil {
-		loc, _ := chromedp.Run(ctx, chromedp.Location())
-		t.Fatalf("browser: %v at %s", err, loc)
+		chromedp.SendKeys(chromedp.CSS("#card-cvc"), "123"), chromedp.Click(chromedp.CSS("#pay-button"))); err != nil {
+		t.Fatalf("paying: %v", err)
+	}
+	if err := chromedp.Do(sctx, chromedp.WaitVisible(chromedp.CSS("#done"))); err != nil {
+		wctx, wcancel := context.WithTimeout(ctx, 5*time.Second)
+		defer wcancel()
+		loc, _ := chromedp.Run(wctx, chromedp.Location())
+		body, _ := chromedp.Run(wctx, chromedp.Evaluate[string](`document.body ? document.body.innerText : ""`))
+		t.Fatalf("browser: %v at %s:\n%s", err, loc, body)
 	}
 	loc, _ := chromedp.Run(sctx, chromedp.Location())
 	if !strings.Contains(loc, "session_id="+sid) || !strings.Contains(loc, "order_no=ORD-77") {
