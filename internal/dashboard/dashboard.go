@@ -74,6 +74,7 @@ func New(cfg Config) *Server {
 	m.HandleFunc("GET /dashboard/developers", s.signed(auth.PermManageKeys, s.developers))
 	m.HandleFunc("POST /dashboard/developers/keys", s.signed(auth.PermManageKeys, s.createKey))
 	m.HandleFunc("POST /dashboard/developers/keys/{id}/revoke", s.signed(auth.PermManageKeys, s.revokeKey))
+	m.HandleFunc("POST /dashboard/developers/keys/{id}/roll", s.signed(auth.PermManageKeys, s.rollKey))
 	m.HandleFunc("GET /dashboard/developers/encryption-key.pem", s.signed(auth.PermViewPayments, s.encryptionKeyPEM))
 	m.HandleFunc("GET /dashboard/webhooks", s.signed(auth.PermManageWebhooks, s.webhooks))
 	m.HandleFunc("POST /dashboard/webhooks/endpoints", s.signed(auth.PermManageWebhooks, s.createEndpoint))

@@ -18,6 +18,11 @@ type developersView struct {
 	Configs []*pmconfig.Config
 	// NewKey is a key's secret, shown once right after it is made.
 	NewKey, NewKeyHint string
+	// Overlaps are the roll form's choices.
+	Overlaps []struct {
+		Seconds int
+		Label   string
+	}
 }
 
 // developers lists the mode's API keys (hints only) and the payment-method
@@ -29,6 +34,7 @@ func (s *Server) developers(w http.ResponseWriter, r *http.Request, q *request) 
 
 func (s *Server) developersPage(w http.ResponseWriter, r *http.Request, q *request, v *developersView, status int) {
 	var err error
+	v.Overlaps = rollOverlaps
 	if v.Keys, err = s.eng.ListKeys(r.Context(), q.actor); err != nil {
 		s.fail(w, r, q, err)
 		return
