@@ -1,17 +1,9 @@
 // paygate dashboard: progressive enhancement only; every page works without it.
 (function () {
   "use strict";
-  // Switch modes as soon as one is chosen; the button stays for keyboards
-  // and for browsers without scripts.
-  // The same for the language.
-  [["mode-select", "mode-switch"], ["lang-select", "lang-switch"]].forEach(function (ids) {
-    var select = document.getElementById(ids[0]);
-    var button = document.getElementById(ids[1]);
-    if (select && button) {
-      button.classList.add("sr");
-      select.addEventListener("change", function () { select.form.submit(); });
-    }
-  });
+  // The mode and language switches submit only from their buttons: a form
+  // that submits when a select changes moves the page while a keyboard user
+  // is still arrowing through the options (WCAG 3.2.2, on input).
   // On a narrow screen the menu scrolls sideways: keep the current page's
   // entry in view.
   var current = document.querySelector(".top nav a[aria-current=page]");
