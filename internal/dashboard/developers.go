@@ -168,20 +168,6 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request, q *request) {
 	s.renderFor(w, r, q, http.StatusOK, "events", v)
 }
 
-type teamView struct {
-	view
-	Users []*auth.User
-}
-
-func (s *Server) team(w http.ResponseWriter, r *http.Request, q *request) {
-	us, err := s.eng.ListUsers(r.Context(), q.actor)
-	if err != nil {
-		s.fail(w, r, q, err)
-		return
-	}
-	s.renderFor(w, r, q, http.StatusOK, "team", &teamView{view: view{Title: "Team", Nav: "team"}, Users: us})
-}
-
 type auditView struct {
 	view
 	Events []*audit.Event

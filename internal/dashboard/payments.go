@@ -218,15 +218,23 @@ func (s *Server) addEvents(r *http.Request, q *request, v *paymentDetailView, ob
 }
 
 var notices = map[string]string{
-	"capture":        "The capture was sent. Its outcome is on the timeline.",
-	"void":           "The void was sent. Its outcome is on the timeline.",
-	"refund":         "The refund was sent. Its outcome is on the timeline.",
-	"replay":         "That request had already been sent once; it was not sent again.",
-	"resend":         "The delivery will be sent again shortly.",
-	"revoked":        "The key was revoked.",
-	"card-deleted":   "The saved card was deleted.",
-	"invoice-cancel": "The invoice was canceled; its payment link no longer works.",
-	"invoice-send":   "The payment link is being emailed again.",
+	"capture":         "The capture was sent. Its outcome is on the timeline.",
+	"void":            "The void was sent. Its outcome is on the timeline.",
+	"refund":          "The refund was sent. Its outcome is on the timeline.",
+	"replay":          "That request had already been sent once; it was not sent again.",
+	"resend":          "The delivery will be sent again shortly.",
+	"revoked":         "The key was revoked.",
+	"card-deleted":    "The saved card was deleted.",
+	"invoice-cancel":  "The invoice was canceled; its payment link no longer works.",
+	"invoice-send":    "The payment link is being emailed again.",
+	"config-created":  "The configuration was added.",
+	"config-updated":  "The configuration was saved.",
+	"config-enabled":  "The configuration was enabled.",
+	"config-disabled": "The configuration was disabled: payments can no longer use it.",
+	"config-deleted":  "The configuration was deleted.",
+	"user-updated":    "The team member was saved.",
+	"user-disabled":   "The team member was disabled: they can no longer sign in.",
+	"user-enabled":    "The team member was enabled again.",
 }
 
 func orDash(s string) string {

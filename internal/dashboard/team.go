@@ -1,0 +1,254 @@
+package dashboard
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/paygate/paygate/internal/auth"
+	"github.com/paygate/paygate/internal/engine"
+	"github.com/paygate/paygate/internal/fault"
+	"github.com/paygate/paygate/internal/payment"
+)
+
+type roleRow struct {
+	Role  auth.Role
+	Perms []string
+}
+
+// teamView is the team page: the people, the add-a-person form and what
+// each role may do. NewPassword is a new person's generated password,
+// shown on this one answer.
+type teamView struct {
+	view
+	Users              []*auth.User
+	Roles              []roleRow
+	Codes              []string
+	F                  url.Values
+	Granted            map[string]bool
+	NewPassword, NewAs string
+}
+
+type userView struct {
+	view
+	U       *auth.User
+	Roles   []roleRow
+	Codes   []string
+	Role    string
+	Granted map[string]bool
+	Self    bool
+}
+
+func roleRows() []roleRow {
+	var out []roleRow
+	for _, r := range auth.Roles {
+		out = append(out, roleRow{Role: r, Perms: auth.Effective(r, nil).Strings()})
+	}
+	return out
+}
+
+// methodCodes are the configuration codes of both modes (a use:<code>
+// grant holds in either), with "*" first for every method.
+func (s *Server) methodCodes(ctx context.Context, a engine.Actor) ([]string, error) {
+	codes := []string{}
+	for _, m := range []payment.Mode{payment.Sandbox, payment.Live} {
+		b := a
+		b.Mode = m
+		cs, err := s.eng.ListConfigs(ctx, b)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range cs {
+			if !slices.Contains(codes, c.Code) {
+				codes = append(codes, c.Code)
+			}
+		}
+	}
+	sort.Strings(codes)
+	return append([]string{"*"}, codes...), nil
+}
+
+// useGrants reads the method checkboxes and keeps the person's other
+// grants (operation permissions granted with the API, codes no longer
+// configured), which this form does not show.
+func useGrants(f url.Values, codes []string, keep auth.Permissions) []string {
+	out := []string{}
+	for _, g := range keep {
+		if code, ok := strings.CutPrefix(string(g), "use:"); !ok || !slices.Contains(codes, code) {
+			out = append(out, string(g))
+		}
+	}
+	for _, c := range f["use"] {
+		if slices.Contains(codes, c) && !slices.Contains(out, "use:"+c) {
+			out = append(out, "use:"+c)
+		}
+	}
+	return out
+}
+
+func grantedCodes(gs []string) map[string]bool {
+	m := map[string]bool{}
+	for _, g := range gs {
+		if code, ok := strings.CutPrefix(g, "use:"); ok {
+			m[code] = true
+		}
+	}
+	return m
+}
+
+// refusal words the engine's "nobody grants what they lack" for a person.
+func refusal(err error) string {
+	f := fault.As(err)
+	switch {
+	case f.Required == "role:owner":
+		return "Only an owner can make someone an owner, or change an owner."
+	case f.Required != "":
+		return "You cannot give what you do not have yourself: your own role lacks " + f.Required + "."
+	}
+	return f.Message
+}
+
+func (s *Server) team(w http.ResponseWriter, r *http.Request, q *request) {
+	v := &teamView{view: view{Title: "Team", Nav: "team", Notice: notices[r.URL.Query().Get("done")]}, F: url.Values{"role": {"analyst"}}}
+	s.teamPage(w, r, q, v, http.StatusOK)
+}
+
+func (s *Server) teamPage(w http.ResponseWriter, r *http.Request, q *request, v *teamView, status int) {
+	var err error
+	if v.Users, err = s.eng.ListUsers(r.Context(), q.actor); err != nil {
+		s.fail(w, r, q, err)
+		return
+	}
+	if v.Codes, err = s.methodCodes(r.Context(), q.actor); err != nil {
+		s.fail(w, r, q, err)
+		return
+	}
+	v.Roles, v.Granted = roleRows(), map[string]bool{}
+	for _, c := range v.F["use"] {
+		v.Granted[c] = true
+	}
+	s.renderFor(w, r, q, status, "team", v)
+}
+
+// addUser adds a person (manage_team, as the API's POST /v1/users) with a
+// generated password shown once; the engine refuses a role or method the
+// adder lacks.
+func (s *Server) addUser(w http.ResponseWriter, r *http.Request, q *request) {
+	ctx := r.Context()
+	codes, err := s.methodCodes(ctx, q.actor)
+	if err != nil {
+		s.fail(w, r, q, err)
+		return
+	}
+	f := r.PostForm
+	u, secret, err := s.eng.CreateUser(ctx, q.actor, engine.UserInput{Email: f.Get("email"), Name: strings.TrimSpace(f.Get("name")),
+		Role: f.Get("role"), Grants: useGrants(f, codes, nil)})
+	if err != nil {
+		status := http.StatusBadRequest
+		switch fault.KindOf(err) {
+		case fault.Invalid:
+		case fault.Forbidden:
+			status = http.StatusForbidden
+		case fault.Conflict:
+			status = http.StatusConflict
+		default:
+			s.fail(w, r, q, err)
+			return
+		}
+		s.teamPage(w, r, q, &teamView{view: view{Title: "Team", Nav: "team", Error: refusal(err)}, F: f}, status)
+		return
+	}
+	v := &teamView{view: view{Title: "Team", Nav: "team", Notice: u.Email + " was added as " + string(u.Role) + ". Give them the password below: it is not shown again."},
+		F: url.Values{"role": {"analyst"}}, NewPassword: secret, NewAs: u.Email}
+	s.teamPage(w, r, q, v, http.StatusCreated)
+}
+
+func (s *Server) userPage(w http.ResponseWriter, r *http.Request, q *request, u *auth.User, role string, grants []string, status int, msg string) {
+	codes, err := s.methodCodes(r.Context(), q.actor)
+	if err != nil {
+		s.fail(w, r, q, err)
+		return
+	}
+	s.renderFor(w, r, q, status, "user", &userView{view: view{Title: "Team member " + u.Email, Nav: "team", Error: msg, Notice: notices[r.URL.Query().Get("done")]},
+		U: u, Roles: roleRows(), Codes: codes, Role: role, Granted: grantedCodes(grants), Self: u.ID == q.actor.Principal.UserID})
+}
+
+func (s *Server) userDetail(w http.ResponseWriter, r *http.Request, q *request) {
+	u, err := s.eng.GetUser(r.Context(), q.actor, r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, q, err)
+		return
+	}
+	s.userPage(w, r, q, u, string(u.Role), u.Grants.Strings(), http.StatusOK, "")
+}
+
+// updateUser saves a person's name, role and method grants.
+func (s *Server) updateUser(w http.ResponseWriter, r *http.Request, q *request) {
+	ctx := r.Context()
+	u, err := s.eng.GetUser(ctx, q.actor, r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, q, err)
+		return
+	}
+	codes, err := s.methodCodes(ctx, q.actor)
+	if err != nil {
+		s.fail(w, r, q, err)
+		return
+	}
+	f := r.PostForm
+	name, role, grants := strings.TrimSpace(f.Get("name")), f.Get("role"), useGrants(f, codes, u.Grants)
+	if _, err := s.eng.UpdateUser(ctx, q.actor, u.ID, engine.UserUpdate{Name: &name, Role: &role, Grants: &grants}); err != nil {
+		switch fault.KindOf(err) {
+		case fault.Invalid:
+			s.userPage(w, r, q, u, role, grants, http.StatusBadRequest, refusal(err))
+		case fault.Forbidden:
+			s.userPage(w, r, q, u, role, grants, http.StatusForbidden, refusal(err))
+		default:
+			s.fail(w, r, q, err)
+		}
+		return
+	}
+	http.Redirect(w, r, "/dashboard/team/users/"+url.PathEscape(u.ID)+"?done=user-updated", http.StatusSeeOther)
+}
+
+// switchUser disables a person after a confirmation (their sessions and
+// sign-ins stop), or enables them again.
+func (s *Server) switchUser(disable bool) func(http.ResponseWriter, *http.Request, *request) {
+	return func(w http.ResponseWriter, r *http.Request, q *request) {
+		ctx := r.Context()
+		u, err := s.eng.GetUser(ctx, q.actor, r.PathValue("id"))
+		if err != nil {
+			s.fail(w, r, q, err)
+			return
+		}
+		back := "/dashboard/team/users/" + url.PathEscape(u.ID)
+		if disable && r.PostForm.Get("step") != "confirm" {
+			s.renderFor(w, r, q, http.StatusOK, "ask", &askView{view: view{Title: "Disable team member", Nav: "team"},
+				Heading: "Disable team member",
+				Text:    "Disable " + u.Email + "? They can no longer sign in, and their open sessions stop working. You can enable them again later.",
+				Action:  back + "/disable", Button: "Yes, disable " + u.Email, Back: back})
+			return
+		}
+		if _, err := s.eng.UpdateUser(ctx, q.actor, u.ID, engine.UserUpdate{Disabled: &disable}); err != nil {
+			switch fault.KindOf(err) {
+			case fault.Invalid, fault.Forbidden:
+				status := http.StatusBadRequest
+				if fault.KindOf(err) == fault.Forbidden {
+					status = http.StatusForbidden
+				}
+				s.userPage(w, r, q, u, string(u.Role), u.Grants.Strings(), status, refusal(err))
+			default:
+				s.fail(w, r, q, err)
+			}
+			return
+		}
+		done := "user-enabled"
+		if disable {
+			done = "user-disabled"
+		}
+		http.Redirect(w, r, back+"?done="+done, http.StatusSeeOther)
+	}
+}
