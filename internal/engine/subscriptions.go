@@ -76,9 +76,12 @@ func (e *Engine) CreateSubscription(ctx context.Context, a Actor, in Subscriptio
 	if len(in.RetryDelays) > 10 {
 		return nil, fault.InvalidParam("retry_delays", "parameter_invalid", "at most 10 retries")
 	}
-	for _, d := range in.RetryDelays {
+	for i, d := range in.RetryDelays {
 		if d < time.Minute || d > 30*24*time.Hour {
 			return nil, fault.InvalidParam("retry_delays", "parameter_invalid", "each retry delay is 60 seconds to 30 days")
+		}
+		if i > 0 && d <= in.RetryDelays[i-1] {
+			return nil, fault.InvalidParam("retry_delays", "parameter_invalid", "retry delays count from the first decline, so each must be longer than the one before")
 		}
 	}
 	if err := validText("description", in.Description, 1000); err != nil {
@@ -124,10 +127,10 @@ func (e *Engine) ListSubscriptions(ctx context.Context, a Actor, startingAfter s
 	return e.store.ListSubscriptions(ctx, a.MerchantID, a.Mode, startingAfter, limit)
 }
 
-// ChangeSubscription pauses, resumes or cancels a schedule. Resuming a
-// past-due schedule tries its current cycle again at once; resuming a
-// paused one charges its next due cycle (cycles missed while paused are not
-// charged twice).
+// ChangeSubscription pauses, resumes or cancels a schedule. Resuming never
+// charges the cycles that fell due while the schedule was stopped
+// (recurring.Schedule.Resume): a past-due schedule is charged once at
+// once, a paused one at its next cycle due from now on.
 func (e *Engine) ChangeSubscription(ctx context.Context, a Actor, sid, action string) (*recurring.Schedule, error) {
 	var out *recurring.Schedule
 	err := e.store.Update(ctx, func(tx Tx) error {
@@ -146,15 +149,9 @@ func (e *Engine) ChangeSubscription(ctx context.Context, a Actor, sid, action st
 			}
 			s.Status = recurring.Paused
 		case "resume":
-			switch s.Status {
-			case recurring.Paused:
-				s.NextChargeAt = maxTime(s.NextChargeAt, now)
-			case recurring.PastDue:
-				s.Attempt, s.NextChargeAt = 0, now
-			default:
+			if !s.Resume(now) {
 				return bad()
 			}
-			s.Status = recurring.Active
 		case "cancel":
 			if s.Status == recurring.Canceled || s.Status == recurring.Completed {
 				return bad()
@@ -168,19 +165,18 @@ func (e *Engine) ChangeSubscription(ctx context.Context, a Actor, sid, action st
 		if err := tx.UpdateSubscription(ctx, s); err != nil {
 			return err
 		}
+		if s.Status == recurring.Completed {
+			// Resumed after its end date: nothing is left to charge.
+			if err := e.emitObject(ctx, tx, s.MerchantID, s.Mode, EventCompleted, s.ID, s); err != nil {
+				return err
+			}
+		}
 		return tx.InsertAuditEvent(ctx, e.auditEvent(a, audit.Action("subscription."+action), "subscription", s.ID, nil))
 	})
 	if err == nil && action == "resume" {
 		e.wakeScheduler()
 	}
 	return out, err
-}
-
-func maxTime(a, b time.Time) time.Time {
-	if a.After(b) {
-		return a
-	}
-	return b
 }
 
 func (e *Engine) wakeScheduler() {
@@ -239,6 +235,9 @@ func (e *Engine) ChargeDueSubscriptions(ctx context.Context) (int, error) {
 func (e *Engine) chargeCycle(ctx context.Context, s *recurring.Schedule) error {
 	a := Actor{MerchantID: s.MerchantID, Mode: s.Mode}
 	key := "subscription:" + s.ID + ":" + strconv.Itoa(s.CyclesPaid+1) + ":" + strconv.Itoa(s.Attempt+1)
+	if s.Seq > 0 {
+		key += ":" + strconv.Itoa(s.Seq) // a try after a put-off one or a resume
+	}
 	md := map[string]string{"subscription": s.ID, "cycle": strconv.Itoa(s.CyclesPaid + 1)}
 	for k, v := range s.Metadata {
 		md[k] = v

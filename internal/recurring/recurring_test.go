@@ -46,3 +46,88 @@ func TestDeclinesRetryThenGoPastDue(t *testing.T) {
 		t.Fatalf("after the last cycle: %+v", c)
 	}
 }
+
+func TestResumeSkipsTheCyclesMissedWhileStopped(t *testing.T) {
+	start := time.Date(2026, 1, 10, 9, 0, 0, 0, time.UTC)
+	day := func(s *Schedule) string { return s.NextChargeAt.Format("2006-01-02") }
+	t.Run("a paused schedule resumed three months later charges next on the first cycle from now", func(t *testing.T) {
+		s := &Schedule{Status: Active, Interval: Month, IntervalCount: 1, StartAt: start, NextChargeAt: start}
+		s.Paid("p1", start)
+		s.Status = Paused
+		if !s.Resume(time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)) || s.Status != Active {
+			t.Fatalf("resume: %+v", s)
+		}
+		if day(s) != "2026-05-10" || s.Cycle != 4 || s.CyclesPaid != 1 {
+			t.Fatalf("next charge %s (cycle %d, %d paid), want 2026-05-10 (cycle 4, 1 paid)", day(s), s.Cycle, s.CyclesPaid)
+		}
+		s.Paid("p2", s.NextChargeAt)
+		if day(s) != "2026-06-10" || s.CyclesPaid != 2 {
+			t.Fatalf("after the next charge: %s, %d paid", day(s), s.CyclesPaid)
+		}
+	})
+	t.Run("a paused schedule resumed before its next cycle keeps it", func(t *testing.T) {
+		s := &Schedule{Status: Active, Interval: Month, IntervalCount: 1, StartAt: start, NextChargeAt: start}
+		s.Paid("p1", start)
+		s.Status = Paused
+		seq := s.Seq
+		s.Resume(start.AddDate(0, 0, 3))
+		if day(s) != "2026-02-10" || s.Cycle != 1 || s.Seq == seq {
+			t.Fatalf("next charge %s, cycle %d, seq %d", day(s), s.Cycle, s.Seq)
+		}
+	})
+	t.Run("a past-due schedule is charged once now, then on the cycle after now", func(t *testing.T) {
+		s := &Schedule{Status: Active, Interval: Month, IntervalCount: 1, StartAt: start, NextChargeAt: start, RetryDelays: DefaultRetryDelays}
+		s.Declined("p1", false, start)
+		now := time.Date(2026, 4, 20, 8, 0, 0, 0, time.UTC)
+		if !s.Resume(now) || s.Status != Active || !s.NextChargeAt.Equal(now) || s.Attempt != 0 {
+			t.Fatalf("resume: %+v", s)
+		}
+		s.Paid("p2", now)
+		if day(s) != "2026-05-10" || s.CyclesPaid != 1 {
+			t.Fatalf("after the charge at resume: next %s, %d paid", day(s), s.CyclesPaid)
+		}
+	})
+	t.Run("a schedule resumed after its end date completes", func(t *testing.T) {
+		end := start.AddDate(0, 2, 0)
+		s := &Schedule{Status: Paused, Interval: Month, IntervalCount: 1, StartAt: start, NextChargeAt: start.AddDate(0, 1, 0), Cycle: 1, CyclesPaid: 1, EndAt: &end}
+		if !s.Resume(start.AddDate(0, 5, 0)) || s.Status != Completed {
+			t.Fatalf("resume after end: %+v", s)
+		}
+	})
+	t.Run("only paused and past-due schedules resume", func(t *testing.T) {
+		for _, st := range []Status{Active, Canceled, Completed} {
+			s := &Schedule{Status: st, Interval: Month, IntervalCount: 1, StartAt: start}
+			if s.Resume(start) || s.Status != st {
+				t.Errorf("%s resumed", st)
+			}
+		}
+	})
+}
+
+func TestRetryDelaysCountFromTheFirstDecline(t *testing.T) {
+	first := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	s := &Schedule{Status: Active, Interval: Month, IntervalCount: 1, StartAt: first, NextChargeAt: first, RetryDelays: DefaultRetryDelays}
+	now := first
+	var tries []time.Time
+	for !s.Declined("p", true, now) {
+		tries = append(tries, now)
+		now = s.NextChargeAt.Add(5 * time.Second) // the scheduler gets there a little late
+	}
+	tries = append(tries, now)
+	if len(tries) != 4 {
+		t.Fatalf("%d tries, want 4", len(tries))
+	}
+	if span := tries[len(tries)-1].Sub(first); span > 7*24*time.Hour+time.Minute {
+		t.Fatalf("the tries span %s, want about a week", span)
+	}
+	for i, d := range DefaultRetryDelays {
+		if got := tries[i+1].Sub(first).Round(time.Minute); got != d {
+			t.Errorf("retry %d at %s after the first decline, want %s", i+1, got, d)
+		}
+	}
+	s.Resume(now.Add(time.Hour))
+	s.Declined("p", true, now.Add(time.Hour))
+	if want := now.Add(time.Hour + DefaultRetryDelays[0]); !s.NextChargeAt.Equal(want) {
+		t.Fatalf("after a resume the retries count from the new first decline: %s, want %s", s.NextChargeAt, want)
+	}
+}

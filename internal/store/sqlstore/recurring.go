@@ -50,15 +50,17 @@ func (r *Reader) GetMandate(ctx context.Context, merchantID string, mode payment
 }
 
 const subscriptionColumns = `id, merchant_id, mode, customer_id, mandate_id, amount, currency, interval_unit, interval_count, start_at,
- cycles, end_at, status, cycles_paid, attempt, next_charge_at, retry_delays, last_payment, description, metadata, created_at, updated_at`
+ cycles, end_at, status, cycles_paid, attempt, next_charge_at, retry_delays, last_payment, description, metadata, created_at, updated_at,
+ cycle_index, failing_since, try_seq`
 
 func scanSubscription(s scanner) (*recurring.Schedule, error) {
 	var sc recurring.Schedule
 	var currency, delays, md string
 	var start, next, created, updated int64
-	var end sql.NullInt64
+	var end, failing sql.NullInt64
 	err := s.Scan(&sc.ID, &sc.MerchantID, &sc.Mode, &sc.CustomerID, &sc.MandateID, &sc.Amount, &currency, &sc.Interval, &sc.IntervalCount,
-		&start, &sc.Cycles, &end, &sc.Status, &sc.CyclesPaid, &sc.Attempt, &next, &delays, &sc.LastPayment, &sc.Description, &md, &created, &updated)
+		&start, &sc.Cycles, &end, &sc.Status, &sc.CyclesPaid, &sc.Attempt, &next, &delays, &sc.LastPayment, &sc.Description, &md, &created, &updated,
+		&sc.Cycle, &failing, &sc.Seq)
 	if err != nil {
 		return nil, err
 	}
@@ -72,7 +74,18 @@ func scanSubscription(s scanner) (*recurring.Schedule, error) {
 	}
 	sc.StartAt, sc.NextChargeAt, sc.EndAt = fromMicros(start), fromMicros(next), timePtr(end)
 	sc.Metadata, sc.CreatedAt, sc.UpdatedAt = decodeMap(md), fromMicros(created), fromMicros(updated)
+	if failing.Valid {
+		sc.FailingSince = fromMicros(failing.Int64)
+	}
 	return &sc, nil
+}
+
+// failingSince stores a zero time as NULL.
+func failingSince(t time.Time) sql.NullInt64 {
+	if t.IsZero() {
+		return sql.NullInt64{}
+	}
+	return nullMicros(&t)
 }
 
 func encodeDelays(ds []time.Duration) string {
@@ -85,10 +98,11 @@ func encodeDelays(ds []time.Duration) string {
 
 // InsertSubscription implements engine.Tx.
 func (t *Tx) InsertSubscription(ctx context.Context, s *recurring.Schedule) error {
-	_, err := t.exec(ctx, `INSERT INTO subscriptions (`+subscriptionColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err := t.exec(ctx, `INSERT INTO subscriptions (`+subscriptionColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		s.ID, s.MerchantID, string(s.Mode), s.CustomerID, s.MandateID, s.Amount, s.Currency.Code, s.Interval, s.IntervalCount, micros(s.StartAt),
 		s.Cycles, nullMicros(s.EndAt), string(s.Status), s.CyclesPaid, s.Attempt, micros(s.NextChargeAt), encodeDelays(s.RetryDelays),
-		s.LastPayment, s.Description, encodeMap(s.Metadata), micros(s.CreatedAt), micros(s.UpdatedAt))
+		s.LastPayment, s.Description, encodeMap(s.Metadata), micros(s.CreatedAt), micros(s.UpdatedAt),
+		s.Cycle, failingSince(s.FailingSince), s.Seq)
 	return err
 }
 
@@ -101,8 +115,9 @@ func (t *Tx) GetSubscriptionForUpdate(ctx context.Context, merchantID string, mo
 // UpdateSubscription implements engine.Tx; it also releases a claim.
 func (t *Tx) UpdateSubscription(ctx context.Context, s *recurring.Schedule) error {
 	_, err := t.exec(ctx, `UPDATE subscriptions SET status = ?, cycles_paid = ?, attempt = ?, next_charge_at = ?, locked_until = 0,
- last_payment = ?, updated_at = ? WHERE id = ?`,
-		string(s.Status), s.CyclesPaid, s.Attempt, micros(s.NextChargeAt), s.LastPayment, micros(s.UpdatedAt), s.ID)
+ last_payment = ?, updated_at = ?, cycle_index = ?, failing_since = ?, try_seq = ? WHERE id = ?`,
+		string(s.Status), s.CyclesPaid, s.Attempt, micros(s.NextChargeAt), s.LastPayment, micros(s.UpdatedAt),
+		s.Cycle, failingSince(s.FailingSince), s.Seq, s.ID)
 	return err
 }
 
