@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"sync"
@@ -32,7 +33,9 @@ type SendResult struct {
 // DispatchConfig tunes webhook delivery.
 type DispatchConfig struct {
 	Sender Sender
-	// PerEndpoint caps concurrent requests to one endpoint (default 8).
+	// PerEndpoint caps the requests in flight to one endpoint (default 8),
+	// counted by the leased deliveries in the store, so across processes
+	// too (two processes claiming at the same instant may briefly exceed it).
 	PerEndpoint int
 	// Batch is how many deliveries one pass claims (default 256).
 	Batch int
@@ -51,21 +54,15 @@ type DispatchConfig struct {
 	Batching time.Duration
 }
 
+// ErrLeaseLost is FinishAttempt's answer when a delivery's lease ran out
+// before its attempt was recorded and another worker claimed it: the
+// attempt is logged, the other worker's outcome decides the state.
+var ErrLeaseLost = errors.New("webhook delivery lease lost to another worker")
+
+// dispatcher runs one process's deliveries; sends is every send in flight.
 type dispatcher struct {
 	cfg   DispatchConfig
-	mu    sync.Mutex
-	slots map[string]chan struct{}
-}
-
-func (d *dispatcher) slot(endpointID string) chan struct{} {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	s := d.slots[endpointID]
-	if s == nil {
-		s = make(chan struct{}, d.cfg.PerEndpoint)
-		d.slots[endpointID] = s
-	}
-	return s
+	sends sync.WaitGroup
 }
 
 func (e *Engine) wake() {
@@ -80,6 +77,7 @@ func (e *Engine) wake() {
 // another process holds.
 func (e *Engine) RunDispatcher(ctx context.Context, cfg DispatchConfig) {
 	d := e.newDispatcher(cfg)
+	defer d.sends.Wait() // sends end with ctx; their leases let a later pass retry them
 	t := time.NewTicker(d.cfg.Poll)
 	defer t.Stop()
 	for ctx.Err() == nil {
@@ -127,15 +125,19 @@ func (e *Engine) newDispatcher(cfg DispatchConfig) *dispatcher {
 	if cfg.Batching <= 0 {
 		cfg.Batching = 50 * time.Millisecond
 	}
-	return &dispatcher{cfg: cfg, slots: map[string]chan struct{}{}}
+	return &dispatcher{cfg: cfg}
 }
 
-// DispatchOnce runs one fan-out and one delivery pass (tests and tools).
+// DispatchOnce runs one fan-out and one delivery pass, and waits for its
+// sends to be recorded (tests and tools).
 func (e *Engine) DispatchOnce(ctx context.Context, cfg DispatchConfig) (int, error) {
 	if _, err := e.fanOut(ctx); err != nil {
 		return 0, err
 	}
-	return e.deliver(ctx, e.newDispatcher(cfg))
+	d := e.newDispatcher(cfg)
+	n, err := e.deliver(ctx, d)
+	d.sends.Wait()
+	return n, err
 }
 
 // fanOut turns committed events into one delivery per subscribed endpoint.
@@ -180,69 +182,62 @@ func (e *Engine) fanOut(ctx context.Context) (int, error) {
 	return n, err
 }
 
-// deliver claims due deliveries and sends them, each endpoint at most
-// PerEndpoint at a time, recording every attempt.
+// deliver claims due deliveries, no more of one endpoint than its free
+// slots (PerEndpoint less those already in flight), and starts sending
+// them without waiting: a slow endpoint holds only its own slots, never a
+// pass, and each outcome is recorded as soon as it is known, well inside
+// the lease. The store batches those small commits.
 func (e *Engine) deliver(ctx context.Context, d *dispatcher) (int, error) {
 	var claimed []*ClaimedDelivery
 	now := e.now()
 	err := e.store.Update(ctx, func(tx Tx) error {
 		var err error
-		claimed, err = tx.ClaimDeliveries(ctx, now, now.Add(d.cfg.Lease), d.cfg.Batch)
+		claimed, err = tx.ClaimDeliveries(ctx, now, now.Add(d.cfg.Lease), d.cfg.Batch, d.cfg.PerEndpoint)
 		return err
 	})
 	if err != nil || len(claimed) == 0 {
 		return 0, err
 	}
-	// Send concurrently, then record every outcome in one transaction: a
-	// busy gateway's single writer must not take one commit per webhook.
-	outcomes := make([]*outcome, len(claimed))
-	var wg sync.WaitGroup
-	for i, c := range claimed {
-		slot := d.slot(c.Delivery.EndpointID)
-		select {
-		case slot <- struct{}{}:
-		case <-ctx.Done():
-			wg.Wait()
-			return 0, ctx.Err()
-		}
-		wg.Add(1)
+	for _, c := range claimed {
+		d.sends.Add(1)
 		go func() {
-			defer wg.Done()
-			defer func() { <-slot }()
+			defer d.sends.Done()
 			o, err := e.attempt(ctx, d, c)
-			if err != nil && ctx.Err() == nil {
-				e.log.Warn("webhook attempt failed", "delivery", c.Delivery.ID, "err", err)
+			if err != nil {
+				if ctx.Err() == nil {
+					e.log.Warn("webhook attempt failed", "delivery", c.Delivery.ID, "err", err)
+				}
+				return // shutting down or unsendable now: the lease lets a later pass retry it
 			}
-			outcomes[i] = o
+			if err := e.record(ctx, o); err != nil && ctx.Err() == nil {
+				e.log.Warn("webhook attempt not recorded", "delivery", c.Delivery.ID, "err", err)
+			}
+			e.wake() // a slot is free
 		}()
 	}
-	wg.Wait()
-	if ctx.Err() != nil {
-		return 0, ctx.Err() // shutting down: the leases let another pass retry them
-	}
-	err = e.store.Update(ctx, func(tx Tx) error {
-		for _, o := range outcomes {
-			if o == nil {
-				continue
-			}
-			if err := tx.FinishAttempt(ctx, o.del, o.att); err != nil {
-				return err
-			}
-			if o.disable == "" {
-				continue
-			}
-			ep, err := tx.GetWebhookEndpointForUpdate(ctx, o.del.MerchantID, o.del.Mode, o.del.EndpointID)
-			if err != nil {
-				return err
-			}
-			ep.Enabled, ep.DisabledReason, ep.UpdatedAt = false, o.disable, e.now()
-			if err := tx.UpdateWebhookEndpoint(ctx, ep); err != nil {
-				return err
-			}
+	return len(claimed), nil
+}
+
+// record writes one attempt's outcome and, if it calls for it, disables
+// the endpoint. A worker that lost the lease logs its attempt and leaves
+// the state to the lease holder.
+func (e *Engine) record(ctx context.Context, o *outcome) error {
+	return e.store.Update(ctx, func(tx Tx) error {
+		err := tx.FinishAttempt(ctx, o.del, o.att)
+		if errors.Is(err, ErrLeaseLost) {
+			e.log.Warn("webhook delivery was claimed again before its attempt was recorded", "delivery", o.del.ID)
+			return nil
 		}
-		return nil
+		if err != nil || o.disable == "" {
+			return err
+		}
+		ep, err := tx.GetWebhookEndpointForUpdate(ctx, o.del.MerchantID, o.del.Mode, o.del.EndpointID)
+		if err != nil {
+			return err
+		}
+		ep.Enabled, ep.DisabledReason, ep.UpdatedAt = false, o.disable, e.now()
+		return tx.UpdateWebhookEndpoint(ctx, ep)
 	})
-	return len(claimed), err
 }
 
 // outcome is one attempt to record.
@@ -260,7 +255,7 @@ func (e *Engine) attempt(ctx context.Context, d *dispatcher, c *ClaimedDelivery)
 	del := c.Delivery
 	if !c.EndpointEnabled {
 		del.Status, del.LastError, del.UpdatedAt = webhook.Failed, "endpoint disabled", e.now()
-		return &outcome{del: del, att: &webhook.Attempt{DeliveryID: del.ID, Number: del.Attempts, At: e.now(), Error: "endpoint disabled"}}, nil
+		return &outcome{del: del, att: &webhook.Attempt{DeliveryID: del.ID, At: e.now(), Error: "endpoint disabled"}}, nil
 	}
 	start := e.now()
 	req, err := e.deliveryRequest(ctx, c, start)
@@ -281,7 +276,7 @@ func (e *Engine) attempt(ctx context.Context, d *dispatcher, c *ClaimedDelivery)
 	}
 	now := e.now()
 	del.Attempts++
-	att := &webhook.Attempt{DeliveryID: del.ID, Number: del.Attempts, At: start, StatusCode: res.Status, Duration: now.Sub(start), Response: res.Response}
+	att := &webhook.Attempt{DeliveryID: del.ID, At: start, StatusCode: res.Status, Duration: now.Sub(start), Response: res.Response}
 	del.LastStatus, del.LastError, del.UpdatedAt = res.Status, "", now
 	if res.Err != nil {
 		att.Error, del.LastError = res.Err.Error(), res.Err.Error()

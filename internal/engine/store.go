@@ -265,11 +265,15 @@ type Tx interface {
 	MarkEventsFanned(ctx context.Context, ids []string) error
 	// InsertDeliveries adds deliveries; one of an event to an endpoint that exists is kept.
 	InsertDeliveries(ctx context.Context, ds []*webhook.Delivery) error
-	// ClaimDeliveries leases due pending deliveries until lease.
-	ClaimDeliveries(ctx context.Context, now, lease time.Time, limit int) ([]*ClaimedDelivery, error)
-	// FinishAttempt records an attempt and the delivery's new state.
+	// ClaimDeliveries leases due pending deliveries until lease (set as
+	// their LockedUntil), at most limit in all and no more of one endpoint
+	// than perEndpoint less its deliveries already leased.
+	ClaimDeliveries(ctx context.Context, now, lease time.Time, limit, perEndpoint int) ([]*ClaimedDelivery, error)
+	// FinishAttempt logs an attempt as the delivery's next number and, if
+	// the delivery still holds the lease d.LockedUntil, records its new
+	// state; otherwise it records only the attempt and returns ErrLeaseLost.
 	FinishAttempt(ctx context.Context, d *webhook.Delivery, a *webhook.Attempt) error
-	// RequeueDelivery makes a delivery due now; false if it does not exist.
+	// RequeueDelivery makes a delivery due now with a fresh retry budget; false if it does not exist.
 	RequeueDelivery(ctx context.Context, merchantID string, mode payment.Mode, id string, now time.Time) (bool, error)
 	InsertWebhookEndpoint(ctx context.Context, e *webhook.Endpoint) error
 	// InsertNotificationSecret stores a merchant's notification secret unless one exists.

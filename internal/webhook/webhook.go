@@ -149,6 +149,10 @@ type Delivery struct {
 	LastError     string
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
+	// LockedUntil is the lease a claim took: recording the attempt succeeds
+	// only while the delivery still holds this lease (another process may
+	// have claimed it since).
+	LockedUntil time.Time
 	// Filled when claimed for sending.
 	URL     string
 	Payload []byte
@@ -158,6 +162,8 @@ type Delivery struct {
 // Attempt is one try of a delivery, kept for the merchant to see.
 type Attempt struct {
 	DeliveryID string
+	// Number is the attempt's place in the delivery's log, 1 first; the
+	// store assigns it when it records the attempt.
 	Number     int
 	At         time.Time
 	StatusCode int

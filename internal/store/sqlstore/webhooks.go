@@ -102,31 +102,26 @@ func scanDelivery(s scanner, extra ...any) (*webhook.Delivery, error) {
 
 // ClaimDeliveries implements engine.Tx: due pending deliveries, leased
 // until lease so no other worker sends them meanwhile, with what sending
-// needs (URL, payload, sealed secret in SecretKeyID/Secret).
-func (t *Tx) ClaimDeliveries(ctx context.Context, now, lease time.Time, limit int) ([]*engine.ClaimedDelivery, error) {
-	rows, err := t.Q.QueryContext(ctx, t.D.Rebind(`SELECT d.id FROM webhook_deliveries d
- WHERE d.status = 'pending' AND d.next_attempt_at <= ? AND d.locked_until <= ? ORDER BY d.next_attempt_at LIMIT ?`+t.D.SkipLocked),
-		micros(now), micros(now), limit)
-	if err != nil {
+// needs (URL, payload, sealed secret in SecretKeyID/Secret). Of one
+// endpoint it takes at most perEndpoint less the deliveries to it already
+// leased (in flight, in this process or another), the oldest first, so a
+// slow endpoint never fills a batch that others wait behind.
+func (t *Tx) ClaimDeliveries(ctx context.Context, now, lease time.Time, limit, perEndpoint int) ([]*engine.ClaimedDelivery, error) {
+	ids, err := t.dueDeliveries(ctx, now, limit, perEndpoint)
+	if err != nil || len(ids) == 0 {
 		return nil, err
 	}
-	var ids []any
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
+	if t.D.SkipLocked != "" {
+		// Lock them, skipping rows another worker is claiming right now.
+		if ids, err = t.ids(ctx, `SELECT id FROM webhook_deliveries WHERE id IN (`+placeholders(len(ids))+`) AND locked_until <= ?`+t.D.SkipLocked,
+			append(ids, micros(now))...); err != nil || len(ids) == 0 {
 			return nil, err
 		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil || len(ids) == 0 {
-		return nil, err
 	}
 	if _, err := t.exec(ctx, `UPDATE webhook_deliveries SET locked_until = ? WHERE id IN (`+placeholders(len(ids))+`)`, append([]any{micros(lease)}, ids...)...); err != nil {
 		return nil, err
 	}
-	rows, err = t.Q.QueryContext(ctx, t.D.Rebind(`SELECT `+deliveryColumns+`, w.url, e.payload, w.secret_key_id, w.sealed_secret, w.enabled, w.door, e.type, e.object_id
+	rows, err := t.Q.QueryContext(ctx, t.D.Rebind(`SELECT `+deliveryColumns+`, w.url, e.payload, w.secret_key_id, w.sealed_secret, w.enabled, w.door, e.type, e.object_id
  FROM webhook_deliveries d JOIN events e ON e.id = d.event_id JOIN webhook_endpoints w ON w.id = d.endpoint_id
  WHERE d.id IN (`+placeholders(len(ids))+`)`), ids...)
 	if err != nil {
@@ -142,30 +137,84 @@ func (t *Tx) ClaimDeliveries(ctx context.Context, now, lease time.Time, limit in
 		if err != nil {
 			return nil, err
 		}
+		d.LockedUntil = fromMicros(micros(lease))
 		c.Delivery, c.Payload, c.EndpointEnabled = d, []byte(payload), enabled == 1
 		out = append(out, &c)
 	}
 	return out, rows.Err()
 }
 
-// FinishAttempt implements engine.Tx: records an attempt and the
-// delivery's new state, releasing its lease.
+// dueDeliveries picks the ids to claim: due and not leased, numbered per
+// endpoint in due order, each endpoint's cut at its free slots.
+func (t *Tx) dueDeliveries(ctx context.Context, now time.Time, limit, perEndpoint int) ([]any, error) {
+	return t.ids(ctx, `WITH busy AS (
+  SELECT endpoint_id, COUNT(*) AS n FROM webhook_deliveries WHERE status = 'pending' AND locked_until > ? GROUP BY endpoint_id
+), due AS (
+  SELECT d.id, d.endpoint_id, d.next_attempt_at, ROW_NUMBER() OVER (PARTITION BY d.endpoint_id ORDER BY d.next_attempt_at, d.id) AS n
+  FROM webhook_deliveries d WHERE d.status = 'pending' AND d.next_attempt_at <= ? AND d.locked_until <= ?
+)
+SELECT due.id FROM due LEFT JOIN busy ON busy.endpoint_id = due.endpoint_id
+ WHERE due.n + COALESCE(busy.n, 0) <= ? ORDER BY due.next_attempt_at, due.id LIMIT ?`,
+		micros(now), micros(now), micros(now), perEndpoint, limit)
+}
+
+// ids runs a query of one text column.
+func (t *Tx) ids(ctx context.Context, q string, args ...any) ([]any, error) {
+	rows, err := t.Q.QueryContext(ctx, t.D.Rebind(q), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []any
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// FinishAttempt implements engine.Tx: logs the attempt as the delivery's
+// next number and, while the delivery still holds the lease the attempt
+// was sent under, records its new state and releases the lease. A worker
+// whose lease ran out (another claimed the delivery since) only logs what
+// it sent and gets engine.ErrLeaseLost: the holder decides the state.
 func (t *Tx) FinishAttempt(ctx context.Context, d *webhook.Delivery, a *webhook.Attempt) error {
-	if _, err := t.exec(ctx, `UPDATE webhook_deliveries SET status = ?, attempts = ?, next_attempt_at = ?, locked_until = 0,
- last_status = ?, last_error = ?, updated_at = ? WHERE id = ?`,
-		d.Status, d.Attempts, micros(d.NextAttemptAt), d.LastStatus, d.LastError, micros(d.UpdatedAt), d.ID); err != nil {
+	var locked int64
+	err := t.Q.QueryRowContext(ctx, t.D.Rebind(`SELECT locked_until FROM webhook_deliveries WHERE id = ?`+t.D.ForUpdate), d.ID).Scan(&locked)
+	if errors.Is(err, sql.ErrNoRows) {
+		return fault.NotFoundf("webhook delivery", d.ID)
+	}
+	if err != nil {
 		return err
 	}
-	_, err := t.exec(ctx, `INSERT INTO webhook_attempts (delivery_id, number, at, status_code, error, duration_ms, response)
- VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (delivery_id, number) DO NOTHING`,
-		a.DeliveryID, a.Number, micros(a.At), a.StatusCode, a.Error, a.Duration.Milliseconds(), a.Response)
+	// The delivery's row lock (PostgreSQL) or the single writer (SQLite)
+	// makes the number unique.
+	var last int
+	if err := t.Q.QueryRowContext(ctx, t.D.Rebind(`SELECT COALESCE(MAX(number), 0) FROM webhook_attempts WHERE delivery_id = ?`), d.ID).Scan(&last); err != nil {
+		return err
+	}
+	a.Number = last + 1
+	if _, err := t.exec(ctx, `INSERT INTO webhook_attempts (delivery_id, number, at, status_code, error, duration_ms, response) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		a.DeliveryID, a.Number, micros(a.At), a.StatusCode, a.Error, a.Duration.Milliseconds(), a.Response); err != nil {
+		return err
+	}
+	if locked != micros(d.LockedUntil) {
+		return engine.ErrLeaseLost
+	}
+	_, err = t.exec(ctx, `UPDATE webhook_deliveries SET status = ?, attempts = ?, next_attempt_at = ?, locked_until = 0,
+ last_status = ?, last_error = ?, updated_at = ? WHERE id = ?`,
+		d.Status, d.Attempts, micros(d.NextAttemptAt), d.LastStatus, d.LastError, micros(d.UpdatedAt), d.ID)
 	return err
 }
 
 // RequeueDelivery implements engine.Tx: sends a delivery again now, with
-// the same webhook-id.
+// the same webhook-id and a fresh retry budget (its attempt log keeps
+// counting). A send in flight under the old lease is then only logged.
 func (t *Tx) RequeueDelivery(ctx context.Context, merchantID string, mode payment.Mode, id string, now time.Time) (bool, error) {
-	res, err := t.exec(ctx, `UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = ?, locked_until = 0, updated_at = ?
+	res, err := t.exec(ctx, `UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?, locked_until = 0, updated_at = ?
  WHERE id = ? AND merchant_id = ? AND mode = ?`, micros(now), micros(now), id, merchantID, string(mode))
 	if err != nil {
 		return false, err

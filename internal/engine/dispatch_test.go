@@ -1,0 +1,193 @@
+package engine_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/paygate/paygate/internal/connector"
+	"github.com/paygate/paygate/internal/engine"
+	"github.com/paygate/paygate/internal/payment"
+	"github.com/paygate/paygate/internal/vault"
+	"github.com/paygate/paygate/internal/webhook"
+)
+
+// hangingSender answers every endpoint at once except hangURL, whose
+// requests wait until release is closed (or the dispatcher stops); it
+// counts how many requests to hangURL are open at the same time.
+type hangingSender struct {
+	hangURL string
+	release chan struct{}
+
+	mu             sync.Mutex
+	open, maxOpen  int
+	healthyByID    map[string]int
+	hangingStarted int
+}
+
+func (s *hangingSender) Send(ctx context.Context, url string, h map[string]string, _ []byte, _ bool) engine.SendResult {
+	s.mu.Lock()
+	if url != s.hangURL {
+		s.healthyByID[h["webhook-id"]]++
+		s.mu.Unlock()
+		return engine.SendResult{Status: 200}
+	}
+	s.open++
+	s.hangingStarted++
+	s.maxOpen = max(s.maxOpen, s.open)
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		s.open--
+		s.mu.Unlock()
+	}()
+	select {
+	case <-s.release:
+		return engine.SendResult{Status: 200}
+	case <-ctx.Done():
+		return engine.SendResult{Err: ctx.Err()}
+	}
+}
+
+func (s *hangingSender) state() (healthy, started, maxOpen int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.healthyByID), s.hangingStarted, s.maxOpen
+}
+
+// waitFor polls cond until it holds or the deadline passes.
+func waitFor(deadline time.Duration, cond func() bool) bool {
+	for end := time.Now().Add(deadline); time.Now().Before(end); time.Sleep(10 * time.Millisecond) {
+		if cond() {
+			return true
+		}
+	}
+	return cond()
+}
+
+// TestAHangingEndpointDelaysOnlyItself: one endpoint never answers, another
+// answers at once. Every event reaches the healthy endpoint while the
+// other hangs, the hanging one never has more requests open than the
+// per-endpoint limit, and once it answers it gets every event too.
+func TestAHangingEndpointDelaysOnlyItself(t *testing.T) {
+	eachStore(t, func(t *testing.T, st engine.Store) {
+		f := newFixture(t, st, nil)
+		ctx := context.Background()
+		captured := &[]string{webhook.PaymentCaptured}
+		hang, _, err := f.e.CreateWebhookEndpoint(ctx, f.actor, engine.EndpointInput{URL: ptrS("https://slow.test/hook"), EventTypes: captured})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := f.e.CreateWebhookEndpoint(ctx, f.actor, engine.EndpointInput{URL: ptrS("https://fast.test/hook"), EventTypes: captured}); err != nil {
+			t.Fatal(err)
+		}
+		const payments, perEndpoint = 12, 3
+		for range payments {
+			f.pay(t, 100, payment.CaptureAutomatic)
+		}
+		snd := &hangingSender{hangURL: "https://slow.test/hook", release: make(chan struct{}), healthyByID: map[string]int{}}
+		runCtx, stop := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			f.e.RunDispatcher(runCtx, engine.DispatchConfig{Sender: snd, PerEndpoint: perEndpoint, Batch: 4, Lease: time.Minute})
+		}()
+		defer func() { stop(); <-done }()
+
+		if !waitFor(20*time.Second, func() bool { h, s, _ := snd.state(); return h == payments && s == perEndpoint }) {
+			h, s, _ := snd.state()
+			t.Fatalf("while one endpoint hung, the healthy one got %d of %d events (%d requests open to the hung one)", h, payments, s)
+		}
+		close(snd.release)
+		if !waitFor(20*time.Second, func() bool {
+			ds, err := f.e.ListDeliveries(ctx, f.actor, engine.DeliveryFilter{EndpointID: hang.ID, Status: webhook.Succeeded, Limit: 100})
+			return err == nil && len(ds) == payments
+		}) {
+			t.Fatal("the endpoint that hung did not get every event once it answered")
+		}
+		if _, _, maxOpen := snd.state(); maxOpen > perEndpoint {
+			t.Fatalf("%d requests were open to one endpoint at once, limit %d", maxOpen, perEndpoint)
+		}
+		for id, n := range snd.healthyByID {
+			if n != 1 {
+				t.Fatalf("delivery %s reached the healthy endpoint %d times", id, n)
+			}
+		}
+	})
+}
+
+// gatedSender signals started, then answers status once release is closed.
+type gatedSender struct {
+	started, release chan struct{}
+	status           int
+}
+
+func (s *gatedSender) Send(ctx context.Context, _ string, _ map[string]string, _ []byte, _ bool) engine.SendResult {
+	close(s.started)
+	<-s.release
+	return engine.SendResult{Status: s.status}
+}
+
+// TestALateAttemptDoesNotOverwriteTheLeaseHolder: a process whose send
+// outlives its lease finds the delivery claimed and delivered by another;
+// its late failure is logged as a further attempt, but the delivery stays
+// delivered and is not scheduled again.
+func TestALateAttemptDoesNotOverwriteTheLeaseHolder(t *testing.T) {
+	eachStore(t, func(t *testing.T, st engine.Store) {
+		ctx := context.Background()
+		var mu sync.Mutex
+		clock := time.Now()
+		now := func() time.Time { mu.Lock(); defer mu.Unlock(); return clock }
+		kr := vault.Ephemeral()
+		newEngine := func() *engine.Engine {
+			e, err := engine.New(engine.Config{Store: st, Keyring: kr, Now: now,
+				Connectors: map[payment.Mode]connector.Connector{payment.Sandbox: &fakeProcessor{}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return e
+		}
+		e1, e2 := newEngine(), newEngine()
+		m, _, _ := e1.CreateMerchant(ctx, "Late")
+		a := engine.Actor{MerchantID: m.ID, Mode: payment.Sandbox}
+		if _, _, err := e1.CreateWebhookEndpoint(ctx, a, engine.EndpointInput{URL: ptrS("https://hooks.test/a"), EventTypes: &[]string{webhook.PaymentCaptured}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := e1.CreatePayment(ctx, a, engine.CreatePaymentInput{Amount: 100, Currency: "EUR", Card: visa()}, nil); err != nil {
+			t.Fatal(err)
+		}
+		slow := &gatedSender{started: make(chan struct{}), release: make(chan struct{}), status: 500}
+		first := make(chan error, 1)
+		go func() {
+			_, err := e1.DispatchOnce(ctx, engine.DispatchConfig{Sender: slow, Lease: time.Minute})
+			first <- err
+		}()
+		<-slow.started
+		mu.Lock()
+		clock = clock.Add(2 * time.Minute) // the first lease has run out
+		mu.Unlock()
+		ok := &recordingSender{byID: map[string]int{}}
+		if n, err := e2.DispatchOnce(ctx, engine.DispatchConfig{Sender: ok, Lease: time.Minute}); err != nil || n != 1 {
+			t.Fatalf("second process claimed %d deliveries: %v", n, err)
+		}
+		close(slow.release)
+		if err := <-first; err != nil {
+			t.Fatal(err)
+		}
+		ds, err := e1.ListDeliveries(ctx, a, engine.DeliveryFilter{Limit: 10})
+		if err != nil || len(ds) != 1 {
+			t.Fatalf("deliveries %v: %v", ds, err)
+		}
+		d, atts, err := e1.GetDelivery(ctx, a, ds[0].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.Status != webhook.Succeeded {
+			t.Fatalf("delivery is %s after the lease holder delivered it", d.Status)
+		}
+		if len(atts) != 2 || atts[0].Number != 1 || atts[1].Number != 2 || atts[0].StatusCode != 200 || atts[1].StatusCode != 500 {
+			t.Fatalf("attempt log %+v, want the holder's 200 as 1 and the late 500 as 2", atts)
+		}
+	})
+}
