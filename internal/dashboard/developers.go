@@ -64,8 +64,28 @@ func (s *Server) createKey(w http.ResponseWriter, r *http.Request, q *request) {
 	s.developersPage(w, r, q, v, http.StatusCreated)
 }
 
+// revokeKey stops a key at once, in two steps like rollKey: the key's
+// Revoke… button asks, and only "Yes, revoke the key" revokes it.
 func (s *Server) revokeKey(w http.ResponseWriter, r *http.Request, q *request) {
-	if _, err := s.eng.RevokeKey(r.Context(), q.actor, r.PathValue("id")); err != nil {
+	ctx := r.Context()
+	k, err := s.eng.GetKey(ctx, q.actor, r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, q, err)
+		return
+	}
+	if r.PostForm.Get("step") != "confirm" {
+		name := ""
+		if k.Name != "" {
+			name = " (" + k.Name + ")"
+		}
+		s.renderFor(w, r, q, http.StatusOK, "ask", &askView{view: view{Title: "Revoke API key", Nav: "developers"},
+			Heading: "Revoke API key",
+			Text: "Revoke the " + string(k.Kind) + " key " + k.Hint + name + "? It stops working at once, for every request that uses it. " +
+				"This cannot be undone; roll the key instead to keep it working while you switch.",
+			Action: "/dashboard/developers/keys/" + url.PathEscape(k.ID) + "/revoke", Button: "Yes, revoke the key", Back: "/dashboard/developers"})
+		return
+	}
+	if _, err := s.eng.RevokeKey(ctx, q.actor, k.ID); err != nil {
 		s.fail(w, r, q, err)
 		return
 	}
