@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/paygate/paygate/internal/audit"
+	"github.com/paygate/paygate/internal/connector"
 	"github.com/paygate/paygate/internal/fault"
 	"github.com/paygate/paygate/internal/id"
 	"github.com/paygate/paygate/internal/money"
@@ -208,28 +209,64 @@ func (e *Engine) RunScheduler(ctx context.Context, interval time.Duration) {
 	}
 }
 
-// ChargeDueSubscriptions charges every schedule due now, once per cycle
-// attempt even with several processes: a schedule is claimed (SKIP LOCKED)
-// while it is charged, and its payment's idempotency key is the schedule,
-// cycle and attempt, so a second process that gets there anyway replays
-// the first one's payment instead of charging again.
+// ChargeDueSubscriptions charges every schedule due now (up to 50 a pass),
+// once per cycle attempt even with several processes: each schedule is
+// claimed (SKIP LOCKED) just before it is charged, for a lease that covers
+// one charge, and its payment's idempotency key is the schedule, cycle and
+// attempt, so a second process that gets there anyway (a lease that ran
+// out) replays the first one's payment, or finds it still in progress and
+// looks again later, instead of charging again.
 func (e *Engine) ChargeDueSubscriptions(ctx context.Context) (int, error) {
-	var due []*recurring.Schedule
-	now := e.now()
-	err := e.store.Update(ctx, func(tx Tx) error {
-		var err error
-		due, err = tx.ClaimDueSubscriptions(ctx, now, now.Add(e.timeout+time.Minute), 50)
-		return err
-	})
-	if err != nil {
-		return 0, err
-	}
-	for _, s := range due {
-		if err := e.chargeCycle(ctx, s); err != nil {
-			e.log.Warn("subscription cycle not recorded", "subscription", s.ID, "err", err)
+	n := 0
+	for n < 50 && ctx.Err() == nil {
+		var due []*recurring.Schedule
+		now := e.now()
+		err := e.store.Update(ctx, func(tx Tx) error {
+			var err error
+			due, err = tx.ClaimDueSubscriptions(ctx, now, now.Add(e.subscriptionLease()), 1)
+			return err
+		})
+		if err != nil {
+			return n, err
+		}
+		if len(due) == 0 {
+			break
+		}
+		n++
+		if err := e.chargeCycle(ctx, due[0]); err != nil {
+			e.log.Warn("subscription cycle not recorded", "subscription", due[0].ID, "err", err)
 		}
 	}
-	return len(due), nil
+	return n, nil
+}
+
+// subscriptionLease is how long a claimed schedule is left to the process
+// charging it: an authorization and its status lookup at two routes. A
+// slower charge is still safe (see ChargeDueSubscriptions).
+func (e *Engine) subscriptionLease() time.Duration { return 4*e.timeout + time.Minute }
+
+// putOffDelay is when a try that could not be made (processor unavailable,
+// rate limited, circuit open) is made again.
+const putOffDelay = 15 * time.Minute
+
+// tryLater reports whether a failed payment's code says that the processor
+// did not decide about the card (it was unavailable, limited our rate or
+// never received it), so the try says nothing about the payer and is made
+// again later without counting as an attempt. Codes are the failure
+// classes that connector.Retryable allows, the codes connectors give those
+// classes, and the codes of answers paygate gave without sending anything
+// (no processor configured, vault down, an internal error), which a replay
+// of the try's idempotency key repeats.
+func tryLater(code string) bool {
+	if connector.Retryable(&connector.Error{Class: connector.Class(code)}) {
+		return true
+	}
+	switch code {
+	case "circuit_open", "processor_unavailable", "connection_failed", "processor_no_record", "processor_not_configured",
+		"vault_not_configured", "internal_error":
+		return true
+	}
+	return false
 }
 
 func (e *Engine) chargeCycle(ctx context.Context, s *recurring.Schedule) error {
@@ -249,28 +286,48 @@ func (e *Engine) chargeCycle(ctx context.Context, s *recurring.Schedule) error {
 		if err != nil {
 			return err
 		}
-		if cur.Status != recurring.Active || cur.CyclesPaid != s.CyclesPaid || cur.Attempt != s.Attempt {
-			return tx.UpdateSubscription(ctx, cur) // changed meanwhile (paused, or another process): just release the claim
+		paid := payErr == nil && (p.Status == payment.Authorized || p.Status == payment.Captured)
+		same := cur.CyclesPaid == s.CyclesPaid && cur.Attempt == s.Attempt
+		if !same || cur.Status != recurring.Active && !(paid && cur.Status == recurring.Paused) {
+			// Changed meanwhile (another process recorded this try, or the
+			// schedule was stopped): just release the claim. A payment that
+			// went through is still recorded on a schedule paused meanwhile.
+			return tx.UpdateSubscription(ctx, cur)
 		}
 		now := e.now()
 		var events []string
-		switch {
+		switch kind := fault.KindOf(payErr); {
+		case payErr != nil && (kind == fault.IdempotencyInProgress || kind == fault.Internal):
+			// Another process is charging this very try (its lease ran
+			// out), or ours broke half-way: look again later; the same key
+			// then replays the answer, or the payment recovery resolved.
+			cur.NextChargeAt, cur.UpdatedAt = now.Add(2*e.timeout), now
+		case payErr != nil && (kind == fault.Unavailable || kind == fault.RateLimited || tryLater(fault.As(payErr).Code)):
+			// Not sent (no processor, vault down), or the replay of such an answer.
+			cur.PutOff("", now.Add(putOffDelay), now)
 		case payErr != nil:
 			cur.Declined("", false, now)
 			events = append(events, EventCycleFailed, EventPastDue)
-		case p.Status == payment.Authorized || p.Status == payment.Captured:
+		case paid:
+			status := cur.Status
 			cur.Paid(p.ID, now)
+			if status == recurring.Paused && cur.Status == recurring.Active {
+				cur.Status = recurring.Paused
+			}
 			events = append(events, EventCyclePaid)
 			if cur.Status == recurring.Completed {
 				events = append(events, EventCompleted)
 			}
+		case p.Status == payment.Failed && tryLater(p.FailureCode):
+			cur.PutOff(p.ID, now.Add(putOffDelay), now)
 		case p.Status == payment.Failed || p.Status == payment.Expired:
 			events = append(events, EventCycleFailed)
 			if cur.Declined(p.ID, recurring.SoftDecline(p.FailureCode), now) {
 				events = append(events, EventPastDue)
 			}
 		default:
-			// Pending at the processor: look again later; the same key finds the same payment.
+			// Pending at the processor, or an outcome still unknown (a
+			// timeout): look again later; the same key finds the same payment.
 			cur.LastPayment, cur.NextChargeAt, cur.UpdatedAt = p.ID, now.Add(time.Hour), now
 		}
 		if err := tx.UpdateSubscription(ctx, cur); err != nil {

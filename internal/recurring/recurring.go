@@ -221,9 +221,10 @@ func (s *Schedule) Resume(now time.Time) bool {
 }
 
 // SoftDecline reports whether a decline code may succeed if tried later.
+// A payment the processor left pending until it expired counts as one.
 func SoftDecline(code string) bool {
 	switch code {
-	case "insufficient_funds", "processing_error", "generic_decline", "card_declined", "call_issuer", "try_again_later":
+	case "insufficient_funds", "processing_error", "generic_decline", "card_declined", "call_issuer", "try_again_later", "pending_expired":
 		return true
 	}
 	return false
