@@ -12,24 +12,24 @@ import (
 	"github.com/paygate/paygate/internal/vault"
 )
 
-// TestTwoSchedulersChargeEachCycleOnce: two engines (two processes) on one
-// database race to charge the same schedules through many cycles; every
-// cycle is charged exactly once.
+// TestTwoSchedulersChargeEachCycleOnce: two engines (two processes, each
+// with its own store on PostgreSQL) on one database race to charge the same
+// schedules through many cycles; every cycle is charged exactly once.
 func TestTwoSchedulersChargeEachCycleOnce(t *testing.T) {
-	eachStore(t, func(t *testing.T, st engine.Store) {
+	eachTwoProcesses(t, func(t *testing.T, st1, st2 engine.Store) {
 		ctx := context.Background()
 		var mu sync.Mutex
 		clock := time.Now()
 		now := func() time.Time { mu.Lock(); defer mu.Unlock(); return clock }
 		kr := vault.Ephemeral()
-		mk := func() *engine.Engine {
+		mk := func(st engine.Store) *engine.Engine {
 			e, err := engine.New(engine.Config{Store: st, Keyring: kr, Now: now, Connectors: map[payment.Mode]connector.Connector{payment.Sandbox: &fakeProcessor{}}})
 			if err != nil {
 				t.Fatal(err)
 			}
 			return e
 		}
-		e1, e2 := mk(), mk()
+		e1, e2 := mk(st1), mk(st2)
 		m, _, _ := e1.CreateMerchant(ctx, "Subs")
 		a := engine.Actor{MerchantID: m.ID, Mode: payment.Sandbox}
 		e1.CreateCustomer(ctx, a, engine.CustomerInput{Reference: "c"})

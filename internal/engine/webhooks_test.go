@@ -25,14 +25,15 @@ func (s *recordingSender) Send(_ context.Context, url string, h map[string]strin
 	return engine.SendResult{Status: 200}
 }
 
-// TestTwoDispatchersDeliverEveryEventOnce: two engines (two processes) on
-// one database fan out and deliver concurrently; every event reaches the
-// endpoint, and no delivery is made twice.
+// TestTwoDispatchersDeliverEveryEventOnce: two engines (two processes, each
+// with its own store on PostgreSQL) on one database fan out and deliver
+// concurrently; every event reaches the endpoint, and no delivery is made
+// twice.
 func TestTwoDispatchersDeliverEveryEventOnce(t *testing.T) {
-	eachStore(t, func(t *testing.T, st engine.Store) {
+	eachTwoProcesses(t, func(t *testing.T, st1, st2 engine.Store) {
 		ctx := context.Background()
 		kr := vault.Ephemeral()
-		e1, e2 := engineWith(t, st, kr), engineWith(t, st, kr)
+		e1, e2 := engineWith(t, st1, kr), engineWith(t, st2, kr)
 		m, _, _ := e1.CreateMerchant(ctx, "Hooks")
 		a := engine.Actor{MerchantID: m.ID, Mode: payment.Sandbox}
 		if _, _, err := e1.CreateWebhookEndpoint(ctx, a, engine.EndpointInput{URL: ptrS("https://hooks.test/a")}); err != nil {
