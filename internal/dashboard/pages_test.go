@@ -244,3 +244,26 @@ func regexpFind(t *testing.T, s, re string) string {
 	}
 	return m[1]
 }
+
+// TestThreeDSResultOnThePaymentPage pays with the frictionless 3-D Secure
+// test card: the payment page shows the result and its ECI, in the facts
+// and on the timeline.
+func TestThreeDSResultOnThePaymentPage(t *testing.T) {
+	e := newEnv(t)
+	id := e.pay(1500, "4000000000003055", "order-3ds")
+	plain := e.pay(1500, "4242424242424242", "order-plain")
+	p := e.signIn("owner@shop.test").get("/dashboard/payments/" + id)
+	facts := regexpFind(t, p.body, `(?s)<dl class="facts card" id="three-ds">(.*?)</dl>`)
+	for _, want := range []string{"Y (frictionless", "<dt>ECI</dt><dd>05</dd>", "<dt>Liability shift</dt><dd>yes</dd>"} {
+		if !strings.Contains(facts, want) {
+			t.Fatalf("the 3-D Secure facts lack %q:\n%s", want, facts)
+		}
+	}
+	timeline := regexpFind(t, p.body, `(?s)<ol class="timeline" id="timeline">(.*?)</ol>`)
+	if !strings.Contains(timeline, "3-D Secure: authenticated") || !strings.Contains(timeline, "ECI 05, liability shift yes") {
+		t.Fatalf("the timeline lacks the 3-D Secure result:\n%s", timeline)
+	}
+	if q := e.signIn("owner@shop.test").get("/dashboard/payments/" + plain); strings.Contains(q.body, `id="three-ds"`) || strings.Contains(q.body, "3-D Secure:") {
+		t.Fatal("a payment without 3-D Secure shows a result")
+	}
+}

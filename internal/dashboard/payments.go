@@ -147,6 +147,14 @@ func (s *Server) paymentDetail(w http.ResponseWriter, r *http.Request, q *reques
 		P: p, Amount: formatMoney(p.Amount, p.Currency.Code), Card: cardFor(p.Card, q), Endpoints: map[string]string{}}
 	v.Timeline = append(v.Timeline, timelineItem{At: p.CreatedAt, Kind: "created", Title: "Payment created",
 		Lines: []string{formatMoney(p.Amount, p.Currency.Code) + ", " + string(p.CaptureMethod) + " capture, through " + orDash(p.Connector)}})
+	if t := p.ThreeDS; t != nil {
+		shift := "no"
+		if t.LiabilityShift {
+			shift = "yes"
+		}
+		v.Timeline = append(v.Timeline, timelineItem{At: p.CreatedAt, Kind: "threeds", Title: "3-D Secure: " + threeDSResult(t.TransStatus),
+			Lines: []string{"Result " + t.TransStatus + " (" + orDash(t.Flow) + ", version " + orDash(t.Version) + "), ECI " + orDash(t.ECI) + ", liability shift " + shift}})
+	}
 	objects := []string{p.ID}
 	for _, op := range ops {
 		it := timelineItem{At: op.CreatedAt, Kind: "operation", Status: string(op.Status),
@@ -249,4 +257,23 @@ func titleCase(s string) string {
 		return s
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// threeDSResult words an EMV 3-D Secure transStatus.
+func threeDSResult(status string) string {
+	switch status {
+	case "Y":
+		return "authenticated"
+	case "A":
+		return "attempted (proof of attempt)"
+	case "N":
+		return "not authenticated"
+	case "R":
+		return "rejected by the issuer"
+	case "U":
+		return "could not be performed"
+	case "C":
+		return "challenge required"
+	}
+	return orDash(status)
 }

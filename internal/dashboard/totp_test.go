@@ -1,0 +1,89 @@
+package dashboard_test
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/paygate/paygate/internal/auth"
+)
+
+// json posts to one of the API's /dashboard/ JSON endpoints with the
+// session cookie and its CSRF token, as the dashboard's own pages would.
+func (b *browserless) json(path, body, csrf string) (int, map[string]any) {
+	b.e.t.Helper()
+	req, _ := http.NewRequest("POST", b.e.url+path, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-CSRF-Token", csrf)
+	req.Header.Set("Origin", b.e.url)
+	req.AddCookie(&http.Cookie{Name: "__Host-paygate_session", Value: b.session})
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		b.e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	var m map[string]any
+	json.Unmarshal(raw, &m)
+	return resp.StatusCode, m
+}
+
+// TestTOTPSignIn turns two-factor on for a person, then signs in: without
+// a code the page asks for it, a wrong code is refused, the right one
+// signs in.
+func TestTOTPSignIn(t *testing.T) {
+	e := newEnv(t)
+	owner := e.signIn("owner@shop.test")
+	csrf := owner.get("/dashboard/").csrf(t)
+	st, setup := owner.json("/dashboard/totp/setup", `{}`, csrf)
+	secret, _ := setup["secret"].(string)
+	if st != 200 || secret == "" {
+		t.Fatalf("totp setup: %d %v", st, setup)
+	}
+	now := func() string {
+		c, err := auth.TOTPCode(secret, time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	if st, m := owner.json("/dashboard/totp/enable", `{"code":"`+now()+`"}`, csrf); st != 200 || m["enabled"] != true {
+		t.Fatalf("totp enable: %d %v", st, m)
+	}
+	if p := owner.get("/dashboard/team"); !strings.Contains(p.body, `<td data-label="Email">owner@shop.test</td>`) ||
+		!regexpMust(`(?s)owner@shop.test</td>[^<]*(<td[^>]*>[^<]*</td>\s*){3}<td data-label="Two-factor">on</td>`).MatchString(p.body) {
+		t.Fatalf("the team page does not show two-factor on:\n%s", p.body)
+	}
+
+	anon := &browserless{e: e}
+	form := url.Values{"email": {"owner@shop.test"}, "password": {password}}
+	asks := anon.post("/dashboard/sign-in", form)
+	if asks.status != http.StatusUnauthorized || !strings.Contains(asks.body, "the code from your authenticator app") ||
+		!regexpMust(`<input id="totp"[^>]* required`).MatchString(asks.body) || asks.header.Get("Set-Cookie") != "" {
+		t.Fatalf("sign-in without a code: %d\n%s", asks.status, asks.body)
+	}
+	// A code of none of the steps VerifyTOTP accepts.
+	ok := map[string]bool{}
+	for _, d := range []time.Duration{-30 * time.Second, 0, 30 * time.Second, 60 * time.Second} {
+		c, _ := auth.TOTPCode(secret, time.Now().Add(d))
+		ok[c] = true
+	}
+	wrong := "000000"
+	for n := 0; ok[wrong]; n++ {
+		wrong = strings.Repeat(string(rune('1'+n)), 6)
+	}
+	form.Set("totp", wrong)
+	refused := anon.post("/dashboard/sign-in", form)
+	if refused.status != http.StatusUnauthorized || !strings.Contains(refused.body, "not right") || strings.Contains(refused.header.Get("Set-Cookie"), "paygate_session") {
+		t.Fatalf("sign-in with a wrong code: %d\n%s", refused.status, refused.body)
+	}
+	form.Set("totp", now())
+	in := anon.post("/dashboard/sign-in", form)
+	if in.status != http.StatusSeeOther || !strings.Contains(in.header.Get("Set-Cookie"), "__Host-paygate_session=") {
+		t.Fatalf("sign-in with the right code: %d\n%s", in.status, in.body)
+	}
+}
