@@ -277,3 +277,74 @@ func TestNotificationURLOnOnePaymentAndOneCheckout(t *testing.T) {
 	}
 	wantProblem(t, e.do("POST", "/v1/payments", e.key, strings.Replace(saleBody(700, "4242424242424242", ""), `"capture":""`, `"capture":"","notification_url":"ftp://x"`, 1)), 400, "url_invalid", "notification_url")
 }
+
+// TestAnExhaustedDeliveryDisablesItsEndpointAndAResendStartsAfresh: an
+// endpoint that fails every attempt of the three-day schedule is disabled
+// with its reason; resending then is refused (409 endpoint_disabled, no
+// request made) until the endpoint is enabled again; a resend after that
+// gets a whole new schedule (one more failure does not disable the
+// endpoint again) and its attempts continue the numbering.
+func TestAnExhaustedDeliveryDisablesItsEndpointAndAResendStartsAfresh(t *testing.T) {
+	clk := newClock()
+	e := newEnvWith(t, quietLimits, clk.now)
+	failures := make([]int, 11)
+	for i := range failures {
+		failures[i] = 500
+	}
+	rcv := newReceiver(t, failures...)
+	epID, _ := e.endpoint(rcv.srv.URL, "payment.captured")
+	e.pay(saleBody(700, "4242424242424242", ""), 201)
+	dispatch := func() {
+		t.Helper()
+		if _, err := e.engine.DispatchOnce(t.Context(), dispatchCfg()); err != nil {
+			t.Fatal(err)
+		}
+		clk.advance(27 * time.Hour) // past the longest wait, jitter included
+	}
+	for range 12 {
+		dispatch()
+	}
+	if n := len(rcv.all()); n != 10 {
+		t.Fatalf("%d attempts before giving up, want the schedule's 10", n)
+	}
+	ep := e.do("GET", "/v1/webhook-endpoints/"+epID, e.key, "").json(t)
+	if ep["enabled"] != false || ep["disabled_reason"] != "deliveries failed for three days" {
+		t.Fatalf("endpoint after an exhausted schedule: %v", ep)
+	}
+	dID := e.do("GET", "/v1/webhook-endpoints/"+epID+"/deliveries", e.key, "").json(t)["data"].([]any)[0].(map[string]any)["id"].(string)
+	if d := e.do("GET", "/v1/webhook-deliveries/"+dID, e.key, "").json(t); d["status"] != "failed" {
+		t.Fatalf("exhausted delivery: %v", d)
+	}
+
+	wantProblem(t, e.do("POST", "/v1/webhook-deliveries/"+dID+"/resend", e.key, ""), 409, "endpoint_disabled", "")
+	dispatch()
+	if n := len(rcv.all()); n != 10 {
+		t.Fatalf("a refused resend still sent a request (%d in all)", n)
+	}
+
+	if r := e.do("POST", "/v1/webhook-endpoints/"+epID, e.key, `{"enabled":true}`); r.status != 200 {
+		t.Fatalf("re-enable: %d %s", r.status, r.body)
+	}
+	if r := e.do("POST", "/v1/webhook-deliveries/"+dID+"/resend", e.key, ""); r.status != 200 || r.json(t)["status"] != "pending" {
+		t.Fatalf("resend: %d %s", r.status, r.body)
+	}
+	dispatch() // the 11th answer fails: a fresh schedule retries it
+	if ep := e.do("GET", "/v1/webhook-endpoints/"+epID, e.key, "").json(t); ep["enabled"] != true {
+		t.Fatalf("one failed resend disabled the endpoint again: %v", ep)
+	}
+	dispatch() // then it is accepted
+	d := e.do("GET", "/v1/webhook-deliveries/"+dID, e.key, "").json(t)
+	hist := d["attempt_history"].([]any)
+	if d["status"] != "succeeded" || len(hist) != 12 {
+		t.Fatalf("after the resend: status %v, %d attempts logged, want succeeded and 12", d["status"], len(hist))
+	}
+	for i, h := range hist {
+		if n := h.(map[string]any)["number"].(float64); int(n) != i+1 {
+			t.Fatalf("attempt %d is numbered %v", i+1, n)
+		}
+	}
+	if r := e.do("DELETE", "/v1/webhook-endpoints/"+epID, e.key, ""); r.status != 200 {
+		t.Fatalf("delete: %d %s", r.status, r.body)
+	}
+	wantProblem(t, e.do("POST", "/v1/webhook-deliveries/"+dID+"/resend", e.key, ""), 409, "endpoint_deleted", "")
+}

@@ -180,9 +180,25 @@ func (e *Engine) GetDelivery(ctx context.Context, a Actor, dID string) (*webhook
 	return d, atts, err
 }
 
-// ResendDelivery sends a delivery again at once, with the same webhook-id.
+// ResendDelivery sends a delivery again at once, with the same webhook-id
+// and a fresh retry schedule (a delivery that failed for three days gets
+// another three). Its endpoint must be enabled: a resend to a disabled or
+// deleted endpoint is a conflict, not an attempt that fails at once.
 func (e *Engine) ResendDelivery(ctx context.Context, a Actor, dID string) (*webhook.Delivery, error) {
-	err := e.store.Update(ctx, func(tx Tx) error {
+	d, err := e.store.GetDelivery(ctx, a.MerchantID, a.Mode, dID)
+	if err != nil {
+		return nil, err
+	}
+	err = e.store.Update(ctx, func(tx Tx) error {
+		ep, err := tx.GetWebhookEndpointForUpdate(ctx, a.MerchantID, a.Mode, d.EndpointID)
+		switch {
+		case fault.KindOf(err) == fault.NotFound:
+			return fault.New(fault.Conflict, "endpoint_deleted", "the delivery's endpoint %s was deleted", d.EndpointID)
+		case err != nil:
+			return err
+		case !ep.Enabled:
+			return fault.New(fault.Conflict, "endpoint_disabled", "the delivery's endpoint %s is disabled; enable it (POST /v1/webhook-endpoints/%s {\"enabled\": true}) before resending", ep.ID, ep.ID)
+		}
 		ok, err := tx.RequeueDelivery(ctx, a.MerchantID, a.Mode, dID, e.now())
 		if err == nil && !ok {
 			err = fault.NotFoundf("webhook delivery", dID)

@@ -3,7 +3,7 @@
 (idempotent). Run from the repository root: python3 internal/api/openapi/webhooks.py"""
 import os, sys
 sys.path.insert(0, os.path.dirname(__file__))
-from common import T, load, save, nullable, op
+from common import T, load, save, nullable, op, problem
 
 d = load()
 S = d["components"]["schemas"]
@@ -69,7 +69,10 @@ P["/v1/webhook-endpoints/{id}"] = {
 P["/v1/webhook-endpoints/{id}/deliveries"] = {"get": op("listWebhookDeliveries", "An endpoint's deliveries (filter status, event)", *wr, 200, "WebhookDeliveryList", lst({k: v for k, v in dl.items() if k != "attempt_history"}), has_id=True)}
 P["/v1/webhook-deliveries/{id}"] = {"get": op("getWebhookDelivery", "A delivery with every attempt", *wr, 200, "WebhookDelivery", dl, has_id=True)}
 P["/v1/webhook-deliveries/{id}/resend"] = {"post": op("resendWebhookDelivery", "Send a delivery again now, with the same webhook-id", *wr, 200, "WebhookDelivery",
-    {k: v for k, v in dl.items() if k != "attempt_history"}, has_id=True)}
+    {k: v for k, v in dl.items() if k != "attempt_history"},
+    "The delivery gets a fresh retry schedule; its attempt history keeps counting. 409 endpoint_disabled when its endpoint is disabled "
+    "(enable it first with {\"enabled\": true}), 409 endpoint_deleted when its endpoint was deleted.", has_id=True)}
+P["/v1/webhook-deliveries/{id}/resend"]["post"]["responses"]["409"] = problem("endpoint_disabled", 409, "Conflict")
 # The delete answer is {"id","object","deleted"}: no example against the endpoint schema.
 P["/v1/webhook-endpoints/{id}"]["delete"]["responses"]["200"]["content"]["application/json"] = {"schema": {"type": "object", "properties": {"deleted": {"const": True}}}}
 save(d)
