@@ -28,6 +28,11 @@ type Config struct {
 	IdempotencyRetention time.Duration
 	// TokenTTL is the lifetime of OAuth access tokens; SessionTTL of dashboard sessions.
 	TokenTTL, SessionTTL time.Duration
+	// PendingTTL is how long a payment may stay pending at the processor
+	// before it expires (engine.Config.PendingTTL).
+	PendingTTL time.Duration
+	// badEnv names environment variables whose value could not be read.
+	badEnv []string
 	// RateLimit is requests per second per credential, IPRateLimit per
 	// client address (bursts are twice as large); 0 turns a limit off.
 	RateLimit, IPRateLimit float64
@@ -51,12 +56,19 @@ type Config struct {
 	BINTable string
 }
 
+// Pending expiry: the default and the longest the engine accepts.
+const (
+	defaultPendingTTL = 7 * 24 * time.Hour
+	maxPendingTTL     = 90 * 24 * time.Hour
+)
+
 func defaultConfig(getenv func(string) string) Config {
 	c := Config{
 		Addr: ":8080", DatabaseURL: "sqlite:./data/paygate.db", LogLevel: "info", LogFormat: "text",
 		PublicURL: "http://localhost:8080", ConnectorTimeout: 30 * time.Second,
 		ShutdownTimeout: 15 * time.Second, RecoveryInterval: 5 * time.Second, IdempotencyRetention: 72 * time.Hour,
 		TokenTTL: time.Hour, SessionTTL: 12 * time.Hour, RateLimit: 200, IPRateLimit: 500, WebhookTimeout: 15 * time.Second, WebhookLease: 2 * time.Minute,
+		PendingTTL: defaultPendingTTL,
 	}
 	c.WebhookAllowPrivate = getenv("PAYGATE_WEBHOOK_ALLOW_PRIVATE") == "true"
 	for env, dst := range map[string]*string{
@@ -77,6 +89,13 @@ func defaultConfig(getenv func(string) string) Config {
 		if d, err := time.ParseDuration(getenv(env)); err == nil {
 			*dst = d
 		}
+	}
+	if v := getenv("PAYGATE_PENDING_TTL"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			c.badEnv = append(c.badEnv, "PAYGATE_PENDING_TTL must be a duration such as 168h, got "+strconv.Quote(v))
+		}
+		c.PendingTTL = d
 	}
 	for env, dst := range map[string]*float64{"PAYGATE_RATE_LIMIT": &c.RateLimit, "PAYGATE_IP_RATE_LIMIT": &c.IPRateLimit} {
 		if f, err := strconv.ParseFloat(getenv(env), 64); err == nil {
@@ -100,6 +119,7 @@ func (c *Config) flags(fs *flag.FlagSet) {
 	fs.DurationVar(&c.IdempotencyRetention, "idempotency-retention", c.IdempotencyRetention, "how long idempotency keys are honoured (at least 24h)")
 	fs.DurationVar(&c.TokenTTL, "token-ttl", c.TokenTTL, "lifetime of OAuth access tokens (at most 24h)")
 	fs.DurationVar(&c.SessionTTL, "session-ttl", c.SessionTTL, "lifetime of dashboard sessions")
+	fs.DurationVar(&c.PendingTTL, "pending-ttl", c.PendingTTL, "how long a payment may stay pending at the processor before it expires (1h to 90 days; PAYGATE_PENDING_TTL)")
 	fs.Float64Var(&c.RateLimit, "rate-limit", c.RateLimit, "requests per second per credential (burst twice that; 0 = off)")
 	fs.StringVar(&c.VaultKeyFile, "vault-key-file", c.VaultKeyFile, "file with the vault's key-encryption keys (VERSION:BASE64,…; default: vault.key beside the SQLite database; PAYGATE_VAULT_KEY gives them inline)")
 	fs.StringVar(&c.SMTPURL, "smtp-url", c.SMTPURL, "mail server for invoices: smtp://user:pass@host:587?from=billing@example.com&tls=starttls (PAYGATE_SMTP_URL)")
@@ -123,6 +143,12 @@ func (c *Config) validate() error {
 	}
 	if c.TokenTTL <= 0 || c.TokenTTL > 24*time.Hour || c.SessionTTL <= 0 {
 		return errors.New("--token-ttl must be between 0 and 24h and --session-ttl positive")
+	}
+	if len(c.badEnv) > 0 {
+		return errors.New(strings.Join(c.badEnv, "; "))
+	}
+	if c.PendingTTL < time.Hour || c.PendingTTL > maxPendingTTL {
+		return fmt.Errorf("--pending-ttl must be between 1h and %.0fh (90 days), got %s", maxPendingTTL.Hours(), c.PendingTTL)
 	}
 	if c.WebhookTimeout < 15*time.Second || c.WebhookTimeout > 30*time.Second {
 		return errors.New("--webhook-timeout must be between 15s and 30s")

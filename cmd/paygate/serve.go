@@ -74,6 +74,7 @@ func newGateway(ctx context.Context, c Config, logw io.Writer, migrate bool) (*g
 		ConnectorObserver: metrics,
 		TokenTTL:          c.TokenTTL,
 		SessionTTL:        c.SessionTTL,
+		PendingTTL:        c.PendingTTL,
 	})
 	if err == nil && migrate {
 		// Refuse to start with a key that does not match the database.

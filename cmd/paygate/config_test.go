@@ -1,0 +1,39 @@
+package main
+
+import (
+	"io"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestPendingTTLComesFromTheFlagOrTheEnvironment(t *testing.T) {
+	env := func(kv map[string]string) func(string) string { return func(k string) string { return kv[k] } }
+	for _, tc := range []struct {
+		name    string
+		args    []string
+		env     map[string]string
+		want    time.Duration
+		wantErr string
+	}{
+		{name: "seven days by default", want: 7 * 24 * time.Hour},
+		{name: "the environment sets it", env: map[string]string{"PAYGATE_PENDING_TTL": "72h"}, want: 72 * time.Hour},
+		{name: "the flag beats the environment", args: []string{"--pending-ttl", "36h"}, env: map[string]string{"PAYGATE_PENDING_TTL": "72h"}, want: 36 * time.Hour},
+		{name: "less than an hour is refused", args: []string{"--pending-ttl", "30m"}, wantErr: "--pending-ttl must be between 1h and 2160h"},
+		{name: "more than 90 days is refused", env: map[string]string{"PAYGATE_PENDING_TTL": "2161h"}, wantErr: "--pending-ttl must be between 1h and 2160h"},
+		{name: "an unreadable environment value is refused, not ignored", env: map[string]string{"PAYGATE_PENDING_TTL": "14d"}, wantErr: `PAYGATE_PENDING_TTL must be a duration such as 168h, got "14d"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, _, err := parse("serve", tc.args, env(tc.env), io.Discard, nil)
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("error %v, want one containing %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil || c.PendingTTL != tc.want {
+				t.Fatalf("pending TTL %s (%v), want %s", c.PendingTTL, err, tc.want)
+			}
+		})
+	}
+}
