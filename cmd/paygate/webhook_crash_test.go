@@ -145,3 +145,32 @@ func TestWebhooksSurviveSIGKILL(t *testing.T) {
 		})
 	}
 }
+
+// TestWebhookAllowPrivateSwitch: live webhook endpoints may not reach
+// private addresses unless --webhook-allow-private (or
+// PAYGATE_WEBHOOK_ALLOW_PRIVATE=true) says so; what the setting changes in
+// delivery is TestLiveDeliveriesRefusePrivateAddressesUnlessAllowed (engine).
+func TestWebhookAllowPrivateSwitch(t *testing.T) {
+	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+	for _, tc := range []struct {
+		name string
+		args []string
+		env  map[string]string
+		want bool
+	}{
+		{"private addresses are refused by default", nil, nil, false},
+		{"the flag allows them", []string{"--webhook-allow-private"}, nil, true},
+		{"the environment allows them", nil, map[string]string{"PAYGATE_WEBHOOK_ALLOW_PRIVATE": "true"}, true},
+		{"the flag set to false overrides the environment", []string{"--webhook-allow-private=false"}, map[string]string{"PAYGATE_WEBHOOK_ALLOW_PRIVATE": "true"}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, _, err := parse("serve", tc.args, env(tc.env), io.Discard, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.WebhookAllowPrivate != tc.want {
+				t.Fatalf("WebhookAllowPrivate = %v, want %v", c.WebhookAllowPrivate, tc.want)
+			}
+		})
+	}
+}

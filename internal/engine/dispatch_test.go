@@ -2,11 +2,17 @@ package engine_test
 
 import (
 	"context"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/paygate/paygate/internal/connector"
+	"github.com/paygate/paygate/internal/delivery"
 	"github.com/paygate/paygate/internal/engine"
 	"github.com/paygate/paygate/internal/payment"
 	"github.com/paygate/paygate/internal/vault"
@@ -188,6 +194,77 @@ func TestALateAttemptDoesNotOverwriteTheLeaseHolder(t *testing.T) {
 		}
 		if len(atts) != 2 || atts[0].Number != 1 || atts[1].Number != 2 || atts[0].StatusCode != 200 || atts[1].StatusCode != 500 {
 			t.Fatalf("attempt log %+v, want the holder's 200 as 1 and the late 500 as 2", atts)
+		}
+	})
+}
+
+// TestLiveDeliveriesRefusePrivateAddressesUnlessAllowed: a live endpoint
+// on a loopback address is never connected to (the attempt is logged as a
+// blocked destination and retried later) until the dispatcher is told to
+// allow private addresses (--webhook-allow-private), when it connects.
+func TestLiveDeliveriesRefusePrivateAddressesUnlessAllowed(t *testing.T) {
+	eachStore(t, func(t *testing.T, st engine.Store) {
+		ctx := context.Background()
+		var connections atomic.Int64
+		srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+		srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+			if s == http.StateNew {
+				connections.Add(1)
+			}
+		}
+		srv.StartTLS() // https://127.0.0.1:port, as live endpoints must be
+		defer srv.Close()
+
+		var mu sync.Mutex
+		clock := time.Now()
+		now := func() time.Time { mu.Lock(); defer mu.Unlock(); return clock }
+		proc := &fakeProcessor{}
+		e, err := engine.New(engine.Config{Store: st, Keyring: vault.Ephemeral(), Now: now,
+			Connectors: map[payment.Mode]connector.Connector{payment.Sandbox: proc, payment.Live: proc}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, _, _ := e.CreateMerchant(ctx, "Live Hooks")
+		live := engine.Actor{MerchantID: m.ID, Mode: payment.Live}
+		ep, _, err := e.CreateWebhookEndpoint(ctx, live, engine.EndpointInput{URL: ptrS(srv.URL), EventTypes: &[]string{webhook.PaymentCaptured}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := e.CreatePayment(ctx, live, engine.CreatePaymentInput{Amount: 100, Currency: "EUR", Card: visa()}, nil); err != nil {
+			t.Fatal(err)
+		}
+		lastAttempt := func() (*webhook.Delivery, *webhook.Attempt) {
+			t.Helper()
+			ds, err := e.ListDeliveries(ctx, live, engine.DeliveryFilter{EndpointID: ep.ID, Limit: 10})
+			if err != nil || len(ds) != 1 {
+				t.Fatalf("deliveries %v: %v", ds, err)
+			}
+			d, atts, err := e.GetDelivery(ctx, live, ds[0].ID)
+			if err != nil || len(atts) == 0 {
+				t.Fatalf("attempts %v: %v", atts, err)
+			}
+			return d, atts[len(atts)-1]
+		}
+
+		sender := delivery.New(15 * time.Second)
+		if _, err := e.DispatchOnce(ctx, engine.DispatchConfig{Sender: sender}); err != nil {
+			t.Fatal(err)
+		}
+		d, att := lastAttempt()
+		if connections.Load() != 0 || !strings.HasPrefix(att.Error, "blocked_destination") || d.Status != webhook.Pending {
+			t.Fatalf("live delivery to %s: %d connections, attempt error %q, status %s", srv.URL, connections.Load(), att.Error, d.Status)
+		}
+
+		mu.Lock()
+		clock = clock.Add(time.Minute) // past the first retry's wait
+		mu.Unlock()
+		if _, err := e.DispatchOnce(ctx, engine.DispatchConfig{Sender: sender, AllowPrivateLive: true}); err != nil {
+			t.Fatal(err)
+		}
+		// The test server's certificate is not trusted, so the attempt still
+		// fails, but past the address check: the server saw the connection.
+		if _, att := lastAttempt(); connections.Load() == 0 || strings.HasPrefix(att.Error, "blocked_destination") {
+			t.Fatalf("with private addresses allowed: %d connections, attempt error %q", connections.Load(), att.Error)
 		}
 	})
 }
