@@ -105,6 +105,23 @@ var holderOverrides = map[string]string{
 	"REFERRAL":     "call_issuer",
 }
 
+// payoutDeclineCode is why a card payout to c fails ("" when it is paid):
+// payouts have no 3-D Secure, delays or holder overrides, so only the
+// plainly declining cards refuse them.
+func (c TestCard) payoutDeclineCode() string {
+	if c.Behaviour == Decline {
+		return c.DeclineCode
+	}
+	return ""
+}
+
+// closedBankSuffix ends the test bank account numbers and IBANs that are closed.
+const closedBankSuffix = "0002"
+
+func closedBankAccount(number string) bool {
+	return number != "" && strings.HasSuffix(number, closedBankSuffix)
+}
+
 func lookup(number string) (TestCard, bool) {
 	for _, c := range Cards {
 		if c.Number == number {
@@ -145,6 +162,14 @@ func MarkdownTable() string {
 			fmt.Fprintf(&b, "| `%s` | %s |\n", group(c.Number), c.Description)
 		}
 	}
+	b.WriteString("\n## Payouts\n\nCard payouts (`POST /v1/payouts` to a card or a saved card) use the same numbers, without 3-D Secure, delays or holder-name overrides: ")
+	b.WriteString("these cards fail the payout with their decline code, and every other test card is paid.\n\n| number | payout outcome |\n|---|---|\n")
+	for _, c := range Cards {
+		if d := c.payoutDeclineCode(); d != "" {
+			fmt.Fprintf(&b, "| `%s` | failed, `%s` |\n", group(c.Number), d)
+		}
+	}
+	fmt.Fprintf(&b, "\nBank account payouts: an account number or IBAN ending in `%s` is closed (failed, `account_closed`); any other is paid.\n", closedBankSuffix)
 	return b.String()
 }
 

@@ -357,8 +357,7 @@ func (s *Sandbox) Payout(ctx context.Context, req connector.PayoutRequest) (conn
 
 func (s *Sandbox) payout(req connector.PayoutRequest) connector.Result {
 	if b := req.Bank; b != nil {
-		// Test bank accounts: a number or IBAN ending in 0002 is closed.
-		if strings.HasSuffix(b.AccountNumber, "0002") || strings.HasSuffix(b.IBAN, "0002") {
+		if closedBankAccount(b.AccountNumber) || closedBankAccount(b.IBAN) {
 			return declined("account_closed")
 		}
 		return connector.Result{Outcome: connector.Approved, ProcessorRef: id.New("sbxp"), RawCode: "00"}
@@ -367,8 +366,8 @@ func (s *Sandbox) payout(req connector.PayoutRequest) connector.Result {
 	if !ok {
 		return declined("test_mode_live_card")
 	}
-	if tc.Behaviour == Decline {
-		return declined(tc.DeclineCode)
+	if code := tc.payoutDeclineCode(); code != "" {
+		return declined(code)
 	}
 	return connector.Result{Outcome: connector.Approved, ProcessorRef: id.New("sbxp"), RawCode: "00"}
 }
