@@ -231,7 +231,9 @@ func NextDelay(n int, retryAfter time.Duration) (time.Duration, bool) {
 
 // Blocked reports whether a destination address is one deliveries must not
 // reach (SSRF): loopback, private (RFC 1918, ULA), link-local (cloud
-// metadata included), CGNAT, multicast, unspecified.
+// metadata included), CGNAT, multicast, unspecified, and the IPv6 ranges
+// that carry an IPv4 address (NAT64, 6to4, Teredo, IPv4-compatible) or are
+// site-local.
 func Blocked(a netip.Addr) bool {
 	a = a.Unmap()
 	if a.IsLoopback() || a.IsPrivate() || a.IsLinkLocalUnicast() || a.IsLinkLocalMulticast() || a.IsMulticast() ||
@@ -253,4 +255,11 @@ var blockedPrefixes = []netip.Prefix{
 	netip.MustParsePrefix("198.18.0.0/15"),
 	netip.MustParsePrefix("240.0.0.0/4"),
 	netip.MustParsePrefix("64:ff9b::/96"), // NAT64 can reach IPv4 private space
+	// IPv6 forms that embed or tunnel to an IPv4 address (which may be
+	// private), and the deprecated site-local range, still routed inside
+	// some networks.
+	netip.MustParsePrefix("2002::/16"), // 6to4
+	netip.MustParsePrefix("2001::/32"), // Teredo
+	netip.MustParsePrefix("fec0::/10"), // site-local
+	netip.MustParsePrefix("::/96"),     // IPv4-compatible
 }

@@ -83,3 +83,31 @@ func TestBlockedDestinations(t *testing.T) {
 		}
 	}
 }
+
+// TestBlockedIPv6TransitionAndSiteLocalRanges: IPv6 addresses that tunnel
+// to or embed an IPv4 address, and the old site-local range, are refused;
+// public IPv6 addresses next to those ranges are not.
+func TestBlockedIPv6TransitionAndSiteLocalRanges(t *testing.T) {
+	for _, tc := range []struct {
+		name, addr string
+		blocked    bool
+	}{
+		{"a 6to4 address of a private IPv4 address is blocked", "2002:c0a8:101::1", true},
+		{"a 6to4 address of a public IPv4 address is blocked too", "2002:5db8:d822::1", true},
+		{"a Teredo address is blocked", "2001:0:4136:e378:8000:63bf:3fff:fdd2", true},
+		{"a site-local address is blocked", "fec0::1", true},
+		{"the top of the site-local range is blocked", "feff:ffff::1", true},
+		{"an IPv4-compatible address of loopback is blocked", "::127.0.0.1", true},
+		{"an IPv4-compatible address of a private address is blocked", "::10.0.0.1", true},
+		{"a public address just past Teredo is allowed", "2001:1::1", false},
+		{"the documentation range beside Teredo is not mistaken for it", "2001:db8::1", false},
+		{"a public address just before 6to4 is allowed", "2001:ffff::1", false},
+		{"a public address just past 6to4 is allowed", "2003::1", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := Blocked(netip.MustParseAddr(tc.addr)); got != tc.blocked {
+				t.Fatalf("Blocked(%s) = %v, want %v", tc.addr, got, tc.blocked)
+			}
+		})
+	}
+}
