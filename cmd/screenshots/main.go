@@ -1,8 +1,9 @@
 // Command screenshots regenerates the dashboard screenshots in docs/ that
 // the README shows. It builds and starts paygate on a temporary SQLite
 // database, makes a demo merchant, a team member and some sandbox
-// payments, signs in to the dashboard in headless Chromium and saves the
-// main pages at desktop width and at 360 px.
+// payments, a webhook endpoint, a customer with a saved card, an invoice
+// and a payment-method configuration, signs in to the dashboard in headless
+// Chromium and saves the main pages at desktop width and at 360 px.
 //
 //	go run ./cmd/screenshots [-out docs/screenshots]
 //
@@ -80,6 +81,10 @@ func run(out string) error {
 	if err := seed(base, m["secret_key"]); err != nil {
 		return err
 	}
+	var analyst map[string]string
+	if err := cli(bin, &analyst, "user", "create", "--merchant", m["merchant_id"], "--email", "analyst@blueharbour.example", "--role", "analyst", "--json", "--database", db); err != nil {
+		return err
+	}
 	chrome, err := exec.LookPath("chromium")
 	if err != nil {
 		return fmt.Errorf("chromium is not installed (apt-get install chromium)")
@@ -107,6 +112,15 @@ func run(out string) error {
 	first, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(function(){var rows=Array.from(document.querySelectorAll("tr")).filter(function(r){return /refunded/.test(r.textContent)});var a=(rows[0]||document).querySelector("a.pay-link");return a?a.getAttribute("href"):""})()`))
 	if err == nil && first != "" {
 		pages = append(pages, struct{ name, path string }{"payment", first})
+	}
+	pages = append(pages, []struct{ name, path string }{{"customers", "/dashboard/customers"}, {"invoices", "/dashboard/invoices"},
+		{"developers", "/dashboard/developers"}, {"webhooks", "/dashboard/webhooks"}, {"team", "/dashboard/team"}}...)
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/dashboard/customers"), chromedp.WaitReady(chromedp.CSS("body"))); err != nil {
+		return err
+	}
+	cus, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(function(){var a=Array.from(document.querySelectorAll("a.customer-link")).filter(function(l){return l.textContent==="Ana Example"})[0];return a?a.getAttribute("href"):""})()`))
+	if err == nil && cus != "" {
+		pages = append(pages, struct{ name, path string }{"customer", cus})
 	}
 	for _, w := range []struct {
 		suffix string
@@ -162,6 +176,29 @@ func seed(base, key string) error {
 			if err := post(base+"/v1/payments/"+p["id"].(string)+"/refunds", key, `{"amount":200}`, nil); err != nil {
 				return err
 			}
+		}
+	}
+	return seedMore(base, key)
+}
+
+// seedMore gives the customer, invoice, developers and webhooks pages
+// something to show: a customer with a saved card, an invoice, a webhook
+// endpoint and a payment-method configuration with (hidden) credentials.
+func seedMore(base, key string) error {
+	for _, c := range []struct{ path, body string }{
+		{"/v1/webhook-endpoints", `{"url":"https://hooks.blueharbour.example/paygate","description":"order system"}`},
+		{"/v1/payment-method-configs", `{"code":"cards","name":"Cards","connector":"sandbox","accepted_currencies":["USD","EUR"],"credentials":{"api_key":"demo"}}`},
+		{"/v1/customers", `{"reference":"cus-ana","name":"Ana Example","email":"ana@example.com"}`},
+		{"/v1/payments", `{"amount":1850,"currency":"USD","customer":"cus-ana","reference":"order-ana","payment_method":{"type":"card","card":{"number":"4242424242424242","exp_month":12,"exp_year":2031,"cvc":"123","holder":"Ana Example"}}}`},
+		{"/v1/customers", `{"reference":"cus-bo","name":"Bo Buyer","email":"bo@example.com"}`},
+		{"/v1/invoices", `{"customer_email":"bo@example.com","customer_name":"Bo Buyer","currency":"USD","due_date":"2099-01-31","line_items":[{"description":"Green tea, 1 kg","quantity":2,"unit_amount":2450},{"description":"Teapot","quantity":1,"unit_amount":3900}]}`},
+	} {
+		var m map[string]any
+		if err := post(base+c.path, key, c.body, &m); err != nil {
+			return err
+		}
+		if m["id"] == nil {
+			return fmt.Errorf("%s: %v", c.path, m)
 		}
 	}
 	return nil
