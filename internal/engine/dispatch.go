@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/paygate/paygate/internal/id"
@@ -37,7 +38,8 @@ type DispatchConfig struct {
 	// counted by the leased deliveries in the store, so across processes
 	// too (two processes claiming at the same instant may briefly exceed it).
 	PerEndpoint int
-	// Batch is how many deliveries one pass claims (default 256).
+	// Batch is how many deliveries one pass claims, and how many sends a
+	// process has open at most (default 256).
 	Batch int
 	// Lease is how long a claimed delivery is reserved (default 5 min,
 	// more than a request's timeout): a process that dies lets others
@@ -59,10 +61,12 @@ type DispatchConfig struct {
 // attempt is logged, the other worker's outcome decides the state.
 var ErrLeaseLost = errors.New("webhook delivery lease lost to another worker")
 
-// dispatcher runs one process's deliveries; sends is every send in flight.
+// dispatcher runs one process's deliveries; sends is every send in
+// flight, inFlight their number.
 type dispatcher struct {
-	cfg   DispatchConfig
-	sends sync.WaitGroup
+	cfg      DispatchConfig
+	sends    sync.WaitGroup
+	inFlight atomic.Int64
 }
 
 func (e *Engine) wake() {
@@ -188,11 +192,15 @@ func (e *Engine) fanOut(ctx context.Context) (int, error) {
 // pass, and each outcome is recorded as soon as it is known, well inside
 // the lease. The store batches those small commits.
 func (e *Engine) deliver(ctx context.Context, d *dispatcher) (int, error) {
+	free := d.cfg.Batch - int(d.inFlight.Load()) // a process has at most Batch sends open
+	if free <= 0 {
+		return 0, nil
+	}
 	var claimed []*ClaimedDelivery
 	now := e.now()
 	err := e.store.Update(ctx, func(tx Tx) error {
 		var err error
-		claimed, err = tx.ClaimDeliveries(ctx, now, now.Add(d.cfg.Lease), d.cfg.Batch, d.cfg.PerEndpoint)
+		claimed, err = tx.ClaimDeliveries(ctx, now, now.Add(d.cfg.Lease), free, d.cfg.PerEndpoint)
 		return err
 	})
 	if err != nil || len(claimed) == 0 {
@@ -200,22 +208,31 @@ func (e *Engine) deliver(ctx context.Context, d *dispatcher) (int, error) {
 	}
 	for _, c := range claimed {
 		d.sends.Add(1)
+		d.inFlight.Add(1)
 		go func() {
 			defer d.sends.Done()
-			o, err := e.attempt(ctx, d, c)
-			if err != nil {
-				if ctx.Err() == nil {
-					e.log.Warn("webhook attempt failed", "delivery", c.Delivery.ID, "err", err)
-				}
-				return // shutting down or unsendable now: the lease lets a later pass retry it
-			}
-			if err := e.record(ctx, o); err != nil && ctx.Err() == nil {
-				e.log.Warn("webhook attempt not recorded", "delivery", c.Delivery.ID, "err", err)
-			}
+			e.send(ctx, d, c)
+			d.inFlight.Add(-1)
 			e.wake() // a slot is free
 		}()
 	}
 	return len(claimed), nil
+}
+
+// send makes one attempt and records it. An attempt that cannot be made
+// now (shutting down, the secret unreadable) is not recorded: its lease
+// lets a later pass retry it.
+func (e *Engine) send(ctx context.Context, d *dispatcher, c *ClaimedDelivery) {
+	o, err := e.attempt(ctx, d, c)
+	if err != nil {
+		if ctx.Err() == nil {
+			e.log.Warn("webhook attempt failed", "delivery", c.Delivery.ID, "err", err)
+		}
+		return
+	}
+	if err := e.record(ctx, o); err != nil && ctx.Err() == nil {
+		e.log.Warn("webhook attempt not recorded", "delivery", c.Delivery.ID, "err", err)
+	}
 }
 
 // record writes one attempt's outcome and, if it calls for it, disables

@@ -19,11 +19,11 @@ import (
 	"github.com/paygate/paygate/internal/webhook"
 )
 
-// hangingSender answers every endpoint at once except hangURL, whose
-// requests wait until release is closed (or the dispatcher stops); it
-// counts how many requests to hangURL are open at the same time.
+// hangingSender answers every endpoint at once except those of hang,
+// whose requests wait until release is closed (or the dispatcher stops);
+// it counts how many of those are open at the same time.
 type hangingSender struct {
-	hangURL string
+	hang    map[string]bool
 	release chan struct{}
 
 	mu             sync.Mutex
@@ -34,7 +34,7 @@ type hangingSender struct {
 
 func (s *hangingSender) Send(ctx context.Context, url string, h map[string]string, _ []byte, _ bool) engine.SendResult {
 	s.mu.Lock()
-	if url != s.hangURL {
+	if !s.hang[url] {
 		s.healthyByID[h["webhook-id"]]++
 		s.mu.Unlock()
 		return engine.SendResult{Status: 200}
@@ -92,7 +92,7 @@ func TestAHangingEndpointDelaysOnlyItself(t *testing.T) {
 		for range payments {
 			f.pay(t, 100, payment.CaptureAutomatic)
 		}
-		snd := &hangingSender{hangURL: "https://slow.test/hook", release: make(chan struct{}), healthyByID: map[string]int{}}
+		snd := &hangingSender{hang: map[string]bool{"https://slow.test/hook": true}, release: make(chan struct{}), healthyByID: map[string]int{}}
 		runCtx, stop := context.WithCancel(ctx)
 		done := make(chan struct{})
 		go func() {
@@ -119,6 +119,42 @@ func TestAHangingEndpointDelaysOnlyItself(t *testing.T) {
 			if n != 1 {
 				t.Fatalf("delivery %s reached the healthy endpoint %d times", id, n)
 			}
+		}
+	})
+}
+
+// TestAProcessKeepsAtMostBatchSendsOpen: with two endpoints that never
+// answer, a process opens no more requests than its batch size in all,
+// even though each endpoint alone would take more.
+func TestAProcessKeepsAtMostBatchSendsOpen(t *testing.T) {
+	eachStore(t, func(t *testing.T, st engine.Store) {
+		f := newFixture(t, st, nil)
+		ctx := context.Background()
+		for _, u := range []string{"https://slow-a.test/hook", "https://slow-b.test/hook"} {
+			if _, _, err := f.e.CreateWebhookEndpoint(ctx, f.actor, engine.EndpointInput{URL: ptrS(u), EventTypes: &[]string{webhook.PaymentCaptured}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for range 6 {
+			f.pay(t, 100, payment.CaptureAutomatic)
+		}
+		const batch = 4 // each endpoint's limit of 3 would allow 6 in all
+		snd := &hangingSender{hang: map[string]bool{"https://slow-a.test/hook": true, "https://slow-b.test/hook": true},
+			release: make(chan struct{}), healthyByID: map[string]int{}}
+		runCtx, stop := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			f.e.RunDispatcher(runCtx, engine.DispatchConfig{Sender: snd, PerEndpoint: 3, Batch: batch, Lease: time.Minute, Poll: 10 * time.Millisecond})
+		}()
+		defer func() { stop(); <-done }()
+		if !waitFor(20*time.Second, func() bool { _, s, _ := snd.state(); return s >= batch }) {
+			_, s, _ := snd.state()
+			t.Fatalf("only %d requests opened", s)
+		}
+		waitFor(500*time.Millisecond, func() bool { return false }) // passes enough to open more, if it would
+		if _, s, maxOpen := snd.state(); s != batch || maxOpen != batch {
+			t.Fatalf("%d requests opened, at most %d at once; the batch size is %d", s, maxOpen, batch)
 		}
 	})
 }
