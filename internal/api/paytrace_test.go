@@ -2,6 +2,9 @@ package api_test
 
 import (
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -103,5 +106,45 @@ func TestAnUnreachableProcessorFailsOverToTheNextConfiguration(t *testing.T) {
 	m := string(e.do("GET", "/metrics", "", "").body)
 	if !strings.Contains(m, `paygate_connector_calls_total{config="paytrace-us",connector="paytrace",operation="authorize",outcome="unavailable"} 1`) {
 		t.Errorf("metrics:\n%s", grepLines(m, "paygate_connector_calls_total"))
+	}
+}
+
+// PayTrace takes the sale but its front answers 502 (a gateway that timed
+// out waiting): the money may have moved, so the payment must not fail
+// over to the next configuration and be charged twice. A status lookup at
+// PayTrace finds the sale.
+func TestAPayTrace502AfterTheSaleDoesNotChargeTwice(t *testing.T) {
+	pt := paytracefake.New()
+	t.Cleanup(pt.Close)
+	for _, status := range []int{500, 502, 504} {
+		t.Run("HTTP "+strconv.Itoa(status), func(t *testing.T) {
+			front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.URL.Path != "/v1/transactions/sale/keyed" {
+					pt.Handler().ServeHTTP(w, r)
+					return
+				}
+				pt.Handler().ServeHTTP(httptest.NewRecorder(), r) // PayTrace acts; its answer is lost
+				w.WriteHeader(status)
+				w.Write([]byte(`<html>Bad Gateway</html>`))
+			}))
+			t.Cleanup(front.Close)
+			e := newEnv(t)
+			creds, _ := json.Marshal(map[string]string{"username": paytracefake.Username, "password": paytracefake.Password,
+				"integrator_id": paytracefake.IntegratorID, "base_url": front.URL})
+			e.config(t, `{"code":"paytrace-us","name":"PayTrace","connector":"paytrace","accepted_currencies":["USD"],"routing":{"priority":1},"credentials":`+string(creds)+`}`)
+			e.config(t, `{"code":"backup","name":"Backup","connector":"sandbox","accepted_currencies":["USD"],"routing":{"priority":2}}`)
+			before := pt.Count("/v1/transactions/sale/keyed")
+			r := e.do("POST", "/v1/payments", e.key, `{"amount":700,"currency":"USD","payment_method":{"type":"card","card":{"number":"4111111111111111","exp_month":12,"exp_year":2031,"cvc":"123"}}}`)
+			p := r.json(t)
+			if p["pg_code"] != "paytrace-us" || p["processor"] != "paytrace" {
+				t.Fatalf("the payment failed over after PayTrace may have charged: %d %s", r.status, r.body)
+			}
+			if p["status"] != "captured" {
+				t.Fatalf("the status lookup did not find PayTrace's sale: %d %s", r.status, r.body)
+			}
+			if got := pt.Count("/v1/transactions/sale/keyed") - before; got != 1 {
+				t.Fatalf("PayTrace saw %d sales", got)
+			}
+		})
 	}
 }

@@ -114,11 +114,19 @@ func TestTransportFailuresAreClassified(t *testing.T) {
 	for _, tc := range []struct {
 		status int
 		class  connector.Class
-	}{{500, connector.Unavailable}, {503, connector.Unavailable}, {429, connector.RateLimited}, {400, connector.InvalidRequest}, {200, connector.Timeout}} {
+	}{
+		// Only a 503 says PayTrace did nothing; a 500, 502 or 504 may
+		// follow an authorization, so it must not be retried elsewhere.
+		{500, connector.Timeout}, {502, connector.Timeout}, {504, connector.Timeout},
+		{503, connector.Unavailable}, {429, connector.RateLimited}, {400, connector.InvalidRequest}, {200, connector.Timeout},
+	} {
 		status = tc.status
 		_, err := conn.Authorize(context.Background(), connector.AuthorizeRequest{PaymentID: id.New("pay"), Amount: usd(100), Card: cardOf(paytracefake.ApproveCard)})
 		if classOf(err) != tc.class {
 			t.Errorf("HTTP %d: %v, want %s", tc.status, err, tc.class)
+		}
+		if tc.status >= 500 && tc.status != 503 && (connector.Retryable(err) || !connector.OutcomeUnknown(err)) {
+			t.Errorf("HTTP %d may follow an authorization, yet it is retryable or not unknown: %v", tc.status, err)
 		}
 	}
 	srv.Close()

@@ -67,8 +67,16 @@ func (c *Connector) send(ctx context.Context, path, tok string, payload []byte) 
 	switch {
 	case status == http.StatusTooManyRequests:
 		return response{}, &connector.Error{Class: connector.RateLimited, Code: "rate_limited", Message: "paytrace is limiting requests"}
+	case status == http.StatusServiceUnavailable:
+		// A 503 is PayTrace (or its front) refusing the request before
+		// processing it: safe to send elsewhere.
+		return response{}, &connector.Error{Class: connector.Unavailable, Code: "processor_unavailable", Message: "paytrace answered HTTP 503"}
 	case status >= 500:
-		return response{}, &connector.Error{Class: connector.Unavailable, Code: "processor_unavailable", Message: fmt.Sprintf("paytrace answered HTTP %d", status)}
+		// A 500, 502 or 504 can come after PayTrace acted (a gateway
+		// timing out on a processor that authorized): the outcome is
+		// unknown and only a status lookup may decide it, never a second
+		// authorization elsewhere.
+		return response{}, &connector.Error{Class: connector.Timeout, Code: "processor_error", Message: fmt.Sprintf("paytrace answered HTTP %d; the outcome is unknown", status)}
 	}
 	r, err := parseResponse(body)
 	if err != nil {
