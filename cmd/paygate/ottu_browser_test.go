@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -15,7 +16,21 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/paygate/paygate/client"
+	"github.com/paygate/paygate/internal/frontdoor/ottu"
 )
+
+// ottuFields are a webhook's values as the signature reads them.
+func ottuFields(m map[string]any) map[string]string {
+	out := map[string]string{}
+	for k, v := range m {
+		if s, ok := v.(string); ok {
+			out[k] = s
+		} else if v != nil {
+			out[k] = fmt.Sprint(v)
+		}
+	}
+	return out
+}
 
 // An Ottu shop creates a checkout through paygate's Ottu door, the payer
 // pays on the hosted page in a real browser, the shop's webhook_url gets
@@ -83,16 +98,38 @@ func TestOttuCheckoutInTheBrowser(t *testing.T) {
 	if !strings.Contains(loc, "session_id="+sid) || !strings.Contains(loc, "order_no=ORD-77") {
 		t.Fatalf("redirect_url reached as %s", loc)
 	}
+	_, sec := call("GET", "/v1/notification-secret", "")
+	key, _ := sec["secret"].(string)
+	if key == "" {
+		t.Fatalf("notification secret: %v", sec)
+	}
 	mu.Lock()
-	got := len(hooks) > 0 && hooks[0]["session_id"] == sid && hooks[0]["signature"] != nil
+	var paidHook map[string]any
+	for _, h := range hooks {
+		if h["session_id"] == sid && h["state"] == "paid" {
+			paidHook = h
+		}
+	}
 	mu.Unlock()
-	if !got {
-		t.Fatalf("the payer reached redirect_url before the webhook: %v", hooks)
+	if paidHook == nil {
+		t.Fatalf("the payer reached redirect_url before the paid webhook: %v", hooks)
+	}
+	if !ottu.Verify(ottuFields(paidHook), key, fmt.Sprint(paidHook["signature"])) {
+		t.Fatalf("the webhook's signature does not verify: %v", paidHook)
+	}
+	if paidHook["amount"] != "19.750" || paidHook["currency_code"] != "KWD" || paidHook["result"] != "success" {
+		t.Fatalf("paid webhook: %v", paidHook)
+	}
+	if _, s := call("GET", "/b/checkout/v1/pymt-txn/"+sid+"/", ""); s["state"] != "paid" || s["amount"] != "19.750" {
+		t.Fatalf("status after paying: %v", s)
 	}
 	if st, o := call("POST", "/b/pbl/v2/operation/", `{"session_id":"`+sid+`","operation":"refund","amount":"4.750"}`); st != 200 || o["result"] != "success" {
 		t.Fatalf("refund: %d %v", st, o)
 	}
 	_, s := call("GET", "/b/checkout/v1/pymt-txn/"+sid+"/", "")
+	if s["refunded_amount"] != "4.750" {
+		t.Fatalf("status after the refund: %v", s)
+	}
 	native, err := client.New(pg, m["secret_key"]).GetPayment(context.Background(), s["reference_number"].(string))
 	if err != nil || native.AmountCaptured != 19750 || native.AmountRefunded != 4750 || native.Reference != "ORD-77" {
 		t.Fatalf("native: %+v %v", native, err)
