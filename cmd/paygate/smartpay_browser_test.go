@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -8,22 +9,77 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/paygate/paygate/client"
 )
 
-// A SmartPay shop embeds the widget with the checkoutToken of
-// /payment/creation; the payer pays inside the frame in a real browser, the
-// shop's successHandler gets the transactionId, and Get Payment Status
-// through the SmartPay door says it is authorized.
+// smartpayHook is a shop's notification target: it keeps every SmartPay
+// webhook with the headers it came with.
+type smartpayHook struct {
+	srv *httptest.Server
+	got chan smartpayWebhook
+}
+
+type smartpayWebhook struct {
+	header http.Header
+	raw    []byte
+	body   map[string]any
+}
+
+func newSmartpayHook(t *testing.T) *smartpayHook {
+	h := &smartpayHook{got: make(chan smartpayWebhook, 32)}
+	h.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		var m map[string]any
+		_ = json.Unmarshal(b, &m)
+		h.got <- smartpayWebhook{header: r.Header.Clone(), raw: b, body: m}
+	}))
+	t.Cleanup(h.srv.Close)
+	return h
+}
+
+// next waits for the webhook whose metadata.paymentStatus is status,
+// returning the others seen on the way.
+func (h *smartpayHook) next(t *testing.T, status string, seen *[]string) smartpayWebhook {
+	t.Helper()
+	timeout := time.After(30 * time.Second)
+	for {
+		select {
+		case wh := <-h.got:
+			md, _ := wh.body["metadata"].(map[string]any)
+			*seen = append(*seen, fmt.Sprint(wh.body["objectType"], ":", md["paymentStatus"]))
+			if wh.body["objectType"] == "payment" && md["paymentStatus"] == status {
+				return wh
+			}
+		case <-timeout:
+			t.Fatalf("no %s webhook; seen %v", status, *seen)
+		}
+	}
+}
+
+// SmartPay's createdAt: yyyy-MM-dd'T'HH:mm:ss.SS'Z'.
+var smartpayStamp = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{2}Z$`)
+
+// The whole SmartPay journey through the running binary: the shop creates
+// a checkout with its notificationUrl, embeds the widget with the
+// checkoutToken, and the payer pays inside the frame in a real browser;
+// the shop's successHandler gets the transactionId. The shop hears of the
+// authorization and the capture by SmartPay webhooks, which it verifies
+// the way SmartPay advises (they carry no signature: it re-reads the
+// status of objectId through the door). It captures and refunds through
+// the door, the status shows REFUNDED with both modifications, the same
+// payment is in the native API and `paygate ledger verify` is clean.
 func TestSmartPayWidgetInTheBrowser(t *testing.T) {
 	ctx := chromium(t)
 	db := "sqlite:" + filepath.Join(t.TempDir(), "p.db")
 	m := runJSON(t, "merchant", "create", "Shop", "--json", "--database", db)
+	hook := newSmartpayHook(t)
 	var mu sync.Mutex
 	token := ""
 	shop := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -40,6 +96,7 @@ SmartPay.widget({checkoutToken: %q, container: "#smartpay-widget", height: 700,
 	p := startServe(t, db, "--public-url", "http://{addr}")
 	pg := "http://" + p.addr
 	call := func(method, path, body string) map[string]any {
+		t.Helper()
 		req, _ := http.NewRequest(method, pg+path, strings.NewReader(body))
 		req.SetBasicAuth(m["merchant_id"], m["secret_key"])
 		req.Header.Set("Content-Type", "application/json")
@@ -57,6 +114,7 @@ SmartPay.widget({checkoutToken: %q, container: "#smartpay-widget", height: 700,
 		return out
 	}
 	created := call("POST", "/payment/creation", `{"merchantKey": "`+m["merchant_id"]+`", "partnerReference": "web-1",
+		"notificationUrl": "`+hook.srv.URL+`/smartpay",
 		"payment": {"amount": 42.50, "currencyCode": "EUR", "description": "Widget order"},
 		"consumer": {"firstName": "Ana", "lastName": "Lima", "emailAddress": "ana@example.com"},
 		"billingAddress": {"addressLine1": "Anystreet", "number": "1", "city": "Anycity", "postCode": "12345", "countryCode": "DE"}}`)
@@ -81,17 +139,79 @@ SmartPay.widget({checkoutToken: %q, container: "#smartpay-widget", height: 700,
 		chromedp.Click(chromedp.CSS("#pay-button"), f)); err != nil {
 		t.Fatalf("paying in the frame: %v", err)
 	}
-	var result string
-	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
-		result, _ = chromedp.Run(sctx, chromedp.Evaluate[string](`document.getElementById("result").textContent`))
-		if result != "" {
-			break
-		}
+	if err := chromedp.Do(sctx, chromedp.WaitVisible(chromedp.CSS("#result:not(:empty)"))); err != nil {
+		t.Fatalf("the shop's handler was not called: %v", err)
 	}
+	result, _ := chromedp.Run(sctx, chromedp.Text(chromedp.CSS("#result")))
 	if result != "ok:"+tx {
 		t.Fatalf("the shop's handler got %q, want ok:%s", result, tx)
 	}
-	if st := call("GET", "/payment/status/"+tx, ""); st["paymentStatus"] != "AUTHORIZATION_COMPLETED" {
+	st := call("GET", "/payment/status/"+tx, "")
+	payID, _ := st["reconciliationReferenceId"].(string)
+	if st["paymentStatus"] != "AUTHORIZATION_COMPLETED" || !strings.HasPrefix(payID, "pay_") {
 		t.Fatalf("status after paying in the widget: %v", st)
+	}
+
+	// A SmartPay webhook as the vendor documents it, for this transaction;
+	// no signature and no Basic credentials (paygate sends none), so the
+	// shop trusts only what it re-reads through the door.
+	var seen []string
+	verify := func(wh smartpayWebhook, origin string, acceptable ...string) {
+		t.Helper()
+		b := wh.body
+		md, _ := b["metadata"].(map[string]any)
+		if b["eventType"] != "updated" || b["objectId"] != tx || b["objectType"] != "payment" || b["origin"] != origin ||
+			md["reconciliationReferenceId"] != payID || b["id"] == "" || !smartpayStamp.MatchString(fmt.Sprint(b["createdAt"])) {
+			t.Fatalf("webhook not in SmartPay's format for %s: %s", tx, wh.raw)
+		}
+		if ct := wh.header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") || wh.header.Get("Authorization") != "" {
+			t.Fatalf("webhook headers %v", wh.header)
+		}
+		now := call("GET", "/payment/status/"+fmt.Sprint(b["objectId"]), "")["paymentStatus"]
+		for _, a := range acceptable {
+			if now == a {
+				return
+			}
+		}
+		t.Fatalf("the webhook says %v but the status read back is %v", md["paymentStatus"], now)
+	}
+	verify(hook.next(t, "AUTHORIZATION_COMPLETED", &seen), "widget", "AUTHORIZATION_COMPLETED")
+
+	// Capture and refund through the door.
+	mod := func(path, id, amount string) map[string]any {
+		body := `{"transactionId": "` + tx + `", "merchantKey": "` + m["merchant_id"] + `", "modificationId": "` + id + `"`
+		if amount != "" {
+			body += `, "modifiedAmount": {"amount": ` + amount + `, "currencyCode": "EUR"}`
+		}
+		return call("POST", path, body+"}")
+	}
+	if c := mod("/payment/capture", "cap-1", ""); c["paymentStatus"] != "CAPTURED" || c["modificationStatus"] != "SUCCEEDED" {
+		t.Fatalf("capture: %v", c)
+	}
+	verify(hook.next(t, "CAPTURED", &seen), "api", "CAPTURED")
+	if r := mod("/payment/refund", "ref-1", "42.50"); r["paymentStatus"] != "REFUNDED" || r["modificationType"] != "REFUND" || r["modificationStatus"] != "SUCCEEDED" {
+		t.Fatalf("refund: %v", r)
+	}
+	st = call("GET", "/payment/status/"+tx, "")
+	mods, _ := st["modifications"].([]any)
+	var got []string
+	for _, x := range mods {
+		x, _ := x.(map[string]any)
+		got = append(got, fmt.Sprint(x["modificationId"], ":", x["modificationType"], ":", x["modificationStatus"], ":", x["amount"]))
+	}
+	if st["paymentStatus"] != "REFUNDED" || strings.Join(got, " ") != "cap-1:CAPTURE:SUCCEEDED:42.5 ref-1:REFUND:SUCCEEDED:42.5" {
+		t.Fatalf("status after the refund: %v (modifications %v)", st["paymentStatus"], got)
+	}
+	verify(hook.next(t, "REFUNDED", &seen), "api", "REFUNDED")
+
+	// The same payment in the native API; the ledger balances.
+	native, err := client.New(pg, m["secret_key"]).GetPayment(context.Background(), payID)
+	if err != nil || native.Status != "refunded" || native.Amount != 4250 || native.Currency != "EUR" || native.AmountCaptured != 4250 ||
+		native.AmountRefunded != 4250 || native.Reference != "web-1" || native.PaymentMethod.Card.Last4 != "4242" {
+		t.Fatalf("the same payment in the native API: %+v %v", native, err)
+	}
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"ledger", "verify", "--database", db}, noenv, &out, io.Discard); err != nil {
+		t.Fatalf("ledger verify: %v\n%s", err, out.String())
 	}
 }
