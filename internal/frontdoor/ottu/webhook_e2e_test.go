@@ -87,3 +87,34 @@ func TestWebhookThenRedirect(t *testing.T) {
 		t.Fatalf("after the webhook: %d %s", after.status, after.header.Get("Location"))
 	}
 }
+
+// statusSender answers every webhook with one status.
+type statusSender struct{ status int }
+
+func (s statusSender) Send(context.Context, string, map[string]string, []byte, bool) engine.SendResult {
+	return engine.SendResult{Status: s.status}
+}
+
+// Only a 200 sends the payer on to redirect_url: a webhook answered 201 or
+// 500 leaves the payer on paygate's summary of the payment, as Ottu does.
+func TestNoRedirectUnlessTheWebhookAnswered200(t *testing.T) {
+	for _, status := range []int{http.StatusCreated, http.StatusInternalServerError} {
+		t.Run(http.StatusText(status), func(t *testing.T) {
+			g := newGateway(t)
+			c := g.call("POST", "/b/checkout/v1/pymt-txn/", `{"type":"e_commerce","amount":"3.500","currency_code":"KWD","pg_codes":["knet"],
+				"order_no":"ORD-`+fmt.Sprint(status)+`","webhook_url":"https://shop.example/hooks","redirect_url":"https://shop.example/done"}`).json(t)
+			ret := g.pay(c["checkout_url"].(string), "4242424242424242").header.Get("Location")
+			if _, err := g.eng.DispatchOnce(context.Background(), engine.DispatchConfig{Sender: statusSender{status}, Batch: 50}); err != nil {
+				t.Fatal(err)
+			}
+			req, _ := http.NewRequest("GET", ret, nil)
+			page := do(t, req)
+			if page.status != http.StatusOK || strings.Contains(page.header.Get("Location"), "shop.example/done") {
+				t.Fatalf("after a %d webhook answer: %d %s", status, page.status, page.header.Get("Location"))
+			}
+			if !strings.Contains(page.body, "Payment paid") || !strings.Contains(page.body, "KWD 3.500") || strings.Contains(page.body, "http-equiv=\"refresh\"") {
+				t.Fatalf("summary page: %s", page.body)
+			}
+		})
+	}
+}
