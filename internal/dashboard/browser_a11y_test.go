@@ -74,6 +74,7 @@ func TestEveryPageAt360HasLabelsAndNoSideScroll(t *testing.T) {
 		{"/dashboard/team", "#add-user-form"},
 		{"/dashboard/team/users/" + analyst, "#user-form"},
 		{"/dashboard/audit", "#audit"},
+		{"/dashboard/two-factor", "#totp-setup-form"},
 	} {
 		do(t, ctx, chromedp.Navigate(e.url+c.path))
 		waitFor(t, ctx, c.sel)

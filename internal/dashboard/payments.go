@@ -243,6 +243,7 @@ var notices = map[string]string{
 	"user-updated":    "The team member was saved.",
 	"user-disabled":   "The team member was disabled: they can no longer sign in.",
 	"user-enabled":    "The team member was enabled again.",
+	"totp-on":         "Two-factor authentication is on. Signing in now asks for a code from your app.",
 }
 
 func orDash(s string) string {

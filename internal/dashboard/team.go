@@ -201,6 +201,9 @@ func (s *Server) updateUser(w http.ResponseWriter, r *http.Request, q *request) 
 	f := r.PostForm
 	name, role, grants := strings.TrimSpace(f.Get("name")), f.Get("role"), useGrants(f, codes, u.Grants)
 	if _, err := s.eng.UpdateUser(ctx, q.actor, u.ID, engine.UserUpdate{Name: &name, Role: &role, Grants: &grants}); err != nil {
+		typed := *u // refill the form with what was typed
+		typed.Name = name
+		u = &typed
 		switch fault.KindOf(err) {
 		case fault.Invalid:
 			s.userPage(w, r, q, u, role, grants, http.StatusBadRequest, refusal(err))

@@ -75,6 +75,9 @@ func TestTeamAddEditGrantDisable(t *testing.T) {
 	if p := e.signInWith("dev@shop.test", pw); p.status != http.StatusSeeOther {
 		t.Fatalf("the new person cannot sign in with the shown password: %d", p.status)
 	}
+	if p := owner.post("/dashboard/team/users", add); p.status != 400 || !strings.Contains(p.body, "already exists") || !strings.Contains(p.body, `value="dev@shop.test"`) {
+		t.Fatalf("adding the same email again: %d\n%s", p.status, p.body)
+	}
 	if p := owner.get("/dashboard/team"); strings.Contains(p.body, pw) || !strings.Contains(p.body, "/dashboard/team/users/"+dev.ID) {
 		t.Fatal("the team page shows the password again or has no edit link")
 	}
@@ -92,6 +95,9 @@ func TestTeamAddEditGrantDisable(t *testing.T) {
 		if p := who.post(path+"/disable", url.Values{"csrf": {mine.csrf(t)}, "step": {"confirm"}}); p.status != http.StatusForbidden {
 			t.Fatalf("a forged disable: %d", p.status)
 		}
+	}
+	if p := owner.post(path, url.Values{"csrf": {csrf}, "name": {"Typed name"}, "role": {"boss"}}); p.status != 400 || !strings.Contains(p.body, "role must be one of") || !strings.Contains(p.body, `value="Typed name"`) {
+		t.Fatalf("a bad role: %d\n%s", p.status, p.body)
 	}
 	if p := owner.post(path, url.Values{"csrf": {csrf}, "name": {"Dev Two"}, "role": {"support"}}); p.status != http.StatusSeeOther {
 		t.Fatalf("save: %d\n%s", p.status, p.body)

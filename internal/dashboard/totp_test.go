@@ -87,3 +87,53 @@ func TestTOTPSignIn(t *testing.T) {
 		t.Fatalf("sign-in with the right code: %d\n%s", in.status, in.body)
 	}
 }
+
+// TestTwoFactorPageTurnsItOn sets up two-factor from the person's own
+// page: the key is shown, a wrong code is refused with the key shown again,
+// the right code turns it on and sign-in then asks for a code.
+func TestTwoFactorPageTurnsItOn(t *testing.T) {
+	e := newEnv(t)
+	analyst := e.signIn("analyst@shop.test") // any signed-in person, for themselves
+	page := analyst.get("/dashboard/two-factor")
+	if page.status != 200 || !strings.Contains(page.body, "is <strong>off</strong>") || !strings.Contains(page.body, `id="two-factor-link"`) {
+		t.Fatalf("two-factor page: %d\n%s", page.status, page.body)
+	}
+	csrf := page.csrf(t)
+	if p := analyst.post("/dashboard/two-factor/setup", url.Values{}); p.status != http.StatusForbidden {
+		t.Fatalf("setup without CSRF: %d", p.status)
+	}
+	setup := analyst.post("/dashboard/two-factor/setup", url.Values{"csrf": {csrf}})
+	secret := regexpFind(t, setup.body, `id="totp-secret">([^<]+)<`)
+	if setup.status != 200 || setup.header.Get("Cache-Control") != "no-store" || !strings.Contains(setup.body, `href="otpauth://totp/`) {
+		t.Fatalf("setup: %d\n%s", setup.status, setup.body)
+	}
+	code, _ := auth.TOTPCode(secret, time.Now())
+	wrong := "000000"
+	for n := 0; ; n++ {
+		ok := false
+		for _, d := range []time.Duration{-30 * time.Second, 0, 30 * time.Second, 60 * time.Second} {
+			c, _ := auth.TOTPCode(secret, time.Now().Add(d))
+			ok = ok || c == wrong
+		}
+		if !ok {
+			break
+		}
+		wrong = strings.Repeat(string(rune('1'+n)), 6)
+	}
+	bad := analyst.post("/dashboard/two-factor/enable", url.Values{"csrf": {csrf}, "code": {wrong}})
+	if bad.status != 400 || !strings.Contains(bad.body, "the code does not match") || !strings.Contains(bad.body, secret) {
+		t.Fatalf("a wrong code: %d\n%s", bad.status, bad.body)
+	}
+	if e.user("analyst@shop.test").TOTPEnabled {
+		t.Fatal("a wrong code turned two-factor on")
+	}
+	if p := analyst.post("/dashboard/two-factor/enable", url.Values{"csrf": {csrf}, "code": {code}}); p.status != http.StatusSeeOther {
+		t.Fatalf("the right code: %d\n%s", p.status, p.body)
+	}
+	if p := analyst.get("/dashboard/two-factor?done=totp-on"); !strings.Contains(p.body, "is <strong>on</strong>") || strings.Contains(p.body, secret) || strings.Contains(p.body, `id="totp-begin"`) {
+		t.Fatalf("after turning it on:\n%s", p.body)
+	}
+	if p := e.signInWith("analyst@shop.test", password); p.status != http.StatusUnauthorized || !strings.Contains(p.body, "the code from your authenticator app") {
+		t.Fatalf("sign-in without a code after turning it on: %d", p.status)
+	}
+}
