@@ -62,11 +62,21 @@ func (t *Tx) UpdateInvoice(ctx context.Context, in *invoice.Invoice) error {
 	return err
 }
 
-// ClaimOpenInvoices implements engine.Tx: open invoices whose first
-// reminder could be due by now, leased until lease.
+// ClaimOpenInvoices implements engine.Tx: open invoices with something to
+// do by now, leased until lease: a link that expired, or a reminder due
+// (the conditions of invoice.Invoice.ReminderDue). Invoices with nothing
+// to do are left alone, so that they cannot crowd the limit and delay the
+// ones that have, and an expiry before the first reminder is on time.
 func (t *Tx) ClaimOpenInvoices(ctx context.Context, now, lease time.Time, limit int) ([]*invoice.Invoice, error) {
-	out, err := listTx(t, ctx, scanInvoice, `SELECT `+invoiceColumns+` FROM invoices WHERE status = 'open' AND due_at <= ? AND locked_until <= ?
- ORDER BY due_at LIMIT ?`+t.D.SkipLocked, micros(now.Add(invoice.RemindBefore)), micros(now), limit)
+	at := micros(now)
+	out, err := listTx(t, ctx, scanInvoice, `SELECT `+invoiceColumns+` FROM invoices WHERE status = 'open' AND locked_until <= ? AND (
+ expires_at <= ?
+ OR due_at <= ? AND (
+  reminded_before = 0 AND due_at > ?
+  OR overdue_reminders < ? AND due_at + CAST(? AS BIGINT) + overdue_reminders * CAST(? AS BIGINT) <= ?))
+ ORDER BY due_at LIMIT ?`+t.D.SkipLocked,
+		at, at, micros(now.Add(invoice.RemindBefore)), at,
+		invoice.MaxOverdue, int64(invoice.FirstOverdue/time.Microsecond), int64(invoice.OverdueEvery/time.Microsecond), at, limit)
 	if err != nil || len(out) == 0 {
 		return nil, err
 	}
