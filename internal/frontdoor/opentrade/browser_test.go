@@ -15,6 +15,10 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/paygate/paygate/client"
+	"github.com/paygate/paygate/internal/delivery"
+	"github.com/paygate/paygate/internal/engine"
+	"github.com/paygate/paygate/internal/frontdoor/opentrade"
 )
 
 type css = chromedp.CSS
@@ -80,16 +84,27 @@ var shopForm = template.Must(template.New("shop").Parse(`<!doctype html><html><b
 {{range .Result.Parameters}}<input type="hidden" name="{{.Name}}" value="{{.Value}}">{{end}}
 <button id="go" type="submit">Pay with paygate</button></form></body></html>`))
 
-// TestPayerPaysInABrowserFromTheShopsForm is the contractor's site building
-// its form from paygate's PaymentFormAnswer, a payer in headless Chromium
-// paying on the hosted page and landing on SuccessUrl.
+// TestPayerPaysInABrowserFromTheShopsForm is the whole journey of issue #7:
+// the contractor's site builds its form from paygate's PaymentFormAnswer,
+// a payer in headless Chromium pays on the hosted page and lands on
+// SuccessUrl; the shop's resultUrl receives the signed success
+// notification and verifies it, asks the status and refunds through the
+// door's signed calls, receives the signed refund notification, and the
+// same payment is in the native API with the ledger balanced.
 func TestPayerPaysInABrowserFromTheShopsForm(t *testing.T) {
 	g := newGateway(t)
 	ctx := browser(t)
 	var mu sync.Mutex
 	var shopURL string
+	results := make(chan url.Values, 16)
 	shop := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
+		case "/result":
+			if r.Method != "POST" || r.ParseForm() != nil {
+				http.Error(w, "bad notification", 400)
+				return
+			}
+			results <- r.PostForm
 		case "/":
 			mu.Lock()
 			base := shopURL
@@ -112,6 +127,7 @@ func TestPayerPaysInABrowserFromTheShopsForm(t *testing.T) {
 	shopURL = shop.URL
 	mu.Unlock()
 
+	var payments []string
 	for _, method := range []string{"POST", "GET"} {
 		do(t, ctx, chromedp.Navigate(shop.URL+"/?method="+method))
 		waitFor(t, ctx, "#go")
@@ -141,5 +157,71 @@ func TestPayerPaysInABrowserFromTheShopsForm(t *testing.T) {
 		if err != nil || s.Status != "complete" || s.Amount != 125050 || s.Reference != "555" {
 			t.Fatalf("%s: session %+v, %v", method, s, err)
 		}
+		payments = append(payments, s.PaymentID)
+	}
+
+	// The shop's resultUrl hears of both payments, each notification
+	// signed with the payment secret.
+	dispatch := delivery.New(5 * time.Second)
+	next := func(status string) map[string]opentrade.Notification {
+		t.Helper()
+		got := map[string]opentrade.Notification{}
+		for i := 0; i < 100 && len(got) < len(payments); i++ {
+			if _, err := g.eng.DispatchOnce(context.Background(), engine.DispatchConfig{Sender: dispatch, Batch: 50}); err != nil {
+				t.Fatal(err)
+			}
+			select {
+			case v := <-results:
+				n := opentrade.Notification{OrderID: v.Get("orderID"), PaymentID: v.Get("PaymentID"), UserID: v.Get("UserID"), Amount: v.Get("Amount"),
+					Currency: v.Get("Currency"), Status: v.Get("Status"), TransactionID: v.Get("TransactionID"), EventID: v.Get("EventID"), Timestamp: v.Get("Timestamp")}
+				if !opentrade.Verify(g.secret, n, v.Get("Signature")) {
+					t.Fatalf("a notification that does not verify: %v", v)
+				}
+				if n.Status == status {
+					got[n.TransactionID] = n
+				}
+			case <-time.After(100 * time.Millisecond):
+			}
+		}
+		return got
+	}
+	success := next(opentrade.StatusSuccess)
+	for _, id := range payments {
+		n, ok := success[id]
+		if !ok || n.PaymentID != "555" || n.UserID != "0000000009" || n.Amount != "1250.50" || n.Currency != "643" || n.EventID == "" {
+			t.Fatalf("success notification of %s: %+v (all: %v)", id, n, success)
+		}
+	}
+
+	// The status and a refund through the door's signed calls.
+	stamp := func() string { return time.Now().UTC().Format(time.RFC3339) }
+	for _, id := range payments {
+		status, a, raw := g.call("status", opentrade.StatusRequest{MemberID: g.memberID(), TransactionID: id, Timestamp: stamp()}.Values(g.secret))
+		if status != 200 || a.Result == nil || a.Result.Status != "success" || a.Result.Amount != "1250.50" || a.Result.Currency != "643" {
+			t.Fatalf("status of %s: %d %s", id, status, raw)
+		}
+		status, a, raw = g.call("refund", opentrade.RefundRequest{MemberID: g.memberID(), TransactionID: id, Amount: "1250.50", Currency: "643",
+			RefundID: "refund-" + id, Timestamp: stamp()}.Values(g.secret))
+		if status != 200 || a.Result == nil || a.Result.Status != "refunded" || a.Result.Refund == nil || a.Result.Refund.Status != "succeeded" {
+			t.Fatalf("refund of %s: %d %s", id, status, raw)
+		}
+	}
+	refunded := next(opentrade.StatusRefunded)
+	for _, id := range payments {
+		if n, ok := refunded[id]; !ok || n.Amount != "1250.50" || n.PaymentID != "555" || n.EventID == success[id].EventID {
+			t.Fatalf("refund notification of %s: %+v (all: %v)", id, n, refunded)
+		}
+	}
+
+	// The same payments in the native API; the ledger balances.
+	for _, id := range payments {
+		p, err := client.New(g.url, g.sk).GetPayment(context.Background(), id)
+		if err != nil || p.Status != "refunded" || p.Amount != 125050 || p.Currency != "RUB" || p.AmountRefunded != 125050 || p.Reference != "555" ||
+			p.Metadata["opentrade_user_id"] != "0000000009" {
+			t.Fatalf("native payment %s: %+v %v", id, p, err)
+		}
+	}
+	if r, err := g.eng.VerifyLedger(context.Background()); err != nil || !r.OK() {
+		t.Fatalf("ledger: %+v %v", r, err)
 	}
 }

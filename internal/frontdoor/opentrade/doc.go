@@ -11,6 +11,11 @@
 //     matched without regard to case), opens a hosted checkout session for
 //     it and sends the payer there (303). The hosted page returns the payer
 //     to SuccessUrl after paying, or to failUrl when they give up.
+//   - POST /opentrade/v1/status and POST /opentrade/v1/refund are paygate
+//     extensions (the vendor has no such calls): a payment's status and a
+//     refund, by the shop's server, signed with HMAC-SHA256 under the
+//     payment secret over a canonical string (signed.go), refunds made
+//     idempotent by the shop's RefundID.
 //   - Notifier is the engine.DoorNotifier that renders the result
 //     notification POSTed to resultUrl, signed with HMAC-SHA256 under the
 //     merchant's payment secret. The vendor's own format is not published;

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/paygate/paygate/internal/engine"
 	"github.com/paygate/paygate/internal/fault"
@@ -29,6 +30,9 @@ type Config struct {
 	PublicURL string
 	// BodyLimit caps a request body (default 64 KiB).
 	BodyLimit int64
+	// Now is the clock signed calls' timestamps are checked against
+	// (default time.Now).
+	Now func() time.Time
 }
 
 // Server serves the door. It is safe for concurrent use.
@@ -37,11 +41,15 @@ type Server struct {
 	log    *slog.Logger
 	public string
 	limit  int64
+	now    func() time.Time
 }
 
 // New returns a Server.
 func New(cfg Config) *Server {
-	s := &Server{e: cfg.Engine, log: cfg.Logger, public: strings.TrimRight(cfg.PublicURL, "/"), limit: cfg.BodyLimit}
+	s := &Server{e: cfg.Engine, log: cfg.Logger, public: strings.TrimRight(cfg.PublicURL, "/"), limit: cfg.BodyLimit, now: cfg.Now}
+	if s.now == nil {
+		s.now = time.Now
+	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -57,6 +65,9 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST "+Prefix+"payment-form", s.paymentForm)
 	mux.HandleFunc("GET "+Prefix+"pay/{member}", s.pay)
 	mux.HandleFunc("POST "+Prefix+"pay/{member}", s.pay)
+	// paygate's extensions, signed with the payment secret (signed.go).
+	mux.HandleFunc("POST "+Prefix+"status", s.status)
+	mux.HandleFunc("POST "+Prefix+"refund", s.refund)
 	mux.HandleFunc(Prefix, func(w http.ResponseWriter, r *http.Request) {
 		writeAnswer(w, http.StatusNotFound, &PaymentFormAnswer{ErrorCode: "NotFound", ErrorDescription: "no such endpoint"})
 	})
