@@ -183,6 +183,25 @@ func (e *Engine) OpenCheckout(ctx context.Context, token string) (*CheckoutView,
 	if err != nil {
 		return nil, err
 	}
+	return e.checkoutView(ctx, s)
+}
+
+// ReturnToCheckout finds a session by its id, for the payer coming back
+// from a redirect (3-D Secure) without the checkout token: the pages check
+// that the return link is one they signed before calling it, and must not
+// offer the payer more than the session's outcome with it.
+func (e *Engine) ReturnToCheckout(ctx context.Context, merchantID string, mode payment.Mode, sessionID string) (*CheckoutView, error) {
+	s, err := e.store.GetCheckoutSession(ctx, merchantID, mode, sessionID)
+	if err != nil {
+		return nil, err
+	}
+	return e.checkoutView(ctx, s)
+}
+
+// checkoutView loads what the page shows of s and completes s if its
+// payment has succeeded since.
+func (e *Engine) checkoutView(ctx context.Context, s *checkout.Session) (*CheckoutView, error) {
+	var err error
 	v := &CheckoutView{Session: e.withExpiry(s)}
 	if v.Merchant, err = e.store.GetMerchant(ctx, s.MerchantID); err != nil {
 		return nil, err
@@ -210,6 +229,11 @@ type CheckoutPayment struct {
 	// CVC may accompany a saved card.
 	CVC      string
 	SaveCard bool
+	// ReturnQuery is added to the URL the payer's browser comes back to
+	// after a redirect (paygate's /checkout/return/{session}); the pages
+	// put a signature there, so an embedded checkout, whose frame keeps no
+	// cookie, can still be matched to its session.
+	ReturnQuery string
 }
 
 // PayCheckout pays an open session. Double submits are one payment: the
@@ -241,9 +265,13 @@ func (e *Engine) PayCheckout(ctx context.Context, token string, in CheckoutPayme
 	for k, val := range s.Metadata {
 		md[k] = val
 	}
+	returnURL := e.publicURL + "/checkout/return/" + s.ID
+	if in.ReturnQuery != "" {
+		returnURL += "?" + in.ReturnQuery
+	}
 	pin := CreatePaymentInput{Amount: s.Amount, Currency: s.Currency.Code, CaptureMethod: s.CaptureMethod, Card: in.Card,
 		PaymentMethodID: in.PaymentMethodID, CVC: in.CVC, Description: s.Description, Reference: s.Reference, Metadata: md,
-		ReturnURL: e.publicURL + "/checkout/return/" + s.ID, NotificationURL: s.NotificationURL, Door: s.Door, Config: s.Config}
+		ReturnURL: returnURL, NotificationURL: s.NotificationURL, Door: s.Door, Config: s.Config}
 	if s.CustomerID != "" {
 		pin.Customer = s.CustomerID
 		pin.DoNotSave = !(s.SaveCard || in.SaveCard)

@@ -27,32 +27,44 @@ func (s *Server) acsPage(w http.ResponseWriter, r *http.Request) {
 		s.acsDone(w, r, ch.Payment)
 		return
 	}
-	nonce := s.secure(w, r, policy{formTargets: s.targetsOf(r, ch.Payment)})
-	t := textsFor("en")
-	s.render(w, http.StatusOK, "acs", acsView{view: view{Lang: "en", Dir: "ltr", Title: "3-D Secure", Nonce: nonce, T: t},
+	pol, lang := s.challengePolicy(r, ch.Payment)
+	nonce := s.secure(w, r, pol)
+	t := textsFor(lang)
+	s.render(w, http.StatusOK, "acs", acsView{view: view{Lang: lang, Dir: dirOf(lang), Title: t["acsTitle"], Nonce: nonce, T: t},
 		Merchant: ch.Merchant, Amount: engine.FormatAmount(ch.Info.Amount.Minor, ch.Info.Amount.Currency),
 		Card: brandLabel(ch.Info.Brand) + " •••• " + ch.Info.Last4, Action: r.URL.Path, CSRF: s.csrfToken(r.URL.Path)})
 }
 
-// targetsOf lists where the challenge form's redirects may lead: the
-// payment's return URL and, for a checkout payment, the merchant's success
-// and cancel pages the checkout sends the payer on to (form-action covers
-// the whole redirect chain).
-func (s *Server) targetsOf(r *http.Request, p *payment.Payment) []string {
-	var out []string
+// challengePolicy is the challenge page's frame and form policy, and its
+// language. The challenge of a checkout payment is shown where the
+// checkout was: framed by the session's embed origins, in its locale. Its
+// form's redirects may lead to the payment's return URL and the merchant's
+// success and cancel pages the checkout sends the payer on to (form-action
+// covers the whole redirect chain).
+func (s *Server) challengePolicy(r *http.Request, p *payment.Payment) (policy, string) {
+	var pol policy
 	if o := originOf(p.ReturnURL); o != "" {
-		out = append(out, o)
+		pol.formTargets = append(pol.formTargets, o)
 	}
+	lang := "en"
 	if cs, err := s.eng.CheckoutSessionOf(r.Context(), p); err == nil {
-		out = append(out, sessionPolicy(cs).formTargets...)
+		sp := sessionPolicy(cs)
+		pol.formTargets = append(pol.formTargets, sp.formTargets...)
+		pol.frameAncestors = sp.frameAncestors
+		lang = cs.Locale
 	}
-	return out
+	return pol, lang
 }
 
 func (s *Server) acsSubmit(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 4<<10)
 	if err := r.ParseForm(); err != nil || !s.checkCSRF(r, r.URL.Path) {
-		s.message(w, r, http.StatusForbidden, "en", "", "3-D Secure", "This form has expired. Go back and try again.", "", policy{})
+		pol, lang := policy{}, "en"
+		if ch, err := s.eng.GetChallenge(r.Context(), "sandbox", r.PathValue("challenge")); err == nil {
+			pol, lang = s.challengePolicy(r, ch.Payment)
+		}
+		t := textsFor(lang)
+		s.message(w, r, http.StatusForbidden, lang, "", t["acsTitle"], t["acsExpired"], "", pol)
 		return
 	}
 	p, err := s.eng.CompleteChallenge(r.Context(), "sandbox", r.PathValue("challenge"), r.PostForm.Get("otp"))

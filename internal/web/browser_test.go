@@ -1,8 +1,15 @@
 package web_test
 
 import (
+	"context"
+	"fmt"
+	"html"
+	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -230,4 +237,87 @@ func (g *gateway) seenCopy() map[string][]string {
 		out[k] = append([]string(nil), v...)
 	}
 	return out
+}
+
+// TestEmbeddedCheckoutCompletesThreeDSecureInItsFrame frames a checkout
+// session from another site (as the SmartPay widget and embed_origins do),
+// pays with a card that needs a challenge, approves it inside the frame,
+// and checks that the payment is captured and the frame lands on the
+// shop's success page: the challenge page may be framed by the session's
+// origins, and the return needs no cookie a cross-site frame cannot keep.
+func TestEmbeddedCheckoutCompletesThreeDSecureInItsFrame(t *testing.T) {
+	g := newGateway(t)
+	var checkoutURL atomic.Value
+	var returned atomic.Value
+	shop := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		switch r.URL.Path {
+		case "/":
+			fmt.Fprintf(w, `<!doctype html><title>shop</title><iframe id="pay" width="600" height="900" src="%s"></iframe>`, html.EscapeString(checkoutURL.Load().(string)))
+		case "/done":
+			returned.Store(r.URL.RawQuery)
+			fmt.Fprintf(w, `<!doctype html><title>done</title><p id="done">%s</p>`, html.EscapeString(r.URL.Query().Get("session_id")))
+		}
+	}))
+	t.Cleanup(shop.Close)
+	sid, u := g.session(`{"amount":2500,"currency":"EUR","success_url":"` + shop.URL + `/done","cancel_url":"` + shop.URL + `/","embed_origins":["` + shop.URL + `"]}`)
+	checkoutURL.Store(u)
+	ctx := browser(t, 1024, 1000)
+	do(t, ctx, chromedp.Navigate(shop.URL+"/"))
+	waitFor(t, ctx, "#pay")
+	frame := frameWith(t, ctx, "#pay-form")
+	do(t, ctx,
+		chromedp.SendKeys(css("#card-number"), "4000002760003184", chromedp.FromNode(frame)),
+		chromedp.SendKeys(css("#card-expiry"), "1231", chromedp.FromNode(frame)),
+		chromedp.SendKeys(css("#card-cvc"), "123", chromedp.FromNode(frame)),
+		chromedp.Click(css("#pay-button"), chromedp.FromNode(frame)),
+	)
+	frame = frameWith(t, ctx, "#otp")
+	do(t, ctx, chromedp.SendKeys(css("#otp"), "password", chromedp.FromNode(frame)), chromedp.Click(css("#acs-submit"), chromedp.FromNode(frame)))
+	// The frame ends on the shop's own page, which the shop's top page can read.
+	done := pollEval(t, ctx, `(function(){ try { var d = document.getElementById("pay").contentDocument; var p = d && d.getElementById("done"); return p ? p.textContent : ""; } catch (e) { return ""; } })()`)
+	s := g.api("GET", "/v1/checkout/sessions/"+sid, "")
+	p := g.api("GET", "/v1/payments/"+s["payment"].(string), "")
+	if done != sid || s["status"] != "complete" || p["status"] != "captured" || p["three_d_secure"].(map[string]any)["trans_status"] != "Y" {
+		t.Fatalf("frame shows %q (shop saw %v); session %v; payment %v", done, returned.Load(), s["status"], p)
+	}
+}
+
+// frameWith waits until the page's iframe holds sel and returns the frame's
+// node (looked up afresh: a navigation inside the frame replaces its document).
+func frameWith(t *testing.T, ctx context.Context, sel string) *chromedp.Node {
+	t.Helper()
+	deadline := time.Now().Add(stepTimeout)
+	for time.Now().Before(deadline) {
+		sctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		frames, err := chromedp.Run(sctx, chromedp.Nodes(chromedp.CSSAll("iframe")))
+		if err == nil && len(frames) > 0 {
+			found, err := chromedp.Run(sctx, chromedp.Nodes(css(sel), chromedp.FromNode(frames[0]), chromedp.AtLeast(0)))
+			if err == nil && len(found) > 0 {
+				cancel()
+				return frames[0]
+			}
+		}
+		cancel()
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("browser: the frame never showed %s\n%s", sel, where(ctx))
+	return nil
+}
+
+// pollEval evaluates js until it returns a non-empty string.
+func pollEval(t *testing.T, ctx context.Context, js string) string {
+	t.Helper()
+	deadline := time.Now().Add(stepTimeout)
+	for time.Now().Before(deadline) {
+		sctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		v, err := chromedp.Run(sctx, chromedp.Evaluate[string](js))
+		cancel()
+		if err == nil && v != "" {
+			return v
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("browser: %s stayed empty\n%s", js, where(ctx))
+	return ""
 }

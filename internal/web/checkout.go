@@ -15,8 +15,10 @@ import (
 )
 
 // returnCookie remembers, in the payer's browser only, which checkout it was
-// paying, so the page can be shown again after a 3-D Secure detour without
-// the checkout token ever being stored on the server in clear.
+// paying, so the form can be shown again after a failed 3-D Secure detour
+// without the checkout token ever being stored on the server in clear. A
+// framed checkout gets no cookie (SameSite=Lax in a cross-site frame): its
+// return link is signed instead (see checkoutReturn).
 const returnCookie = "pg_checkout"
 
 type savedView struct{ ID, Label string }
@@ -140,7 +142,7 @@ func (s *Server) checkoutPay(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := r.PostForm
-	in := engine.CheckoutPayment{SaveCard: f.Get("save") == "1", CVC: strings.TrimSpace(f.Get("cvc"))}
+	in := engine.CheckoutPayment{SaveCard: f.Get("save") == "1", CVC: strings.TrimSpace(f.Get("cvc")), ReturnQuery: s.returnQuery(v.Session)}
 	if saved := f.Get("saved"); saved != "" {
 		in.PaymentMethodID = saved
 	} else {
@@ -213,31 +215,6 @@ func (s *Server) checkoutError(w http.ResponseWriter, r *http.Request, lang stri
 	}
 	s.log.Error("checkout page", "err", err)
 	s.message(w, r, http.StatusInternalServerError, lang, "", t["title"], fmt.Sprintf(t["errGeneric"], "internal error"), "", policy{})
-}
-
-// checkoutReturn is where the payer lands after 3-D Secure: the cookie set
-// by the page names the checkout; the merchant's success page follows a
-// payment that succeeded, the form (with the reason) one that failed.
-func (s *Server) checkoutReturn(w http.ResponseWriter, r *http.Request) {
-	c, err := r.Cookie(returnCookie)
-	var v *engine.CheckoutView
-	if err == nil {
-		v, err = s.eng.OpenCheckout(r.Context(), c.Value)
-	}
-	if err != nil || v.Session.ID != r.PathValue("session") {
-		t := textsFor("en")
-		s.message(w, r, http.StatusBadRequest, "en", "", t["returnTitle"], t["returnText"], "", policy{})
-		return
-	}
-	if v.Session.Status == checkout.Complete {
-		http.Redirect(w, r, successURL(v.Session), http.StatusSeeOther)
-		return
-	}
-	if p := v.Payment; p != nil && p.Status == payment.RequiresAction && p.NextAction != nil {
-		http.Redirect(w, r, p.NextAction.RedirectURL, http.StatusSeeOther)
-		return
-	}
-	http.Redirect(w, r, "/checkout/"+url.PathEscape(c.Value), http.StatusSeeOther)
 }
 
 // parseExpiry reads "MM/YY", "MM / YYYY", "M/YY" or "MMYY"; anything else

@@ -342,3 +342,43 @@ func TestCheckoutOffersTheCustomersSavedCards(t *testing.T) {
 		t.Fatalf("another customer's card: %d", resp.StatusCode)
 	}
 }
+
+// TestSignedReturnLinkShowsOnlyTheOutcome: the challenge of an embedded
+// checkout may be framed by the session's origins; the link it returns to
+// works without the checkout cookie, but only as signed, and only to show
+// the outcome: it never reopens the form (it is stored with the payment).
+func TestSignedReturnLinkShowsOnlyTheOutcome(t *testing.T) {
+	g := newGateway(t)
+	_, u := g.session(`{"amount":900,"currency":"EUR","success_url":"https://shop.test/ok","cancel_url":"https://shop.test/cart","embed_origins":["https://shop.test"]}`)
+	_, page := fetch(t, "GET", u, nil)
+	f := cardForm(csrfField.FindStringSubmatch(page)[1])
+	f.Set("number", "4000002760003184")
+	resp, _ := fetch(t, "POST", u, f, "Origin", g.url)
+	acs := resp.Header.Get("Location")
+	if resp.StatusCode != http.StatusSeeOther || !strings.Contains(acs, "/sandbox/3ds/chl_") {
+		t.Fatalf("challenge card: %d %q", resp.StatusCode, acs)
+	}
+	resp, page = fetch(t, "GET", acs, nil)
+	if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "frame-ancestors https://shop.test;") || resp.Header.Get("X-Frame-Options") != "" {
+		t.Fatalf("the embedded checkout's challenge cannot be framed by its origin: %q, X-Frame-Options %q", csp, resp.Header.Get("X-Frame-Options"))
+	}
+	resp, _ = fetch(t, "POST", acs, url.Values{"csrf": {csrfField.FindStringSubmatch(page)[1]}, "otp": {"wrong"}}, "Origin", g.url)
+	back := resp.Header.Get("Location")
+	if !strings.Contains(back, "/checkout/return/cs_") || !strings.Contains(back, "sig=") {
+		t.Fatalf("after the challenge: %d %q", resp.StatusCode, back)
+	}
+	resp, body := fetch(t, "GET", back, nil)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "3-D Secure authentication failed") || strings.Contains(body, "pay-form") ||
+		!strings.Contains(body, `href="https://shop.test/cart"`) || !strings.Contains(resp.Header.Get("Content-Security-Policy"), "frame-ancestors https://shop.test;") {
+		t.Fatalf("signed return of a failed challenge: %d %s\n%s", resp.StatusCode, resp.Header.Get("Content-Security-Policy"), body)
+	}
+	for name, bad := range map[string]string{
+		"another signature": regexp.MustCompile(`sig=[0-9a-f]+`).ReplaceAllString(back, "sig="+strings.Repeat("0", 64)),
+		"a later expiry":    regexp.MustCompile(`expires=[0-9]+`).ReplaceAllString(back, "expires=9999999999"),
+		"no signature":      back[:strings.Index(back, "?")],
+	} {
+		if resp, _ := fetch(t, "GET", bad, nil); resp.StatusCode != http.StatusBadRequest {
+			t.Errorf("return link with %s: %d", name, resp.StatusCode)
+		}
+	}
+}
