@@ -205,3 +205,70 @@ func TestPaymentz3DSecureInTheBrowser(t *testing.T) {
 		t.Fatalf("ledger verify: %v\n%s", err, verify.String())
 	}
 }
+
+// hostedPay fills paygate's hosted page with a card and pays.
+func hostedPay(page, number string) []chromedp.Action[chromedp.Void] {
+	return []chromedp.Action[chromedp.Void]{chromedp.Navigate(page), chromedp.WaitVisible(css("#card-number")),
+		chromedp.SendKeys(css("#card-number"), number), chromedp.SendKeys(css("#card-expiry"), "12/31"),
+		chromedp.SendKeys(css("#card-cvc"), "123"), chromedp.Click(css("#pay-button"))}
+}
+
+// The vendor's asynchronous flow through the door: a sale without card
+// data answers P / 10004 with redirect{url, GET} to paygate's hosted page;
+// the payer pays there in a real browser and is brought back to
+// merchantRedirectUrl by a signed POST, the signed callback reaches
+// notificationUrl, and the paymentId stays the one first answered (IN,
+// RF, the native payment's checkout session). A pending sandbox card
+// answers P / 10004 too, on the hosted page or sent as card data, and its
+// callback turns Y once the gateway's polling resolves it (the recovery
+// loop runs every 200 ms here instead of 5 s).
+func TestPaymentzHostedPageInTheBrowser(t *testing.T) {
+	ctx := chromium(t)
+	s := newPzShop(t, "--recovery-interval", "200ms")
+	async := func(mtid, amount string) (string, string) {
+		t.Helper()
+		sale := s.post("/payments", url.Values{"paymentType": {"DB"}, "amount": {amount}, "currency": {"EUR"}, "merchantTransactionId": {mtid},
+			"merchantRedirectUrl": {s.url + "/back"}, "notificationUrl": {s.url + "/pz"},
+			"authentication.checksum": {paymentz.PaymentChecksum(s.memberID, s.key, mtid, amount)}})
+		redirect, _ := sale["redirect"].(map[string]any)
+		pid, _ := sale["paymentId"].(string)
+		if sale["transactionStatus"] != "P" || resultCode(sale) != "10004" || redirect == nil || redirect["method"] != "GET" || pid == "" {
+			t.Fatalf("a sale without card data: %v", sale)
+		}
+		return pid, redirect["url"].(string)
+	}
+	pid, page := async("AS-1", "12.50")
+	browse(t, ctx, append(hostedPay(page, "4242424242424242"), chromedp.WaitVisible(css("#thanks")))...)
+	if f := s.back(); f.Get("paymentId") != pid || f.Get("transactionStatus") != "Y" || f.Get("merchantTransactionId") != "AS-1" || f.Get("amount") != "12.50" {
+		t.Fatalf("the return to merchantRedirectUrl: %v", f)
+	}
+	if cb := s.callback(pid, "capturesuccess"); cb["transactionStatus"] != "Y" || resultCode(cb) != "00001" || cb["amount"] != "12.50" {
+		t.Fatalf("the callback: %v", cb)
+	}
+	rf := s.post("/payments/"+pid, url.Values{"paymentType": {"RF"}, "amount": {"2.50"}, "authentication.checksum": {paymentz.FollowUpChecksum(s.memberID, s.key, pid, "2.50")}})
+	in := s.post("/payments/"+pid, url.Values{"paymentType": {"IN"}, "authentication.checksum": {paymentz.LookupChecksum(s.memberID, s.key, pid)}})
+	if resultCode(rf) != "00005" || in["status"] != "partialrefund" || in["paymentId"] != pid {
+		t.Fatalf("refund %v, then inquiry %v", rf, in)
+	}
+	list, err := client.New("http://"+s.addr, s.merchant["secret_key"]).ListPayments(context.Background(), client.ListPaymentsParams{Reference: "AS-1"})
+	if err != nil || len(list.Data) != 1 || list.Data[0].AmountRefunded != 250 ||
+		"cs_"+strings.TrimPrefix(paymentz.NativeID(pid), "pay_") != list.Data[0].Metadata["checkout_session"] {
+		t.Fatalf("the same payment in the native API: %+v %v", list, err)
+	}
+
+	pending, page := async("AS-2", "7.00")
+	browse(t, ctx, append(hostedPay(page, "4000009900000004"), chromedp.WaitVisible(css("#message-title")))...)
+	if cb := s.callback(pending, "capturesuccess"); cb["transactionStatus"] != "Y" {
+		t.Fatalf("the pending payment's callback: %v", cb)
+	}
+
+	direct := s.post("/payments", url.Values{"paymentType": {"DB"}, "amount": {"9.00"}, "currency": {"EUR"}, "merchantTransactionId": {"PEND-1"},
+		"card.number": {"4000009900000004"}, "card.expiryMonth": {"12"}, "card.expiryYear": {"2031"}, "card.cvv": {"123"}, "notificationUrl": {s.url + "/pz"},
+		"authentication.checksum": {paymentz.PaymentChecksum(s.memberID, s.key, "PEND-1", "9.00")}})
+	if direct["transactionStatus"] != "P" || resultCode(direct) != "10004" {
+		t.Fatalf("a pending card sent as card data: %v", direct)
+	}
+	if cb := s.callback(direct["paymentId"].(string), "capturesuccess"); cb["transactionStatus"] != "Y" || resultCode(cb) != "00001" {
+		t.Fatalf("the pending card's callback: %v", cb)
+	}
+}

@@ -1,6 +1,7 @@
 package paymentz
 
 import (
+	"errors"
 	"net/http"
 	"strings"
 
@@ -55,6 +56,12 @@ func (s *Server) backoffice(w http.ResponseWriter, r *http.Request, c *call) {
 	}
 	a := c.actor(r)
 	p, ops, err := s.find(r, a, q, pathID)
+	if unpaid := (*unpaidSession)(nil); typ == "IN" && errors.As(err, &unpaid) {
+		v := s.sessionView(r.Context(), a, unpaid.sess, "")
+		v.Result = result{codeRecordFound, "Record found"}
+		encode(w, r, http.StatusOK, v)
+		return
+	}
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -93,14 +100,22 @@ func (s *Server) find(r *http.Request, a engine.Actor, q Request, pathID string)
 			return nil, nil, err
 		}
 		if len(ps) == 0 {
-			return nil, nil, fault.NotFoundf("payment", "")
+			sess, err := s.reservedSession(r.Context(), a, lookupID(q, pathID))
+			if err != nil {
+				return nil, nil, fault.NotFoundf("payment", "")
+			}
+			return s.findSession(r.Context(), a, sess.ID)
 		}
 		id = ps[0].ID
 	}
 	if id == "" {
 		return nil, nil, fault.NotFoundf("payment", "")
 	}
-	return s.e.GetPayment(r.Context(), a, id)
+	p, ops, err := s.e.GetPayment(r.Context(), a, id)
+	if fault.IsNotFound(err) && !strings.EqualFold(q.Get("idType"), "MID") {
+		return s.findSession(r.Context(), a, sessionOfPaymentID(pathID)) // a hosted-page payment's paymentId
+	}
+	return p, ops, err
 }
 
 // amountOf parses a CP or RF amount in the payment's currency; a currency

@@ -1,6 +1,7 @@
 package paymentz
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 	"time"
@@ -21,6 +22,12 @@ func (s *Server) transactionDetails(w http.ResponseWriter, r *http.Request, c *c
 		return
 	}
 	p, _, err := s.find(r, c.actor(r), q, pathID)
+	if unpaid := (*unpaidSession)(nil); errors.As(err, &unpaid) {
+		v := s.sessionView(r.Context(), c.actor(r), unpaid.sess, "")
+		v.Result = result{codeRecordFound, "Record found"}
+		encode(w, r, http.StatusOK, v)
+		return
+	}
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/paygate/paygate/internal/engine"
+	"github.com/paygate/paygate/internal/fault"
 	"github.com/paygate/paygate/internal/money"
 	"github.com/paygate/paygate/internal/payment"
 )
@@ -28,6 +29,15 @@ func (s *Server) createPayment(w http.ResponseWriter, r *http.Request, c *call) 
 		s.fail(w, r, errBadChecksum)
 		return
 	}
+	if !hasCard(q) {
+		in, err := paymentInputNoCard(q)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		s.asyncPayment(w, r, c, in)
+		return
+	}
 	in, err := paymentInput(q)
 	if err != nil {
 		s.fail(w, r, err)
@@ -45,6 +55,13 @@ func (s *Server) createPayment(w http.ResponseWriter, r *http.Request, c *call) 
 	// The merchantTransactionId is the request's identity: a retry is
 	// answered, never charged again, even after the engine's idempotency
 	// record (kept at least 24 h) is gone.
+	if _, err := s.e.FindDoorReference(r.Context(), a, doorRefs, mtid); !fault.IsNotFound(err) {
+		if err == nil {
+			err = duplicateErr // a hosted-page payment already has this merchantTransactionId
+		}
+		s.fail(w, r, err)
+		return
+	}
 	if p, found, err := s.existing(r, a, mtid); err != nil || found {
 		if err == nil && (p.Amount != in.Amount || p.Currency.Code != strings.ToUpper(in.Currency) || paymentType(p) != q.Get("paymentType")) {
 			err = duplicateErr

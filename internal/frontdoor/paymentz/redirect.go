@@ -36,10 +36,28 @@ var redirectPage = template.Must(template.New("redirect").Parse(`<!doctype html>
 <title>Returning to the shop</title></head>
 <body><form id="back" method="POST" action="{{.Action}}">
 {{range .Fields}}<input type="hidden" name="{{.Name}}" value="{{.Value}}">
-{{end}}<p>Your payment is complete. <button type="submit">Return to the shop</button></p></form>
+{{end}}<p>Returning to the shop. <button type="submit">Return to the shop</button></p></form>
 <script nonce="{{.Nonce}}">document.getElementById("back").submit()</script></body></html>`))
 
-// paymentReturn is the payer's way back from 3-D Secure: a page that posts
+// returning is the answer the payer brings back and where to: a payment's
+// after 3-D Secure (?payment_id=), or a hosted-page session's (?session_id=,
+// added by the hosted page; the session's payment once tried).
+func (s *Server) returning(r *http.Request, a engine.Actor, door string) (*response, string, bool) {
+	if sid := r.URL.Query().Get("session_id"); sid != "" {
+		sess, err := s.e.GetCheckoutSession(r.Context(), a, sid)
+		if err != nil || sess.Door != door || sess.Metadata[metaAsync] == "" || sess.Metadata[metaRedirect] == "" {
+			return nil, "", false
+		}
+		return s.sessionView(r.Context(), a, sess, ""), sess.Metadata[metaRedirect], true
+	}
+	p, _, err := s.e.GetPayment(r.Context(), a, r.URL.Query().Get("payment_id"))
+	if err != nil || p.Door != door || p.Metadata[metaRedirect] == "" {
+		return nil, "", false
+	}
+	return paymentView(p, s.now()), p.Metadata[metaRedirect], true
+}
+
+// paymentReturn is the payer's way back from 3-D Secure or the hosted page: a page that posts
 // the signed result to merchantRedirectUrl (automatically, or with its
 // button when scripts are off).
 func (s *Server) paymentReturn(w http.ResponseWriter, r *http.Request) {
@@ -53,17 +71,16 @@ func (s *Server) paymentReturn(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	p, _, err := s.e.GetPayment(r.Context(), cred.Actor(), r.URL.Query().Get("payment_id"))
-	if err != nil || p.Door != Door+":"+r.PathValue("memberId") || p.Metadata[metaRedirect] == "" {
+	v, back, ok := s.returning(r, cred.Actor(), Door+":"+r.PathValue("memberId"))
+	if !ok {
 		http.NotFound(w, r)
 		return
 	}
-	target, err := url.Parse(p.Metadata[metaRedirect])
+	target, err := url.Parse(back)
 	if err != nil || (target.Scheme != "https" && target.Scheme != "http") {
 		http.NotFound(w, r)
 		return
 	}
-	v := paymentView(p, s.now())
 	fields := []struct{ Name, Value string }{{"paymentId", v.PaymentID}, {"merchantTransactionId", v.MerchantTransactionID},
 		{"amount", v.Amount}, {"currency", v.Currency}, {"transactionStatus", v.TransactionStatus}, {"status", v.Status},
 		{"checksum", NotificationChecksum(v.PaymentID, v.MerchantTransactionID, v.Amount, v.TransactionStatus, key)}}

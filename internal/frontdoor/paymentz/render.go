@@ -77,7 +77,7 @@ func stamp(t time.Time) string { return t.UTC().Format(timestampLayout) }
 func paymentView(p *payment.Payment, now time.Time) *response {
 	long := longStatus(p)
 	r := &response{
-		PaymentID: PaymentID(p.ID), PaymentType: paymentType(p), PaymentBrand: brandName(p.Card.Brand), PaymentMode: "CC",
+		PaymentID: doorPaymentID(p), PaymentType: paymentType(p), PaymentBrand: brandName(p.Card.Brand), PaymentMode: "CC",
 		Amount: formatAmount(p.Amount, p.Currency), Currency: p.Currency.Code, Descriptor: p.Description,
 		MerchantTransactionID: p.Reference, Result: paymentResult(p), TransactionStatus: shortStatus(long), Status: long,
 		Remark: p.FailureMessage, Timestamp: stamp(now),
@@ -95,7 +95,7 @@ func paymentView(p *payment.Payment, now time.Time) *response {
 
 // backofficeView is the short answer of CP, RF and RV: paymentId, result, timestamp.
 func backofficeView(p *payment.Payment, res result, now time.Time) *response {
-	return &response{PaymentID: PaymentID(p.ID), Result: res, Timestamp: stamp(now)}
+	return &response{PaymentID: doorPaymentID(p), Result: res, Timestamp: stamp(now)}
 }
 
 // wantsXML reports whether the Accept header asks for XML before JSON.
