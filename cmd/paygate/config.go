@@ -31,6 +31,10 @@ type Config struct {
 	// PendingTTL is how long a payment may stay pending at the processor
 	// before it expires (engine.Config.PendingTTL).
 	PendingTTL time.Duration
+	// SmartPaySettleAfter is how long after its capture the SmartPay door
+	// reports a captured payment SETTLED and sends its SETTLED webhook
+	// (smartpay.Config.SettleAfter); 0 never does.
+	SmartPaySettleAfter time.Duration
 	// badEnv names environment variables whose value could not be read.
 	badEnv []string
 	// RateLimit is requests per second per credential, IPRateLimit per
@@ -61,6 +65,9 @@ const (
 	defaultPendingTTL = 7 * 24 * time.Hour
 	maxPendingTTL     = 90 * 24 * time.Hour
 )
+
+// maxSmartPaySettleAfter is the longest --smartpay-settle-after.
+const maxSmartPaySettleAfter = 90 * 24 * time.Hour
 
 func defaultConfig(getenv func(string) string) Config {
 	c := Config{
@@ -97,6 +104,13 @@ func defaultConfig(getenv func(string) string) Config {
 		}
 		c.PendingTTL = d
 	}
+	if v := getenv("PAYGATE_SMARTPAY_SETTLE_AFTER"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			c.badEnv = append(c.badEnv, "PAYGATE_SMARTPAY_SETTLE_AFTER must be a duration such as 24h, got "+strconv.Quote(v))
+		}
+		c.SmartPaySettleAfter = d
+	}
 	for env, dst := range map[string]*float64{"PAYGATE_RATE_LIMIT": &c.RateLimit, "PAYGATE_IP_RATE_LIMIT": &c.IPRateLimit} {
 		if f, err := strconv.ParseFloat(getenv(env), 64); err == nil {
 			*dst = f
@@ -120,6 +134,7 @@ func (c *Config) flags(fs *flag.FlagSet) {
 	fs.DurationVar(&c.TokenTTL, "token-ttl", c.TokenTTL, "lifetime of OAuth access tokens (at most 24h)")
 	fs.DurationVar(&c.SessionTTL, "session-ttl", c.SessionTTL, "lifetime of dashboard sessions")
 	fs.DurationVar(&c.PendingTTL, "pending-ttl", c.PendingTTL, "how long a payment may stay pending at the processor before it expires (1h to 90 days; PAYGATE_PENDING_TTL)")
+	fs.DurationVar(&c.SmartPaySettleAfter, "smartpay-settle-after", c.SmartPaySettleAfter, "report a SmartPay payment SETTLED (and send its webhook) this long after its capture (0 = never, at most 90 days; PAYGATE_SMARTPAY_SETTLE_AFTER)")
 	fs.Float64Var(&c.RateLimit, "rate-limit", c.RateLimit, "requests per second per credential (burst twice that; 0 = off)")
 	fs.StringVar(&c.VaultKeyFile, "vault-key-file", c.VaultKeyFile, "file with the vault's key-encryption keys (VERSION:BASE64,…; default: vault.key beside the SQLite database; PAYGATE_VAULT_KEY gives them inline)")
 	fs.StringVar(&c.SMTPURL, "smtp-url", c.SMTPURL, "mail server for invoices: smtp://user:pass@host:587?from=billing@example.com&tls=starttls (PAYGATE_SMTP_URL)")
@@ -149,6 +164,9 @@ func (c *Config) validate() error {
 	}
 	if c.PendingTTL < time.Hour || c.PendingTTL > maxPendingTTL {
 		return fmt.Errorf("--pending-ttl must be between 1h and %.0fh (90 days), got %s", maxPendingTTL.Hours(), c.PendingTTL)
+	}
+	if c.SmartPaySettleAfter < 0 || c.SmartPaySettleAfter > maxSmartPaySettleAfter {
+		return fmt.Errorf("--smartpay-settle-after must be between 0 (never) and %.0fh (90 days), got %s", maxSmartPaySettleAfter.Hours(), c.SmartPaySettleAfter)
 	}
 	if c.WebhookTimeout < 15*time.Second || c.WebhookTimeout > 30*time.Second {
 		return errors.New("--webhook-timeout must be between 15s and 30s")

@@ -99,7 +99,7 @@ func newGateway(ctx context.Context, c Config, logw io.Writer, migrate bool) (*g
 	otNotifier := opentrade.NewNotifier(nil) // the documented form-encoded format
 	otNotifier.Bind(eng)
 	eng.RegisterDoor(opentrade.Door, otNotifier)
-	sp := smartpay.New(smartpay.Config{Engine: eng, Logger: log, PublicURL: strings.TrimRight(c.PublicURL, "/")})
+	sp := smartpay.New(smartpay.Config{Engine: eng, Logger: log, PublicURL: strings.TrimRight(c.PublicURL, "/"), SettleAfter: c.SmartPaySettleAfter})
 	eng.RegisterDoor(smartpay.Door, sp)
 	eng.RegisterDoor(ottu.Door, &ottu.Notifier{Engine: eng})
 	dash := dashboard.New(dashboard.Config{Engine: eng, Logger: log, SessionTTL: c.SessionTTL})
