@@ -99,7 +99,8 @@ func TestSoftDeclinesRetryOverAWeekThenPastDue(t *testing.T) {
 	mdt := e.do("POST", "/v1/payments", e.key, initialPayment("sub-3", "4000009900000061")).json(t)["mandate"].(string)
 	id := e.do("POST", "/v1/subscriptions", e.key, `{"mandate":"`+mdt+`","amount":900,"currency":"EUR","interval":"week"}`).json(t)["id"].(string)
 	get := func() map[string]any { return e.do("GET", "/v1/subscriptions/"+id, e.key, "").json(t) }
-	for i, wait := range []time.Duration{24 * time.Hour, 3 * 24 * time.Hour, 7 * 24 * time.Hour} {
+	// Retries fall 1, 3 and 7 days after the first decline: 1, 2 and 4 days apart.
+	for i, wait := range []time.Duration{24 * time.Hour, 2 * 24 * time.Hour, 4 * 24 * time.Hour} {
 		e.charge(t)
 		s := get()
 		if s["status"] != "active" || s["failed_attempts"].(float64) != float64(i+1) {
@@ -119,7 +120,7 @@ func TestSoftDeclinesRetryOverAWeekThenPastDue(t *testing.T) {
 	if e.charge(t) != 0 {
 		t.Fatal("a past-due schedule was charged")
 	}
-	// Pause only works on an active schedule; resume retries the cycle at once; cancel ends it.
+	// Pause only works on an active schedule; resume charges once at once; cancel ends it.
 	wantProblem(t, e.do("POST", "/v1/subscriptions/"+id+"/pause", e.key, ""), 409, "subscription_invalid_state", "")
 	if s := e.do("POST", "/v1/subscriptions/"+id+"/resume", e.key, "").json(t); s["status"] != "active" || s["failed_attempts"].(float64) != 0 {
 		t.Fatalf("resume: %v", s)
@@ -140,6 +141,50 @@ func TestSoftDeclinesRetryOverAWeekThenPastDue(t *testing.T) {
 	}
 	if types["subscription.cycle_failed"] != 5 || types["subscription.past_due"] != 1 {
 		t.Fatalf("events %v", types)
+	}
+}
+
+func TestCustomRetryDelaysCountFromTheFirstDecline(t *testing.T) {
+	clk := newClock()
+	e := newEnvWith(t, quietLimits, clk.now)
+	e.do("POST", "/v1/customers", e.key, `{"reference":"sub-4"}`)
+	mdt := e.do("POST", "/v1/payments", e.key, initialPayment("sub-4", "4000009900000061")).json(t)["mandate"].(string)
+	body := func(delays string) string {
+		return `{"mandate":"` + mdt + `","amount":900,"currency":"EUR","interval":"month","retry_delays":` + delays + `}`
+	}
+	wantProblem(t, e.do("POST", "/v1/subscriptions", e.key, body(`[7200, 3600]`)), 400, "parameter_invalid", "retry_delays")
+	wantProblem(t, e.do("POST", "/v1/subscriptions", e.key, body(`[30]`)), 400, "parameter_invalid", "retry_delays")
+	wantProblem(t, e.do("POST", "/v1/subscriptions", e.key, body(`[60,120,180,240,300,360,420,480,540,600,660]`)), 400, "parameter_invalid", "retry_delays")
+	created := e.do("POST", "/v1/subscriptions", e.key, body(`[3600, 10800]`))
+	sub := created.json(t)
+	if created.status != 201 || fmt.Sprint(sub["retry_delays"]) != "[3600 10800]" {
+		t.Fatalf("subscription: %d %s", created.status, created.body)
+	}
+	id := sub["id"].(string)
+	get := func() map[string]any { return e.do("GET", "/v1/subscriptions/"+id, e.key, "").json(t) }
+	first := clk.now()
+	next := func() time.Time {
+		t.Helper()
+		s := get()
+		at, err := time.Parse(time.RFC3339, fmt.Sprint(s["next_charge_at"]))
+		if err != nil {
+			t.Fatalf("next_charge_at of %v: %v", s, err)
+		}
+		return at
+	}
+	e.charge(t)
+	if d := next().Sub(first); d < 59*time.Minute || d > time.Hour {
+		t.Fatalf("first retry %s after the first decline, want 1h", d)
+	}
+	clk.advance(90 * time.Minute) // the scheduler was half an hour late
+	e.charge(t)
+	if d := next().Sub(first); d < 179*time.Minute || d > 3*time.Hour {
+		t.Fatalf("second retry %s after the first decline, want 3h (not 3h after the late retry)", d)
+	}
+	clk.advance(90 * time.Minute)
+	e.charge(t)
+	if s := get(); s["status"] != "past_due" || s["failed_attempts"].(float64) != 3 {
+		t.Fatalf("after three declines with two retries: %v", s)
 	}
 }
 
