@@ -18,6 +18,11 @@ const (
 	AuthFailed     Class = "auth_failed" // our credentials at the processor are wrong
 )
 
+// RefundUnsupported is the DeclineCode of a refund the processor cannot
+// make at all, however often it is asked (PayTrace refunds a transaction
+// only once): nothing was sent and nothing changed.
+const RefundUnsupported = "refund_unsupported"
+
 // Error is a failed call.
 type Error struct {
 	Class   Class

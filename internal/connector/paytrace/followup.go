@@ -48,25 +48,6 @@ func (c *Connector) Void(ctx context.Context, req connector.VoidRequest) (connec
 	return c.followUp(ctx, kindVoid, req.OperationID, ref, "/v1/transactions/void", map[string]any{})
 }
 
-// Refund implements connector.Connector: /v1/transactions/refund/for_transaction
-// with an amount, so partial and repeated refunds work; invoice_id carries
-// the OperationID so a lost answer is found again by Status.
-func (c *Connector) Refund(ctx context.Context, req connector.RefundRequest) (connector.Result, error) {
-	amount, err := wireAmount(req.Amount)
-	if err != nil {
-		return connector.Result{}, err
-	}
-	ref, err := c.transactionRef(ctx, req.PaymentID, req.ProcessorRef)
-	if err != nil {
-		return connector.Result{}, err
-	}
-	body := map[string]any{"amount": amount}
-	if req.OperationID != "" {
-		body["invoice_id"] = req.OperationID
-	}
-	return c.followUp(ctx, kindRefund, req.OperationID, ref, "/v1/transactions/refund/for_transaction", body)
-}
-
 // RefundFull refunds a captured transaction in full: for_transaction
 // without an amount, which PayTrace accepts once and only before any
 // partial refund.

@@ -44,6 +44,8 @@ type Connector struct {
 	tokens   *tokenSource
 	payments *record[paymentEntry]
 	ops      *record[opEntry]
+	// refundLocks decides one refund of a transaction at a time.
+	refundLocks keyedLocks
 }
 
 var _ connector.Connector = (*Connector)(nil)

@@ -43,6 +43,7 @@ type exportedTransaction struct {
 	RefundedAmount        flexString `json:"refunded_amount"`
 	InvoiceID             string     `json:"invoice_id"`
 	OriginalTransactionID flexString `json:"original_transaction_id"`
+	CustomerID            flexString `json:"customer_id"` // the vaulted customer a by_customer sale charged
 	ResponseCode          flexInt    `json:"response_code"`
 	StatusMessage         string     `json:"status_message"`
 	ApprovalMessage       string     `json:"approval_message"`

@@ -293,6 +293,9 @@ func (s *Sandbox) Capture(ctx context.Context, req connector.CaptureRequest) (co
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if r, ok := s.repeatLocked(req.OperationID); ok {
+		return r, nil
+	}
 	a := s.find(req.PaymentID, req.ProcessorRef)
 	switch {
 	case a == nil || a.outcome != connector.Approved:
@@ -313,6 +316,9 @@ func (s *Sandbox) Void(ctx context.Context, req connector.VoidRequest) (connecto
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if r, ok := s.repeatLocked(req.OperationID); ok {
+		return r, nil
+	}
 	a := s.find(req.PaymentID, req.ProcessorRef)
 	if a == nil || a.outcome != connector.Approved || a.captured > 0 || a.voided {
 		return connector.Result{}, invalid("not_voidable", "no uncaptured authorization to void")
@@ -328,6 +334,9 @@ func (s *Sandbox) Refund(ctx context.Context, req connector.RefundRequest) (conn
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if r, ok := s.repeatLocked(req.OperationID); ok {
+		return r, nil
+	}
 	a := s.find(req.PaymentID, req.ProcessorRef)
 	switch {
 	case a == nil || a.captured == 0:
@@ -390,6 +399,17 @@ func (s *Sandbox) Status(ctx context.Context, req connector.StatusRequest) (conn
 		return connector.Result{Outcome: connector.NotFound}, nil
 	}
 	return s.resultLocked(a), nil
+}
+
+// repeatLocked is the answer already given to operation opID: a capture,
+// void or refund sent again with its operation id is the same operation,
+// never a second one. s.mu must be held.
+func (s *Sandbox) repeatLocked(opID string) (connector.Result, bool) {
+	if opID == "" {
+		return connector.Result{}, false
+	}
+	r, ok := s.ops[opID]
+	return r, ok
 }
 
 // rememberLocked records an approved follow-up operation. s.mu must be held.

@@ -28,7 +28,7 @@ func cardOf(number string) connector.Card {
 
 func TestSandboxMeetsTheConnectorContract(t *testing.T) {
 	conformancetest.Run(t, sandbox.New(sandbox.Options{Latency: time.Millisecond}), conformancetest.Cards{
-		Approve: cardOf("4242424242424242"), Decline: cardOf("4000000000009995"), DeclineCode: "insufficient_funds"})
+		Approve: cardOf("4242424242424242"), Decline: cardOf("4000000000009995"), DeclineCode: "insufficient_funds", RefundsRepeat: true})
 }
 
 func TestEveryTableCardIsValidAndGivesItsOutcome(t *testing.T) {

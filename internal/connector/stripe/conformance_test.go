@@ -28,9 +28,10 @@ func startFake(t *testing.T) (*stripefake.Fake, *stripe.Connector) {
 func TestMeetsTheConnectorContract(t *testing.T) {
 	fake, conn := startFake(t)
 	conformancetest.Run(t, conn, conformancetest.Cards{
-		Approve:      testCard("4242424242424242"),
-		Decline:      testCard("4000000000009995"),
-		DeclineCode:  "insufficient_funds",
-		ActThenStall: func(*testing.T) { fake.ActThenStall() },
+		Approve:       testCard("4242424242424242"),
+		Decline:       testCard("4000000000009995"),
+		DeclineCode:   "insufficient_funds",
+		ActThenStall:  func(*testing.T) { fake.ActThenStall() },
+		RefundsRepeat: true,
 	})
 }

@@ -77,3 +77,27 @@ func TestTheFakeSpeaksPayTracesProtocol(t *testing.T) {
 }
 
 func toJSON(v any) string { b, _ := json.Marshal(v); return string(b) }
+
+// Reference §1.8: a for_transaction refund happens at most once, up to the
+// original amount; a second one is response code 107.
+func TestTheFakeRefundsATransactionOnce(t *testing.T) {
+	fake := paytracefake.New()
+	defer fake.Close()
+	_, tok := grant(t, fake, paytracefake.Password)
+	token := tok["access_token"].(string)
+	_, out := post(t, fake, "/v1/transactions/sale/keyed", token, `{"amount":10.00,"credit_card":{"number":"4111111111111111","expiration_month":12,"expiration_year":2031},"integrator_id":"x"}`)
+	txn := toJSON(out["transaction_id"])
+	refund := func(amount string) map[string]any {
+		_, out := post(t, fake, "/v1/transactions/refund/for_transaction", token, `{"transaction_id":`+txn+`,"amount":`+amount+`,"integrator_id":"x"}`)
+		return out
+	}
+	if out := refund("10.01"); out["success"] != false || out["response_code"] != float64(107) {
+		t.Fatalf("a refund beyond the sale: %v", out)
+	}
+	if out := refund("4.00"); out["success"] != true || out["response_code"] != float64(106) {
+		t.Fatalf("first refund: %v", out)
+	}
+	if out := refund("1.00"); out["success"] != false || out["response_code"] != float64(107) {
+		t.Fatalf("a second refund of one transaction: %v", out)
+	}
+}

@@ -221,26 +221,28 @@ func (s *Server) void(b body) (int, any) {
 	return http.StatusOK, map[string]any{"success": true, "response_code": 109, "status_message": "Your transaction was successfully voided.", "transaction_id": t.id}
 }
 
-// refundForTransaction refunds captured money: without amount, all of it
-// and only if nothing was refunded yet; with amount, any part, as long as
-// the refunds never exceed the captured amount (107 beyond it).
+// refundForTransaction refunds captured money once, as the reference
+// says PayTrace does (§1.8: "for_transaction refund at most once to the
+// original amount"): without amount all of it, with amount any part up to
+// the captured amount. A second refund of the same transaction, partial or
+// not, is 107 "refund unsuccessful"; repeated partial credits go through
+// refund/to_customer.
 func (s *Server) refundForTransaction(b body) (int, any) {
 	t := s.target(b)
 	if t == nil || t.kind == "Refund" {
 		return fail(errTransactionID)
 	}
-	amount := t.captured - t.refunded
-	_, given := b["amount"]
-	if given {
+	amount := t.captured
+	if _, given := b["amount"]; given {
 		var ok bool
 		if amount, ok = b.amount("amount"); !ok {
 			return fail(errAmount)
 		}
 	}
-	if !t.approved() || t.voided || t.captured == 0 || (!given && t.refunded > 0) || t.refunded+amount > t.captured {
+	if !t.approved() || t.voided || t.captured == 0 || t.refunded > 0 || amount > t.captured {
 		return unsuccessful(107, "Your transaction was not successfully refunded.")
 	}
-	t.refunded += amount
+	t.refunded = amount
 	return s.refund(amount, b.str("invoice_id"), t.id, t.customerID, t.masked)
 }
 

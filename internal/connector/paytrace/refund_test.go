@@ -1,0 +1,126 @@
+package paytrace_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/paygate/paygate/internal/connector"
+	"github.com/paygate/paygate/internal/connector/paytrace"
+	"github.com/paygate/paygate/internal/connector/paytrace/paytracefake"
+	"github.com/paygate/paygate/internal/id"
+)
+
+const (
+	forTransaction = "/v1/transactions/refund/for_transaction"
+	toCustomer     = "/v1/transactions/refund/to_customer"
+)
+
+// PayTrace refunds a transaction once (reference §1.8); a card sale has no
+// customer to credit, so its second refund is declined before anything is
+// sent, and the money PayTrace refunded stays what it was.
+func TestASecondRefundOfACardSaleIsDeclinedUnsentAsUnsupported(t *testing.T) {
+	fake, conn := setup(t)
+	ctx := context.Background()
+	res := sale(t, conn)
+	if r, err := conn.Refund(ctx, connector.RefundRequest{ProcessorRef: res.ProcessorRef, OperationID: id.New("re"), Amount: usd(300)}); err != nil || r.Outcome != connector.Approved {
+		t.Fatalf("first refund: %+v %v", r, err)
+	}
+	r, err := conn.Refund(ctx, connector.RefundRequest{ProcessorRef: res.ProcessorRef, OperationID: id.New("re"), Amount: usd(200)})
+	if err != nil || r.Outcome != connector.Declined || r.DeclineCode != connector.RefundUnsupported || r.Retryable || r.Message == "" {
+		t.Fatalf("second refund: %+v %v", r, err)
+	}
+	if n, m := fake.Count(forTransaction), fake.Count(toCustomer); n != 1 || m != 0 {
+		t.Fatalf("PayTrace got %d for_transaction and %d to_customer refunds, want 1 and 0", n, m)
+	}
+	if tx, _ := fake.Transaction(mustInt(t, res.ProcessorRef)); tx.Refunded != 300 {
+		t.Fatalf("refunded %d cents, want 300", tx.Refunded)
+	}
+}
+
+// A sale charged to a vaulted PayTrace customer is refunded first for the
+// transaction, then in repeatable partial credits to that customer.
+func TestLaterRefundsOfACustomerSaleAreCreditsToTheCustomer(t *testing.T) {
+	fake, conn := setup(t)
+	ctx := context.Background()
+	if err := conn.CreateCustomer(ctx, "cust-7", cardOf(paytracefake.ApproveCard)); err != nil {
+		t.Fatal(err)
+	}
+	pid := id.New("pay")
+	res, err := conn.AuthorizeCustomer(ctx, paytrace.CustomerPaymentRequest{PaymentID: pid, CustomerID: "cust-7", Amount: usd(1000), Capture: true})
+	if err != nil || res.Outcome != connector.Approved {
+		t.Fatalf("sale: %+v %v", res, err)
+	}
+	ops := []string{id.New("re"), id.New("re"), id.New("re")}
+	refs := map[string]bool{}
+	for i, op := range ops {
+		r, err := conn.Refund(ctx, connector.RefundRequest{PaymentID: pid, ProcessorRef: res.ProcessorRef, OperationID: op, Amount: usd(200)})
+		if err != nil || r.Outcome != connector.Approved || r.ProcessorRef == "" || refs[r.ProcessorRef] {
+			t.Fatalf("refund %d: %+v %v", i, r, err)
+		}
+		refs[r.ProcessorRef] = true
+		if st, err := conn.Status(ctx, connector.StatusRequest{PaymentID: pid, OperationID: op}); err != nil || st.Outcome != connector.Approved || st.ProcessorRef != r.ProcessorRef {
+			t.Fatalf("status of refund %d: %+v %v", i, st, err)
+		}
+	}
+	if n, m := fake.Count(forTransaction), fake.Count(toCustomer); n != 1 || m != 2 {
+		t.Fatalf("PayTrace got %d for_transaction and %d to_customer refunds, want 1 and 2", n, m)
+	}
+	var credited int64
+	for _, tx := range fake.Transactions() {
+		if tx.Type == "Refund" {
+			credited += tx.Amount
+		}
+	}
+	if credited != 600 {
+		t.Fatalf("PayTrace refunded %d cents in all, want 600", credited)
+	}
+
+	// After a restart the connector has no record of the operation ids; a
+	// refund sent again finds its first attempt by invoice_id instead of
+	// crediting the customer once more.
+	restarted := paytrace.New(configFor(fake))
+	for i, op := range ops[:2] {
+		r, err := restarted.Refund(ctx, connector.RefundRequest{PaymentID: pid, ProcessorRef: res.ProcessorRef, OperationID: op, Amount: usd(200)})
+		if err != nil || r.Outcome != connector.Approved {
+			t.Fatalf("refund %d sent again: %+v %v", i, r, err)
+		}
+	}
+	if n, m := fake.Count(forTransaction), fake.Count(toCustomer); n != 1 || m != 2 {
+		t.Fatalf("a refund sent again after a restart reached PayTrace: %d for_transaction, %d to_customer", n, m)
+	}
+}
+
+// Two refunds of one sale racing in one process: one takes the
+// transaction's single refund, the other is declined as unsupported;
+// never two for_transaction refunds, never a refusal from PayTrace.
+func TestConcurrentRefundsOfOneSaleTakeTheSingleRefundOnce(t *testing.T) {
+	fake, conn := setup(t)
+	ctx := context.Background()
+	res := sale(t, conn)
+	type answer struct {
+		r   connector.Result
+		err error
+	}
+	answers := make(chan answer, 2)
+	for range 2 {
+		go func() {
+			r, err := conn.Refund(ctx, connector.RefundRequest{ProcessorRef: res.ProcessorRef, OperationID: id.New("re"), Amount: usd(100)})
+			answers <- answer{r, err}
+		}()
+	}
+	approved, unsupported := 0, 0
+	for range 2 {
+		a := <-answers
+		switch {
+		case a.err == nil && a.r.Outcome == connector.Approved:
+			approved++
+		case a.err == nil && a.r.DeclineCode == connector.RefundUnsupported:
+			unsupported++
+		default:
+			t.Errorf("unexpected answer %+v %v", a.r, a.err)
+		}
+	}
+	if approved != 1 || unsupported != 1 || fake.Count(forTransaction) != 1 {
+		t.Fatalf("%d approved, %d unsupported, %d sent", approved, unsupported, fake.Count(forTransaction))
+	}
+}
