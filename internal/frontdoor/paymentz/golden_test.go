@@ -2,8 +2,12 @@ package paymentz_test
 
 import (
 	"flag"
+	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -61,4 +65,41 @@ func TestPaymentIDs(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestGoldenRegistration pins the answer of a stand-alone registration
+// (reference §2.6: registrationId, memberId, paymentBrand, paymentMode,
+// result 00002, timestamp) as the door sends it, in JSON and XML; the
+// generated registrationId, memberId and timestamp are replaced by
+// placeholders.
+func TestGoldenRegistration(t *testing.T) {
+	e := newEnv(t)
+	tok := e.token()
+	for i, tc := range []struct{ file, accept string }{{"registration.json", "application/json"}, {"registration.xml", "application/xml"}} {
+		t.Run(tc.file, func(t *testing.T) {
+			mtid := "GOLD-REG-" + strconv.Itoa(i)
+			r := e.post("/registrations", url.Values{"merchantTransactionId": {mtid}, "customer.customerId": {"c-gold"},
+				"card.number": {"5555555555554444"}, "card.expiryMonth": {"11"}, "card.expiryYear": {"2031"}, "card.holder": {"Ana"},
+				"authentication.checksum": {paymentz.LookupChecksum(e.member, e.key, mtid)}}, "AuthToken", tok, "Accept", tc.accept)
+			if r.status != 200 {
+				t.Fatalf("%d %s", r.status, r.body)
+			}
+			got := regexp.MustCompile(`pm_[0-9a-z]{26}`).ReplaceAll(r.body, []byte("pm_REGISTRATION"))
+			got = regexp.MustCompile(`\d{4}-\d\d-\d\d \d\d:\d\d:\d\d`).ReplaceAll(got, []byte("2026-03-01 12:30:45"))
+			got = []byte(strings.ReplaceAll(string(got), e.member, "MEMBER"))
+			path := filepath.Join("testdata", tc.file)
+			if *update {
+				if err := os.WriteFile(path, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(got) != string(want) {
+				t.Fatalf("answer differs from %s:\n%s", path, got)
+			}
+		})
+	}
 }
