@@ -28,6 +28,7 @@ type checkoutJSON struct {
 	CancelURL          *string           `json:"cancel_url"`
 	NotificationURL    *string           `json:"notification_url"`
 	EmbedOrigins       []string          `json:"embed_origins"`
+	PGCode             *string           `json:"pg_code"`
 	Metadata           map[string]string `json:"metadata"`
 	Payment            *string           `json:"payment"`
 	ExpiresAt          string            `json:"expires_at"`
@@ -43,7 +44,7 @@ func checkoutView(s *checkout.Session, token, url string) checkoutJSON {
 		Currency: s.Currency.Code, Capture: string(s.CaptureMethod), Customer: opt(s.CustomerID), PaymentMethodTypes: s.Brands,
 		SavePaymentMethod: s.SaveCard, Description: opt(s.Description), Reference: opt(s.Reference), Locale: s.Locale,
 		SuccessURL: s.SuccessURL, CancelURL: opt(s.CancelURL), NotificationURL: opt(s.NotificationURL), EmbedOrigins: s.EmbedOrigins,
-		Metadata: meta(s.Metadata), Payment: opt(s.PaymentID), ExpiresAt: ts(s.ExpiresAt), CreatedAt: ts(s.CreatedAt),
+		PGCode: opt(s.Config), Metadata: meta(s.Metadata), Payment: opt(s.PaymentID), ExpiresAt: ts(s.ExpiresAt), CreatedAt: ts(s.CreatedAt),
 		CheckoutToken: token, URL: url}
 	if v.PaymentMethodTypes == nil {
 		v.PaymentMethodTypes = []string{}
@@ -54,6 +55,9 @@ func checkoutView(s *checkout.Session, token, url string) checkoutJSON {
 	return v
 }
 
+// checkoutRequest is POST /v1/checkout/sessions; pg_code names the
+// payment-method configuration the session's payment goes through, as on
+// POST /v1/payments ("" lets routing choose).
 type checkoutRequest struct {
 	Amount             *int64            `json:"amount"`
 	Currency           *string           `json:"currency"`
@@ -68,6 +72,7 @@ type checkoutRequest struct {
 	CancelURL          string            `json:"cancel_url"`
 	NotificationURL    string            `json:"notification_url"`
 	EmbedOrigins       []string          `json:"embed_origins"`
+	PGCode             string            `json:"pg_code"`
 	ExpiresIn          int64             `json:"expires_in"`
 	Metadata           map[string]string `json:"metadata"`
 }
@@ -92,7 +97,7 @@ func (s *Server) createCheckoutSession(w http.ResponseWriter, r *http.Request) {
 		Amount: *req.Amount, Currency: *req.Currency, CaptureMethod: payment.CaptureMethod(req.Capture), Customer: req.Customer,
 		Brands: req.PaymentMethodTypes, SaveCard: req.SavePaymentMethod, Description: req.Description, Reference: req.Reference,
 		Locale: req.Locale, SuccessURL: req.SuccessURL, CancelURL: req.CancelURL, NotificationURL: req.NotificationURL,
-		EmbedOrigins: req.EmbedOrigins, ExpiresIn: time.Duration(req.ExpiresIn) * time.Second, Metadata: req.Metadata})
+		EmbedOrigins: req.EmbedOrigins, Config: req.PGCode, ExpiresIn: time.Duration(req.ExpiresIn) * time.Second, Metadata: req.Metadata})
 	if err != nil {
 		writeProblem(w, r, err)
 		return

@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -11,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/paygate/paygate/internal/engine"
 	"github.com/paygate/paygate/internal/vault"
 )
 
@@ -299,6 +301,26 @@ func TestCheckoutSessionAPI(t *testing.T) {
 	} {
 		wantProblem(t, e.do("POST", "/v1/checkout/sessions", e.key, c.body), 400, c.code, c.param)
 	}
+	wantProblem(t, e.do("POST", "/v1/checkout/sessions", e.key, `{"amount":100,"currency":"USD","success_url":"https://a.test","pg_code":"nope"}`), 400, "config_not_found", "pg_code")
+
+	// pg_code names the configuration the session's payment goes through.
+	if r := e.do("POST", "/v1/payment-method-configs", e.key, `{"code":"knet","name":"KNET","connector":"sandbox","accepted_currencies":["KWD"]}`); r.status != 201 {
+		t.Fatalf("config: %d %s", r.status, r.body)
+	}
+	wantProblem(t, e.do("POST", "/v1/checkout/sessions", e.key, `{"amount":100,"currency":"USD","success_url":"https://a.test","pg_code":"knet"}`), 400, "currency_not_accepted", "currency")
+	viaKnet := e.do("POST", "/v1/checkout/sessions", e.key, `{"amount":1500,"currency":"KWD","success_url":"https://shop.test/ok","pg_code":"knet"}`).json(t)
+	if viaKnet["pg_code"] != "knet" || e.do("GET", "/v1/checkout/sessions/"+viaKnet["id"].(string), e.key, "").json(t)["pg_code"] != "knet" || s["pg_code"] != nil {
+		t.Fatalf("pg_code not kept: %v (without one: %v)", viaKnet["pg_code"], s["pg_code"])
+	}
+	paid, err := e.engine.PayCheckout(context.Background(), viaKnet["checkout_token"].(string), engine.CheckoutPayment{
+		Card: &engine.CardInput{Number: "4242424242424242", ExpMonth: 12, ExpYear: 2031, CVC: "123"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := e.do("GET", "/v1/payments/"+paid.Payment.ID, e.key, "").json(t); p["pg_code"] != "knet" || p["status"] != "captured" {
+		t.Fatalf("the session's payment did not go through its pg_code: %v", p)
+	}
+
 	clk.advance(61 * time.Minute)
 	if got := e.do("GET", "/v1/checkout/sessions/"+s["id"].(string), e.key, "").json(t); got["status"] != "expired" {
 		t.Fatalf("after its expiry: %v", got)
