@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -213,5 +214,98 @@ SmartPay.widget({checkoutToken: %q, container: "#smartpay-widget", height: 700,
 	var out bytes.Buffer
 	if err := run(context.Background(), []string{"ledger", "verify", "--database", db}, noenv, &out, io.Discard); err != nil {
 		t.Fatalf("ledger verify: %v\n%s", err, out.String())
+	}
+}
+
+// --smartpay-settle-after reaches the SmartPay door of the running binary:
+// a captured payment turns SETTLED that long after its capture, and the
+// shop's notification URL gets the SETTLED webhook. Values out of range,
+// by flag or environment, stop paygate before it serves.
+func TestSmartPaySettleAfterSetting(t *testing.T) {
+	db := "sqlite:" + filepath.Join(t.TempDir(), "p.db")
+	for name, c := range map[string]struct {
+		args []string
+		env  map[string]string
+	}{
+		"a negative flag":        {args: []string{"--smartpay-settle-after", "-1s"}},
+		"more than 90 days":      {args: []string{"--smartpay-settle-after", "2161h"}},
+		"an unreadable variable": {env: map[string]string{"PAYGATE_SMARTPAY_SETTLE_AFTER": "tomorrow"}},
+	} {
+		err := run(context.Background(), append([]string{"serve", "--database", db, "--addr", "127.0.0.1:0"}, c.args...),
+			func(k string) string { return c.env[k] }, io.Discard, io.Discard)
+		if err == nil || !strings.Contains(err.Error(), "SMARTPAY_SETTLE_AFTER") && !strings.Contains(err.Error(), "--smartpay-settle-after") {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+
+	m := runJSON(t, "merchant", "create", "Shop", "--json", "--database", db)
+	hook := newSmartpayHook(t)
+	p := startServe(t, db, "--public-url", "http://{addr}", "--smartpay-settle-after", "1s")
+	pg := "http://" + p.addr
+	call := func(method, path, body string) map[string]any {
+		t.Helper()
+		req, _ := http.NewRequest(method, pg+path, strings.NewReader(body))
+		req.SetBasicAuth(m["merchant_id"], m["secret_key"])
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Origin", "https://shop.example")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		var out map[string]any
+		if err := json.Unmarshal(b, &out); err != nil || resp.StatusCode != 200 {
+			t.Fatalf("%s %s: %d %s", method, path, resp.StatusCode, b)
+		}
+		return out
+	}
+	created := call("POST", "/payment/creation", `{"merchantKey": "`+m["merchant_id"]+`", "notificationUrl": "`+hook.srv.URL+`/smartpay",
+		"payment": {"amount": 10.00, "currencyCode": "EUR"},
+		"consumer": {"firstName": "Ana", "lastName": "Lima", "emailAddress": "ana@example.com"},
+		"billingAddress": {"addressLine1": "Anystreet", "number": "1", "city": "Anycity", "postCode": "12345", "countryCode": "DE"}}`)
+	tx := created["transactionId"].(string)
+	payHostedPage(t, pg, created["checkoutToken"].(string))
+	if c := call("POST", "/payment/capture", `{"transactionId": "`+tx+`", "merchantKey": "`+m["merchant_id"]+`", "modificationId": "cap-1"}`); c["paymentStatus"] != "CAPTURED" {
+		t.Fatalf("capture: %v", c)
+	}
+	var seen []string
+	wh := hook.next(t, "SETTLED", &seen)
+	if wh.body["objectId"] != tx || wh.body["origin"] != "automated" || strings.Join(seen, " ") != "payment:AUTHORIZATION_COMPLETED payment:CAPTURED payment:SETTLED" {
+		t.Fatalf("SETTLED webhook %s; seen %v", wh.raw, seen)
+	}
+	if st := call("GET", "/payment/status/"+tx, ""); st["paymentStatus"] != "SETTLED" {
+		t.Fatalf("status after the SETTLED webhook: %v", st["paymentStatus"])
+	}
+}
+
+var hostedCSRF = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+
+// payHostedPage pays a checkout token with the test Visa on the hosted
+// page, as the widget's frame posts it.
+func payHostedPage(t *testing.T, pg, token string) {
+	t.Helper()
+	nc := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := nc.Get(pg + "/checkout/" + token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	csrf := hostedCSRF.FindStringSubmatch(string(page))
+	if resp.StatusCode != 200 || csrf == nil {
+		t.Fatalf("hosted page: %d", resp.StatusCode)
+	}
+	form := url.Values{"csrf": {csrf[1]}, "number": {"4242424242424242"}, "expiry": {"12/31"}, "cvc": {"123"}, "holder": {"Ana Lima"}}
+	req, _ := http.NewRequest("POST", pg+"/checkout/"+token, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", pg)
+	resp, err = nc.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther && resp.StatusCode != http.StatusFound {
+		t.Fatalf("paying on the hosted page: %d", resp.StatusCode)
 	}
 }

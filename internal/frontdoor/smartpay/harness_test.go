@@ -56,8 +56,40 @@ type gateway struct {
 	logs     *lockedBuffer
 }
 
-func newGateway(t *testing.T) *gateway {
+// gatewayOptions change how newGateway wires the engine and the door.
+type gatewayOptions struct {
+	now    func() time.Time
+	settle time.Duration
+}
+
+// withClock runs the engine and the door on clk.
+func withClock(clk *clock) func(*gatewayOptions) {
+	return func(o *gatewayOptions) { o.now = clk.Now }
+}
+
+// withSettleAfter sets the door's SettleAfter.
+func withSettleAfter(d time.Duration) func(*gatewayOptions) {
+	return func(o *gatewayOptions) { o.settle = d }
+}
+
+// clock is a test clock that moves only when told.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func newClock() *clock { return &clock{t: time.Now()} }
+
+func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+
+func (c *clock) Advance(d time.Duration) { c.mu.Lock(); defer c.mu.Unlock(); c.t = c.t.Add(d) }
+
+func newGateway(t *testing.T, opts ...func(*gatewayOptions)) *gateway {
 	t.Helper()
+	var o gatewayOptions
+	for _, f := range opts {
+		f(&o)
+	}
 	ctx := context.Background()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -70,12 +102,12 @@ func newGateway(t *testing.T) *gateway {
 	}
 	t.Cleanup(func() { st.Close() })
 	log := slog.New(redact.NewHandler(slog.NewJSONHandler(g.logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
-	g.eng, err = engine.New(engine.Config{Store: st, Keyring: vault.Ephemeral(), PublicURL: g.url, Logger: log, PasswordParams: &auth.TestPasswordParams, RenderEvent: api.RenderEvent,
+	g.eng, err = engine.New(engine.Config{Store: st, Keyring: vault.Ephemeral(), PublicURL: g.url, Logger: log, PasswordParams: &auth.TestPasswordParams, RenderEvent: api.RenderEvent, Now: o.now,
 		Connectors: map[payment.Mode]connector.Connector{payment.Sandbox: sandbox.New(sandbox.Options{BaseURL: g.url})}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	door := smartpay.New(smartpay.Config{Engine: g.eng, Logger: log, PublicURL: g.url})
+	door := smartpay.New(smartpay.Config{Engine: g.eng, Logger: log, PublicURL: g.url, SettleAfter: o.settle, Now: o.now})
 	g.eng.RegisterDoor(smartpay.Door, door)
 	quiet := api.RateLimits{FreeFailures: 1 << 20, BackoffBase: time.Second, BackoffMax: time.Minute}
 	pages := web.New(web.Config{Engine: g.eng, Logger: log})

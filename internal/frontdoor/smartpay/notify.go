@@ -27,11 +27,18 @@ type eventJSON struct {
 // webhookStamp is the vendor's createdAt: yyyy-MM-dd'T'HH:mm:ss.SS'Z'.
 func webhookStamp(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.00Z") }
 
+// EventSettled is the door's own event, due SettleAfter after a capture
+// (engine.ScheduleDoorEvent): the SETTLED webhook. Only the payment's
+// notification URL receives it, never a native webhook endpoint.
+const EventSettled = "smartpay.settled"
+
 // notified are the events SmartPay sends a webhook for, with their
 // objectType and origin (who made the change). AUTHORIZATION_COMPLETED,
-// CAPTURED are the vendor's; cancellation, refund, failure and expiry are
-// sent too, as the vendor sends "updated" for every change it documents.
+// CAPTURED and SETTLED are the vendor's; cancellation, refund, failure and
+// expiry are sent too, as the vendor sends "updated" for every change it
+// documents.
 var notified = map[string]struct{ objectType, origin string }{
+	EventSettled:              {"payment", "automated"},
 	webhook.PaymentAuthorized: {"payment", "widget"},
 	webhook.PaymentCaptured:   {"payment", "api"},
 	webhook.PaymentFailed:     {"payment", "widget"},
@@ -85,6 +92,14 @@ func (s *Server) Notification(ctx context.Context, ev engine.DoorEvent) ([]byte,
 		s.log.ErrorContext(ctx, "smartpay webhook: unreadable event payload", "event", ev.ID, "type", ev.Type)
 		return nil, nil, false, nil
 	}
+	if ev.Type == EventSettled {
+		return s.settledNotification(ctx, ev, o)
+	}
+	if ev.Type == webhook.PaymentCaptured {
+		if err := s.scheduleSettled(ctx, ev, o.ID); err != nil {
+			return nil, nil, false, err // retried, and the schedule with it
+		}
+	}
 	origin := kind.origin
 	if ev.Type == webhook.PaymentCaptured && o.Capture == string(payment.CaptureAutomatic) {
 		origin = "widget" // a sale: captured when the payer paid
@@ -130,12 +145,61 @@ func (s *Server) Notification(ctx context.Context, ev engine.DoorEvent) ([]byte,
 	} else if st, ok := statusTable[payment.Status(o.Status)]; ok {
 		md["paymentStatus"] = st
 	}
-	body, err := json.Marshal(eventJSON{ID: ev.ID, CreatedAt: webhookStamp(at), Origin: origin, EventType: "updated",
+	return webhookBody(eventJSON{ID: ev.ID, CreatedAt: webhookStamp(at), Origin: origin, EventType: "updated",
 		ObjectID: txID, ObjectType: kind.objectType, Metadata: md})
+}
+
+func webhookBody(v eventJSON) ([]byte, map[string]string, bool, error) {
+	body, err := json.Marshal(v)
 	if err != nil {
 		return nil, nil, false, err
 	}
 	return body, map[string]string{"Content-Type": "application/json"}, true, nil
+}
+
+// scheduleSettled makes sure a captured payment's SETTLED webhook is due
+// SettleAfter after its capture (once, however often the CAPTURED webhook
+// is attempted). Without SettleAfter there is no SETTLED.
+func (s *Server) scheduleSettled(ctx context.Context, ev engine.DoorEvent, paymentID string) error {
+	if s.settle <= 0 || s.e == nil || paymentID == "" {
+		return nil
+	}
+	a := engine.Actor{MerchantID: ev.MerchantID, Mode: ev.Mode}
+	_, ops, err := s.e.GetPayment(ctx, a, paymentID)
+	if err != nil {
+		return err
+	}
+	at, ok := capturedAt(ops)
+	if !ok {
+		return nil
+	}
+	return s.e.ScheduleDoorEvent(ctx, a, paymentID, EventSettled, "settled:"+paymentID, at.Add(s.settle))
+}
+
+// settledNotification is the SETTLED webhook, rendered when it is due from
+// the payment as it is then: a payment refunded or being refunded meanwhile
+// never settles (its status does not say SETTLED), so nothing is sent.
+func (s *Server) settledNotification(ctx context.Context, ev engine.DoorEvent, o nativeObject) ([]byte, map[string]string, bool, error) {
+	if s.settle <= 0 || s.e == nil {
+		return nil, nil, false, nil
+	}
+	p, ops, err := s.e.GetPayment(ctx, engine.Actor{MerchantID: ev.MerchantID, Mode: ev.Mode}, o.ID)
+	if err != nil {
+		if fault.IsNotFound(err) {
+			return nil, nil, false, nil
+		}
+		return nil, nil, false, err
+	}
+	at, ok := capturedAt(ops)
+	if !ok || p.Status != payment.Captured || p.RefundPending > 0 {
+		return nil, nil, false, nil
+	}
+	txID := TransactionID(p.Metadata["checkout_session"])
+	if txID == "" {
+		txID = p.ID
+	}
+	return webhookBody(eventJSON{ID: ev.ID, CreatedAt: webhookStamp(at.Add(s.settle)), Origin: "automated", EventType: "updated",
+		ObjectID: txID, ObjectType: "payment", Metadata: map[string]string{"reconciliationReferenceId": p.ID, "paymentStatus": StatusSettled}})
 }
 
 var _ engine.DoorNotifier = (*Server)(nil)

@@ -27,8 +27,9 @@ type Config struct {
 	// the request's own scheme and host.
 	PublicURL string
 	// SettleAfter reports a captured payment as SETTLED this long after its
-	// capture succeeded (paygate has no settlement files; see status.go).
-	// Zero never reports SETTLED.
+	// capture succeeded, and sends its SETTLED webhook then (paygate has no
+	// settlement files; see status.go and notify.go). Zero never reports
+	// SETTLED. paygate serve sets it from --smartpay-settle-after.
 	SettleAfter time.Duration
 	// Now is the clock (default time.Now).
 	Now func() time.Time
