@@ -271,4 +271,8 @@ func TestPaymentzHostedPageInTheBrowser(t *testing.T) {
 	if cb := s.callback(direct["paymentId"].(string), "capturesuccess"); cb["transactionStatus"] != "Y" || resultCode(cb) != "00001" {
 		t.Fatalf("the pending card's callback: %v", cb)
 	}
+	var verify bytes.Buffer
+	if err := run(context.Background(), []string{"ledger", "verify", "--database", s.db}, noenv, &verify, io.Discard); err != nil {
+		t.Fatalf("ledger verify: %v\n%s", err, verify.String())
+	}
 }

@@ -204,8 +204,9 @@ type unpaidSession struct{ sess *checkout.Session }
 func (u *unpaidSession) Error() string { return errUnpaid.Error() }
 func (u *unpaidSession) Unwrap() error { return errUnpaid }
 
-// findSession resolves a paymentId that names one of the door's sessions:
-// its payment, or an *unpaidSession.
+// findSession resolves one of the door's sessions: its payment, or an
+// *unpaidSession while the payer has not paid (or was declined and may try
+// another card).
 func (s *Server) findSession(ctx context.Context, a engine.Actor, sid string) (*payment.Payment, []*payment.Operation, error) {
 	sess, err := s.e.GetCheckoutSession(ctx, a, sid)
 	if err != nil || sess.Metadata[metaAsync] == "" {
@@ -214,7 +215,11 @@ func (s *Server) findSession(ctx context.Context, a engine.Actor, sid string) (*
 	if sess.PaymentID == "" {
 		return nil, nil, &unpaidSession{sess}
 	}
-	return s.e.GetPayment(ctx, a, sess.PaymentID)
+	p, ops, err := s.e.GetPayment(ctx, a, sess.PaymentID)
+	if err == nil && p.Status == payment.Failed && sess.Status == checkout.Open {
+		return nil, nil, &unpaidSession{sess} // declined: the page still takes another card
+	}
+	return p, ops, err
 }
 
 // tokenSealLabel names the key that seals checkout tokens in metadata.

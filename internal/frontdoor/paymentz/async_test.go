@@ -99,3 +99,45 @@ func TestAsynchronousPayment(t *testing.T) {
 		}
 	})
 }
+
+// A declined card on the hosted page leaves it open: the door keeps
+// answering P with the redirect, by paymentId and by merchantTransactionId,
+// until another card succeeds under the same paymentId.
+func TestAsynchronousPaymentAfterADecline(t *testing.T) {
+	e := newEnv(t)
+	tok := e.token()
+	ctx := context.Background()
+	first := e.pay(tok, e.asyncSale("AD-1", "8.00"))
+	pid := first["paymentId"].(string)
+	page := first["redirect"].(map[string]any)["url"].(string)
+	token := page[strings.LastIndex(page, "/")+1:]
+	pay := func(number string) {
+		t.Helper()
+		if _, err := e.engine.PayCheckout(ctx, token, engine.CheckoutPayment{Card: &engine.CardInput{Number: number, ExpMonth: 12, ExpYear: 2031, CVC: "123"}}); err != nil && !strings.Contains(err.Error(), "decline") {
+			t.Fatal(err)
+		}
+	}
+	inquiries := func() []map[string]any {
+		var out []map[string]any
+		for _, f := range []url.Values{
+			{"paymentType": {"IN"}, "authentication.checksum": {paymentz.LookupChecksum(e.member, e.key, pid)}},
+			{"paymentType": {"IN"}, "idType": {"MID"}, "merchantTransactionId": {"AD-1"}, "authentication.checksum": {paymentz.LookupChecksum(e.member, e.key, "AD-1")}},
+		} {
+			out = append(out, e.post("/payments/"+pid, f, "AuthToken", tok).json(t))
+		}
+		out = append(out, e.pay(tok, e.asyncSale("AD-1", "8.00")))
+		return out
+	}
+	pay("4000000000000002")
+	for _, got := range inquiries() {
+		if red, _ := got["redirect"].(map[string]any); got["transactionStatus"] != "P" || got["paymentId"] != pid || red["url"] != page {
+			t.Fatalf("after a decline: %v", got)
+		}
+	}
+	pay("4242424242424242")
+	for _, got := range inquiries() {
+		if got["transactionStatus"] != "Y" || got["paymentId"] != pid || got["redirect"] != nil {
+			t.Fatalf("after paying: %v", got)
+		}
+	}
+}

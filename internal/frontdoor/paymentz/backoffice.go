@@ -106,6 +106,9 @@ func (s *Server) find(r *http.Request, a engine.Actor, q Request, pathID string)
 			}
 			return s.findSession(r.Context(), a, sess.ID)
 		}
+		if sid := ps[0].Metadata["checkout_session"]; sid != "" && ps[0].Metadata[metaAsync] != "" {
+			return s.findSession(r.Context(), a, sid) // the session decides while the payer may still pay
+		}
 		id = ps[0].ID
 	}
 	if id == "" {
