@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -83,6 +85,80 @@ func TestConfigCommands(t *testing.T) {
 		t.Fatalf("a bad country: %v", err)
 	}
 	if _, err := cmd("config", "delete", "--merchant", mid, "uk"); err != nil {
+		t.Fatal(err)
+	}
+
+	// show prints one configuration in full, credentials only as present.
+	out, err = cmd("config", "show", "--merchant", mid, "knet")
+	if err != nil || !strings.Contains(out, "KNET") || !strings.Contains(out, "refund") || !strings.Contains(out, "credentials:") ||
+		!strings.Contains(out, "sealed") || strings.Contains(out, "SECRET") {
+		t.Fatalf("show: %v\n%s", err, out)
+	}
+	if _, err := cmd("config", "show", "--merchant", mid, "nope"); err == nil || !strings.Contains(err.Error(), `"nope"`) {
+		t.Fatalf("show of an unknown code: %v", err)
+	}
+	// update changes only the flags given.
+	out, err = cmd("config", "update", "--merchant", mid, "knet", "--name", "KNET Pay", "--logo", "https://cdn.example.com/knet.png",
+		"--wallets", "ApplePay", "--currencies", "KWD,USD", "--default-currency", "USD", "--priority", "3", "--json")
+	var shown map[string]any
+	if err != nil || json.Unmarshal([]byte(out), &shown) != nil {
+		t.Fatalf("update: %v\n%s", err, out)
+	}
+	routing, _ := shown["routing"].(map[string]any)
+	if shown["name"] != "KNET Pay" || shown["logo"] != "https://cdn.example.com/knet.png" || fmt.Sprint(shown["wallets"]) != "[ApplePay]" ||
+		fmt.Sprint(shown["accepted_currencies"]) != "[KWD USD]" || shown["default_currency"] != "USD" || routing["priority"] != 3.0 ||
+		routing["weight"] != 1.0 || fmt.Sprint(shown["operations"]) != "[refund]" || shown["is_tokenizable"] != true ||
+		shown["has_credentials"] != true || shown["enabled"] != false || strings.Contains(out, "SECRET") {
+		t.Fatalf("after update: %s", out)
+	}
+	for _, bad := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--wallets", "Paypal"}, "wallets"},
+		{[]string{"--logo", "not a url"}, "logo"},
+		{[]string{"--code", "other"}, "cannot change"},
+		{[]string{"--credentials", "a=b", "--credentials-file", "-"}, "not both"},
+	} {
+		if _, err := cmd(append([]string{"config", "update", "--merchant", mid, "knet"}, bad.args...)...); err == nil || !strings.Contains(err.Error(), bad.want) {
+			t.Errorf("update %v: %v, want an error about %s", bad.args, err, bad.want)
+		}
+	}
+
+	// Credentials from a file (key=value lines; a value may hold = and ,)
+	// or from standard input (JSON), checked by the connector's factory.
+	dir := t.TempDir()
+	file := filepath.Join(dir, "paytrace.creds")
+	os.WriteFile(file, []byte("# PayTrace sandbox\nusername = api-user\npassword=pa=ss,word\nintegrator_id=PGATE0000001\n"), 0o600)
+	out, err = cmd("config", "create", "--merchant", mid, "--code", "pt", "--name", "PayTrace", "--connector", "paytrace",
+		"--currencies", "USD", "--credentials-file", file, "--json")
+	if err != nil || !strings.Contains(out, `"has_credentials":true`) || strings.Contains(out, "pa=ss,word") {
+		t.Fatalf("create with a credentials file: %v\n%s", err, out)
+	}
+	os.WriteFile(file, []byte("username=api-user\npassword=p\n"), 0o600)
+	if _, err := cmd("config", "update", "--merchant", mid, "pt", "--credentials-file", file); err == nil || !strings.Contains(err.Error(), "integrator_id") {
+		t.Fatalf("credentials without integrator_id: %v", err)
+	}
+	fromStdin := func(body string) (string, error) {
+		stdinFile := filepath.Join(dir, "stdin.json")
+		os.WriteFile(stdinFile, []byte(body), 0o600)
+		in, _ := os.Open(stdinFile)
+		defer in.Close()
+		saved := os.Stdin
+		os.Stdin = in
+		defer func() { os.Stdin = saved }()
+		return cmd("config", "update", "--merchant", mid, "pt", "--credentials-file", "-")
+	}
+	if _, err := fromStdin(`{"username":"u2","password":"p2"}`); err == nil || !strings.Contains(err.Error(), "integrator_id") {
+		t.Fatalf("credentials from standard input without integrator_id: %v", err)
+	}
+	if out, err := fromStdin(`{"username":"u2","password":"p2","integrator_id":"PGATE0000001"}`); err != nil || !strings.Contains(out, "sealed") {
+		t.Fatalf("credentials from standard input: %v\n%s", err, out)
+	}
+	if _, err := cmd("config", "update", "--merchant", mid, "pt", "--credentials-file", filepath.Join(dir, "missing")); err == nil {
+		t.Fatal("a missing credentials file was accepted")
+	}
+	if _, err := cmd("config", "delete", "--merchant", mid, "pt"); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := cmd("config", "create", "--merchant", mid, "--code", "knet", "--name", "again"); err == nil {
