@@ -103,7 +103,7 @@ func newGateway(t *testing.T, opts ...func(*gatewayOptions)) *gateway {
 	t.Cleanup(func() { st.Close() })
 	log := slog.New(redact.NewHandler(slog.NewJSONHandler(g.logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
 	g.eng, err = engine.New(engine.Config{Store: st, Keyring: vault.Ephemeral(), PublicURL: g.url, Logger: log, PasswordParams: &auth.TestPasswordParams, RenderEvent: api.RenderEvent, Now: o.now,
-		Connectors: map[payment.Mode]connector.Connector{payment.Sandbox: sandbox.New(sandbox.Options{BaseURL: g.url})}})
+		Connectors: map[payment.Mode]connector.Connector{payment.Sandbox: sandbox.New(sandbox.Options{BaseURL: g.url, Now: o.now})}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -205,6 +205,17 @@ var csrfField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
 // widget's frame does, and returns where the page sent the payer.
 func (g *gateway) payOnHostedPage(token, number string) string {
 	g.t.Helper()
+	status, loc := g.submitCard(token, number)
+	if status != http.StatusSeeOther && status != http.StatusFound {
+		g.t.Fatalf("paying: %d", status)
+	}
+	return loc
+}
+
+// submitCard posts a card on the hosted page and returns the page's answer
+// status and where it sends the payer, if anywhere.
+func (g *gateway) submitCard(token, number string) (int, string) {
+	g.t.Helper()
 	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	hr, err := client.Get(g.url + "/checkout/" + token)
 	if err != nil {
@@ -225,10 +236,7 @@ func (g *gateway) payOnHostedPage(token, number string) string {
 		g.t.Fatal(err)
 	}
 	hr.Body.Close()
-	if hr.StatusCode != http.StatusSeeOther && hr.StatusCode != http.StatusFound {
-		g.t.Fatalf("paying: %d", hr.StatusCode)
-	}
-	return hr.Header.Get("Location")
+	return hr.StatusCode, hr.Header.Get("Location")
 }
 
 // hook collects the webhooks sent to a notification URL.
