@@ -72,6 +72,10 @@ func New(cfg Config) *Server {
 		ttl = 2 * time.Second
 	}
 	s.auth = &authCache{ttl: ttl, m: map[[32]byte]authEntry{}}
+	if s.engine != nil {
+		// A key revoked from the dashboard or the CLI stops here at once too.
+		s.engine.OnCredentialChange(s.auth.clear)
+	}
 	rl := DefaultRateLimits
 	if cfg.RateLimits != nil {
 		rl = *cfg.RateLimits
@@ -90,6 +94,9 @@ func New(cfg Config) *Server {
 		h := rt.handler
 		if !rt.public {
 			h = s.guard(rt.need, h)
+		}
+		if rt.path == ottuPaymentMethodsPath {
+			h = ottuShaped(h) // Ottu's error shapes, the guard's refusals included
 		}
 		mux.HandleFunc(rt.method+" "+rt.path, h)
 	}

@@ -128,6 +128,7 @@ func (e *Engine) RollKey(ctx context.Context, a Actor, id string, overlap time.D
 	}
 	var secret string
 	var fresh *auth.APIKey
+	defer e.credentialsChanged()
 	err := e.store.Update(ctx, func(tx Tx) error {
 		old, err := tx.GetAPIKey(ctx, a.MerchantID, a.Mode, id)
 		if err != nil {
@@ -160,6 +161,7 @@ func (e *Engine) RollKey(ctx context.Context, a Actor, id string, overlap time.D
 // to it). Revoking a revoked key is a NotFound.
 func (e *Engine) RevokeKey(ctx context.Context, a Actor, id string) (*auth.APIKey, error) {
 	var k *auth.APIKey
+	defer e.credentialsChanged()
 	err := e.store.Update(ctx, func(tx Tx) error {
 		var err error
 		if k, err = tx.GetAPIKey(ctx, a.MerchantID, a.Mode, id); err != nil {

@@ -106,6 +106,7 @@ type Engine struct {
 	sessionTTL    time.Duration
 	pwParams      auth.PasswordParams
 	dummyOnce     sync.Once
+	credWatch     credentialWatchers
 	dummy         string
 }
 

@@ -96,6 +96,7 @@ func (e *Engine) RevokeToken(ctx context.Context, clientID, clientSecret, token 
 	}
 	a := keyActor(k)
 	a.IP, a.RequestID = src.IP, src.RequestID
+	defer e.credentialsChanged()
 	return e.store.Update(ctx, func(tx Tx) error {
 		revoked, err := tx.RevokeOAuthToken(ctx, k.MerchantID, auth.HashSecret(token), e.now())
 		if err != nil || !revoked {

@@ -83,6 +83,7 @@ func (e *Engine) AuthenticateSession(ctx context.Context, secret string, mode pa
 
 // Logout ends a session.
 func (e *Engine) Logout(ctx context.Context, a Actor, secret string) error {
+	defer e.credentialsChanged()
 	return e.store.Update(ctx, func(tx Tx) error {
 		if err := tx.RevokeSession(ctx, auth.HashSecret(secret), e.now()); err != nil {
 			return err

@@ -122,6 +122,7 @@ func (e *Engine) CreateUser(ctx context.Context, a Actor, in UserInput) (*auth.U
 // change of rights is audited with the before and after.
 func (e *Engine) UpdateUser(ctx context.Context, a Actor, userID string, in UserUpdate) (*auth.User, error) {
 	var u *auth.User
+	defer e.credentialsChanged()
 	err := e.store.Update(ctx, func(tx Tx) error {
 		var err error
 		if u, err = tx.GetUserForUpdate(ctx, a.MerchantID, userID); err != nil {
