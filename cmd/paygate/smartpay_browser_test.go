@@ -81,70 +81,26 @@ func TestSmartPayWidgetInTheBrowser(t *testing.T) {
 	db := "sqlite:" + filepath.Join(t.TempDir(), "p.db")
 	m := runJSON(t, "merchant", "create", "Shop", "--json", "--database", db)
 	hook := newSmartpayHook(t)
-	var mu sync.Mutex
-	token := ""
-	shop := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		mu.Lock()
-		defer mu.Unlock()
-		fmt.Fprintf(w, `<!doctype html><html><body><h1>Checkout</h1><div id="smartpay-widget"></div><p id="result"></p>
-<script src="%s"></script><script>
-SmartPay.widget({checkoutToken: %q, container: "#smartpay-widget", height: 700,
-  successHandler: function (r) { document.getElementById("result").textContent = "ok:" + r.transactionId; },
-  errorHandler: function (e) { document.getElementById("result").textContent = "error:" + e.code; }});
-</script></body></html>`, r.URL.Query().Get("pg")+"/payment/widget/smartpay.js", token)
-	}))
-	t.Cleanup(shop.Close)
+	shop := newWidgetShop(t)
 	p := startServe(t, db, "--public-url", "http://{addr}")
 	pg := "http://" + p.addr
-	call := func(method, path, body string) map[string]any {
-		t.Helper()
-		req, _ := http.NewRequest(method, pg+path, strings.NewReader(body))
-		req.SetBasicAuth(m["merchant_id"], m["secret_key"])
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Origin", shop.URL)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		var out map[string]any
-		if err := json.Unmarshal(b, &out); err != nil || resp.StatusCode != 200 {
-			t.Fatalf("%s %s: %d %s", method, path, resp.StatusCode, b)
-		}
-		return out
-	}
+	call := smartpayCaller(t, pg, m, shop.srv.URL)
 	created := call("POST", "/payment/creation", `{"merchantKey": "`+m["merchant_id"]+`", "partnerReference": "web-1",
 		"notificationUrl": "`+hook.srv.URL+`/smartpay",
 		"payment": {"amount": 42.50, "currencyCode": "EUR", "description": "Widget order"},
 		"consumer": {"firstName": "Ana", "lastName": "Lima", "emailAddress": "ana@example.com"},
 		"billingAddress": {"addressLine1": "Anystreet", "number": "1", "city": "Anycity", "postCode": "12345", "countryCode": "DE"}}`)
 	tx := created["transactionId"].(string)
-	mu.Lock()
-	token = created["checkoutToken"].(string)
-	mu.Unlock()
-
 	sctx, cancel := context.WithTimeout(ctx, 60*time.Second)
 	defer cancel()
-	if err := chromedp.Do(sctx, chromedp.Navigate(shop.URL+"/?pg="+pg), chromedp.WaitReady(chromedp.CSS("#smartpay-widget iframe"))); err != nil {
-		t.Fatalf("shop page: %v", err)
-	}
-	frames, err := chromedp.Run(sctx, chromedp.Nodes(chromedp.CSSAll("#smartpay-widget iframe")))
-	if err != nil || len(frames) != 1 {
-		t.Fatalf("widget frame: %v (%d)", err, len(frames))
-	}
-	f := chromedp.FromNode(frames[0])
+	f := shop.open(t, sctx, pg, created["checkoutToken"].(string))
 	if err := chromedp.Do(sctx, chromedp.WaitVisible(chromedp.CSS("#card-number"), f),
 		chromedp.SendKeys(chromedp.CSS("#card-number"), "4242424242424242", f), chromedp.SendKeys(chromedp.CSS("#card-expiry"), "12/31", f),
 		chromedp.SendKeys(chromedp.CSS("#card-cvc"), "123", f), chromedp.SendKeys(chromedp.CSS("#card-holder"), "Ana Lima", f),
 		chromedp.Click(chromedp.CSS("#pay-button"), f)); err != nil {
 		t.Fatalf("paying in the frame: %v", err)
 	}
-	if err := chromedp.Do(sctx, chromedp.WaitVisible(chromedp.CSS("#result:not(:empty)"))); err != nil {
-		t.Fatalf("the shop's handler was not called: %v", err)
-	}
-	result, _ := chromedp.Run(sctx, chromedp.Text(chromedp.CSS("#result")))
-	if result != "ok:"+tx {
+	if result := shop.result(t, sctx); result != "ok:"+tx {
 		t.Fatalf("the shop's handler got %q, want ok:%s", result, tx)
 	}
 	st := call("GET", "/payment/status/"+tx, "")
@@ -242,24 +198,7 @@ func TestSmartPaySettleAfterSetting(t *testing.T) {
 	hook := newSmartpayHook(t)
 	p := startServe(t, db, "--public-url", "http://{addr}", "--smartpay-settle-after", "1s")
 	pg := "http://" + p.addr
-	call := func(method, path, body string) map[string]any {
-		t.Helper()
-		req, _ := http.NewRequest(method, pg+path, strings.NewReader(body))
-		req.SetBasicAuth(m["merchant_id"], m["secret_key"])
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Origin", "https://shop.example")
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		var out map[string]any
-		if err := json.Unmarshal(b, &out); err != nil || resp.StatusCode != 200 {
-			t.Fatalf("%s %s: %d %s", method, path, resp.StatusCode, b)
-		}
-		return out
-	}
+	call := smartpayCaller(t, pg, m, "https://shop.example")
 	created := call("POST", "/payment/creation", `{"merchantKey": "`+m["merchant_id"]+`", "notificationUrl": "`+hook.srv.URL+`/smartpay",
 		"payment": {"amount": 10.00, "currencyCode": "EUR"},
 		"consumer": {"firstName": "Ana", "lastName": "Lima", "emailAddress": "ana@example.com"},
@@ -307,5 +246,116 @@ func payHostedPage(t *testing.T, pg, token string) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusSeeOther && resp.StatusCode != http.StatusFound {
 		t.Fatalf("paying on the hosted page: %d", resp.StatusCode)
+	}
+}
+
+// widgetShop is a shop's checkout page embedding the SmartPay widget; its
+// handlers write "ok:<transactionId>" or "error:<code>" into #result.
+type widgetShop struct {
+	srv   *httptest.Server
+	mu    sync.Mutex
+	token string
+}
+
+func newWidgetShop(t *testing.T) *widgetShop {
+	s := &widgetShop{}
+	s.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		fmt.Fprintf(w, `<!doctype html><html><body><h1>Checkout</h1><div id="smartpay-widget"></div><p id="result"></p>
+<script src="%s"></script><script>
+SmartPay.widget({checkoutToken: %q, container: "#smartpay-widget", height: 700,
+  successHandler: function (r) { document.getElementById("result").textContent = "ok:" + r.transactionId; },
+  errorHandler: function (e) { document.getElementById("result").textContent = "error:" + e.code; }});
+</script></body></html>`, r.URL.Query().Get("pg")+"/payment/widget/smartpay.js", s.token)
+	}))
+	t.Cleanup(s.srv.Close)
+	return s
+}
+
+// open shows the shop's page for a checkout token and returns the
+// widget's frame, once the frame's card form is there.
+func (s *widgetShop) open(t *testing.T, ctx context.Context, pg, token string) chromedp.QueryOption {
+	t.Helper()
+	s.mu.Lock()
+	s.token = token
+	s.mu.Unlock()
+	if err := chromedp.Do(ctx, chromedp.Navigate(s.srv.URL+"/?pg="+pg), chromedp.WaitReady(chromedp.CSS("#smartpay-widget iframe"))); err != nil {
+		t.Fatalf("shop page: %v", err)
+	}
+	frames, err := chromedp.Run(ctx, chromedp.Nodes(chromedp.CSSAll("#smartpay-widget iframe")))
+	if err != nil || len(frames) != 1 {
+		t.Fatalf("widget frame: %v (%d)", err, len(frames))
+	}
+	f := chromedp.FromNode(frames[0])
+	if err := chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS("#card-number"), f)); err != nil {
+		t.Fatalf("the widget's card form: %v", err)
+	}
+	return f
+}
+
+// result waits for one of the shop's handlers to be called and returns what it wrote.
+func (s *widgetShop) result(t *testing.T, ctx context.Context) string {
+	t.Helper()
+	if err := chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS("#result:not(:empty)"))); err != nil {
+		t.Fatalf("the shop's handler was not called: %v", err)
+	}
+	r, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#result")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// smartpayCaller calls the SmartPay door as merchant m with Basic
+// authentication from origin, and fails the test unless it answers 200.
+func smartpayCaller(t *testing.T, pg string, m map[string]string, origin string) func(method, path, body string) map[string]any {
+	return func(method, path, body string) map[string]any {
+		t.Helper()
+		req, _ := http.NewRequest(method, pg+path, strings.NewReader(body))
+		req.SetBasicAuth(m["merchant_id"], m["secret_key"])
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Origin", origin)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		var out map[string]any
+		if err := json.Unmarshal(b, &out); err != nil || resp.StatusCode != 200 {
+			t.Fatalf("%s %s: %d %s", method, path, resp.StatusCode, b)
+		}
+		return out
+	}
+}
+
+// A payer who cancels in the widget: the shop's errorHandler gets
+// CANCELLED (never the successHandler), and nothing was paid: the status
+// through the door is still CREATED, with no payment behind it.
+func TestSmartPayWidgetCancelCallsTheErrorHandler(t *testing.T) {
+	ctx := chromium(t)
+	db := "sqlite:" + filepath.Join(t.TempDir(), "p.db")
+	m := runJSON(t, "merchant", "create", "Shop", "--json", "--database", db)
+	shop := newWidgetShop(t)
+	p := startServe(t, db, "--public-url", "http://{addr}")
+	pg := "http://" + p.addr
+	call := smartpayCaller(t, pg, m, shop.srv.URL)
+	created := call("POST", "/payment/creation", `{"merchantKey": "`+m["merchant_id"]+`",
+		"payment": {"amount": 9.99, "currencyCode": "EUR", "description": "Widget order"},
+		"consumer": {"firstName": "Ana", "lastName": "Lima", "emailAddress": "ana@example.com"},
+		"billingAddress": {"addressLine1": "Anystreet", "number": "1", "city": "Anycity", "postCode": "12345", "countryCode": "DE"}}`)
+	tx := created["transactionId"].(string)
+	sctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	f := shop.open(t, sctx, pg, created["checkoutToken"].(string))
+	if err := chromedp.Do(sctx, chromedp.WaitVisible(chromedp.CSS("#cancel-link"), f), chromedp.Click(chromedp.CSS("#cancel-link"), f)); err != nil {
+		t.Fatalf("cancelling in the frame: %v", err)
+	}
+	if result := shop.result(t, sctx); result != "error:CANCELLED" {
+		t.Fatalf("the shop's handler got %q, want error:CANCELLED", result)
+	}
+	if st := call("GET", "/payment/status/"+tx, ""); st["paymentStatus"] != "CREATED" || st["reconciliationReferenceId"] != nil {
+		t.Fatalf("status after cancelling: %v", st)
 	}
 }
