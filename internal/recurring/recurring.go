@@ -162,9 +162,16 @@ func (s *Schedule) Declined(paymentID string, soft bool, now time.Time) bool {
 	}
 	s.LastPayment, s.UpdatedAt = paymentID, now
 	if soft && s.Attempt <= len(s.RetryDelays) {
-		s.NextChargeAt = s.FailingSince.Add(s.RetryDelays[s.Attempt-1])
-		if s.NextChargeAt.Before(now) {
-			s.NextChargeAt = now
+		k := s.Attempt - 1
+		s.NextChargeAt = s.FailingSince.Add(s.RetryDelays[k])
+		if !s.NextChargeAt.After(now) {
+			// The retry came late (paygate was down): keep the retries as
+			// far apart as planned rather than trying again at once.
+			gap := s.RetryDelays[k]
+			if k > 0 && s.RetryDelays[k]-s.RetryDelays[k-1] > 0 {
+				gap = s.RetryDelays[k] - s.RetryDelays[k-1]
+			}
+			s.NextChargeAt = now.Add(gap)
 		}
 		return false
 	}

@@ -131,3 +131,14 @@ func TestRetryDelaysCountFromTheFirstDecline(t *testing.T) {
 		t.Fatalf("after a resume the retries count from the new first decline: %s, want %s", s.NextChargeAt, want)
 	}
 }
+
+func TestLateRetriesKeepTheirSpacing(t *testing.T) {
+	first := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	s := &Schedule{Status: Active, Interval: Month, IntervalCount: 1, StartAt: first, NextChargeAt: first, RetryDelays: DefaultRetryDelays}
+	s.Declined("p", true, first)
+	late := first.Add(5 * 24 * time.Hour) // the scheduler was down past the second retry's date
+	s.Declined("p", true, late)
+	if want := late.Add(2 * 24 * time.Hour); !s.NextChargeAt.Equal(want) {
+		t.Fatalf("a late second try: next at %s, want %s (the planned two days after it, not at once)", s.NextChargeAt, want)
+	}
+}
