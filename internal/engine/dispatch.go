@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/paygate/paygate/internal/id"
@@ -34,16 +32,17 @@ type SendResult struct {
 // DispatchConfig tunes webhook delivery.
 type DispatchConfig struct {
 	Sender Sender
-	// PerEndpoint caps the requests in flight to one endpoint (default 8),
-	// counted by the leased deliveries in the store, so across processes
-	// too (two processes claiming at the same instant may briefly exceed it).
+	// PerEndpoint caps the requests one process has open to one endpoint
+	// (default 8); as many more of its deliveries may be claimed and
+	// queued behind them.
 	PerEndpoint int
 	// Batch is how many deliveries one pass claims, and how many sends a
 	// process has open at most (default 256).
 	Batch int
-	// Lease is how long a claimed delivery is reserved (default 5 min,
-	// more than a request's timeout): a process that dies lets others
-	// send it after that, with the same webhook-id.
+	// Lease is how long a claimed delivery is reserved (default 5 min; it
+	// must outlast two requests' timeouts, since a queued delivery may
+	// wait for one before its own): a process that dies lets others send
+	// it after that, with the same webhook-id.
 	Lease time.Duration
 	// AllowPrivateLive lets live endpoints reach private addresses (sandbox
 	// endpoints always may: developers test against localhost).
@@ -61,14 +60,6 @@ type DispatchConfig struct {
 // attempt is logged, the other worker's outcome decides the state.
 var ErrLeaseLost = errors.New("webhook delivery lease lost to another worker")
 
-// dispatcher runs one process's deliveries; sends is every send in
-// flight, inFlight their number.
-type dispatcher struct {
-	cfg      DispatchConfig
-	sends    sync.WaitGroup
-	inFlight atomic.Int64
-}
-
 func (e *Engine) wake() {
 	select {
 	case e.wakeup <- struct{}{}:
@@ -79,25 +70,53 @@ func (e *Engine) wake() {
 // RunDispatcher fans events out to endpoints and delivers them until ctx
 // ends. Several processes may run it on one PostgreSQL: claims skip rows
 // another process holds.
+//
+// Fan-out and delivery run as two loops. Fan-out passes are at least
+// Batching apart, so that a busy gateway turns events into deliveries in
+// batches instead of one write transaction per payment. Delivery passes
+// run whenever there is something to claim: new deliveries, a finished
+// send (its slot is free) or the poll; so one endpoint is kept busy up to
+// its PerEndpoint limit instead of receiving that many per fan-out pass.
 func (e *Engine) RunDispatcher(ctx context.Context, cfg DispatchConfig) {
 	d := e.newDispatcher(cfg)
 	defer d.sends.Wait() // sends end with ctx; their leases let a later pass retry them
+	fanned := make(chan struct{})
+	go func() {
+		defer close(fanned)
+		e.fanOutLoop(ctx, d)
+	}()
+	defer func() { <-fanned }()
 	t := time.NewTicker(d.cfg.Poll)
 	defer t.Stop()
 	for ctx.Err() == nil {
-		busy := false
-		last := time.Now()
-		if n, err := e.fanOut(ctx); err != nil && ctx.Err() == nil {
-			e.log.Warn("webhook fan-out failed", "err", err)
-		} else if n > 0 {
-			busy = true
-		}
-		if n, err := e.deliver(ctx, d); err != nil && ctx.Err() == nil {
+		n, err := e.deliver(ctx, d)
+		if err != nil && ctx.Err() == nil {
 			e.log.Warn("webhook delivery pass failed", "err", err)
-		} else if n > 0 {
-			busy = true
 		}
-		if !busy {
+		if n > 0 && err == nil {
+			continue // there may be more due
+		}
+		select {
+		case <-ctx.Done():
+		case <-t.C:
+		case <-d.kick:
+		}
+	}
+}
+
+// fanOutLoop turns committed events into deliveries, in passes at least
+// Batching apart, and tells the delivery loop when there are new ones.
+func (e *Engine) fanOutLoop(ctx context.Context, d *dispatcher) {
+	t := time.NewTicker(d.cfg.Poll)
+	defer t.Stop()
+	for ctx.Err() == nil {
+		last := time.Now()
+		n, err := e.fanOut(ctx)
+		if err != nil && ctx.Err() == nil {
+			e.log.Warn("webhook fan-out failed", "err", err)
+		}
+		d.wake() // new deliveries, or a resend woke us
+		if n == 0 {
 			select {
 			case <-ctx.Done():
 			case <-t.C:
@@ -129,19 +148,26 @@ func (e *Engine) newDispatcher(cfg DispatchConfig) *dispatcher {
 	if cfg.Batching <= 0 {
 		cfg.Batching = 50 * time.Millisecond
 	}
-	return &dispatcher{cfg: cfg}
+	return &dispatcher{cfg: cfg, lanes: map[string]*lane{}, kick: make(chan struct{}, 1)}
 }
 
-// DispatchOnce runs one fan-out and one delivery pass, and waits for its
-// sends to be recorded (tests and tools).
+// DispatchOnce runs one fan-out, then claims and sends what is due until a
+// claim finds nothing more (or the process's Batch requests are open),
+// and waits for every outcome to be recorded (tests and tools).
 func (e *Engine) DispatchOnce(ctx context.Context, cfg DispatchConfig) (int, error) {
 	if _, err := e.fanOut(ctx); err != nil {
 		return 0, err
 	}
 	d := e.newDispatcher(cfg)
-	n, err := e.deliver(ctx, d)
-	d.sends.Wait()
-	return n, err
+	defer d.sends.Wait()
+	total := 0
+	for {
+		n, err := e.deliver(ctx, d)
+		total += n
+		if err != nil || n == 0 {
+			return total, err
+		}
+	}
 }
 
 // fanOut turns committed events into one delivery per subscribed endpoint.
@@ -186,13 +212,15 @@ func (e *Engine) fanOut(ctx context.Context) (int, error) {
 	return n, err
 }
 
-// deliver claims due deliveries, no more of one endpoint than its free
-// slots (PerEndpoint less those already in flight), and starts sending
-// them without waiting: a slow endpoint holds only its own slots, never a
-// pass, and each outcome is recorded as soon as it is known, well inside
-// the lease. The store batches those small commits.
+// deliver claims due deliveries and starts sending them without waiting:
+// of one endpoint it claims no more than twice PerEndpoint less what this
+// process already holds for it, sends PerEndpoint at a time and queues the
+// rest (see lane). A slow endpoint holds only its own slots, never a pass,
+// and each outcome is recorded as soon as it is known, well inside the
+// lease; the store batches those small commits.
 func (e *Engine) deliver(ctx context.Context, d *dispatcher) (int, error) {
-	free := d.cfg.Batch - int(d.inFlight.Load()) // a process has at most Batch sends open
+	open, held := d.held()
+	free := d.cfg.Batch - open // a process has at most Batch requests open
 	if free <= 0 {
 		return 0, nil
 	}
@@ -200,38 +228,45 @@ func (e *Engine) deliver(ctx context.Context, d *dispatcher) (int, error) {
 	now := e.now()
 	err := e.store.Update(ctx, func(tx Tx) error {
 		var err error
-		claimed, err = tx.ClaimDeliveries(ctx, now, now.Add(d.cfg.Lease), free, d.cfg.PerEndpoint)
+		claimed, err = tx.ClaimDeliveries(ctx, now, now.Add(d.cfg.Lease), free, 2*d.cfg.PerEndpoint, held)
 		return err
 	})
 	if err != nil || len(claimed) == 0 {
 		return 0, err
 	}
-	for _, c := range claimed {
-		d.sends.Add(1)
-		d.inFlight.Add(1)
-		go func() {
-			defer d.sends.Done()
-			e.send(ctx, d, c)
-			d.inFlight.Add(-1)
-			e.wake() // a slot is free
-		}()
+	for _, c := range d.take(claimed) {
+		go e.run(ctx, d, c)
 	}
 	return len(claimed), nil
 }
 
-// send makes one attempt and records it. An attempt that cannot be made
-// now (shutting down, the secret unreadable) is not recorded: its lease
-// lets a later pass retry it.
-func (e *Engine) send(ctx context.Context, d *dispatcher, c *ClaimedDelivery) {
-	o, err := e.attempt(ctx, d, c)
-	if err != nil {
-		if ctx.Err() == nil {
-			e.log.Warn("webhook attempt failed", "delivery", c.Delivery.ID, "err", err)
+// run sends a delivery, then the ones queued behind it on its endpoint's
+// lane, recording each outcome in the background: the slot is free again
+// as soon as the request is over (the delivery stays leased until its
+// outcome commits, so no pass claims it again meanwhile).
+func (e *Engine) run(ctx context.Context, d *dispatcher, c *ClaimedDelivery) {
+	for c != nil {
+		var o *outcome
+		var err error
+		if e.now().Before(c.Delivery.LockedUntil) {
+			o, err = e.attempt(ctx, d, c)
+		} // else it waited past its lease: another pass or process may have it now
+		done := c
+		c = d.finish(done)
+		d.wake()
+		if err != nil && ctx.Err() == nil {
+			e.log.Warn("webhook attempt failed", "delivery", done.Delivery.ID, "err", err)
 		}
-		return
-	}
-	if err := e.record(ctx, o); err != nil && ctx.Err() == nil {
-		e.log.Warn("webhook attempt not recorded", "delivery", c.Delivery.ID, "err", err)
+		if o == nil { // not sent, or not sendable now: the lease lets a later pass retry it
+			d.sends.Done()
+			continue
+		}
+		go func() {
+			defer d.sends.Done()
+			if err := e.record(ctx, o); err != nil && ctx.Err() == nil {
+				e.log.Warn("webhook attempt not recorded", "delivery", done.Delivery.ID, "err", err)
+			}
+		}()
 	}
 }
 

@@ -266,9 +266,10 @@ type Tx interface {
 	// InsertDeliveries adds deliveries; one of an event to an endpoint that exists is kept.
 	InsertDeliveries(ctx context.Context, ds []*webhook.Delivery) error
 	// ClaimDeliveries leases due pending deliveries until lease (set as
-	// their LockedUntil), at most limit in all and no more of one endpoint
-	// than perEndpoint less its deliveries already leased.
-	ClaimDeliveries(ctx context.Context, now, lease time.Time, limit, perEndpoint int) ([]*ClaimedDelivery, error)
+	// their LockedUntil), oldest first, at most limit in all and no more of
+	// one endpoint than perEndpoint less the caller's sends open to it
+	// (inFlight, by endpoint id).
+	ClaimDeliveries(ctx context.Context, now, lease time.Time, limit, perEndpoint int, inFlight map[string]int) ([]*ClaimedDelivery, error)
 	// FinishAttempt logs an attempt as the delivery's next number and, if
 	// the delivery still holds the lease d.LockedUntil, records its new
 	// state; otherwise it records only the attempt and returns ErrLeaseLost.

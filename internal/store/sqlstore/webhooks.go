@@ -100,28 +100,51 @@ func scanDelivery(s scanner, extra ...any) (*webhook.Delivery, error) {
 	return &d, nil
 }
 
-// ClaimDeliveries implements engine.Tx: due pending deliveries, leased
-// until lease so no other worker sends them meanwhile, with what sending
-// needs (URL, payload, sealed secret in SecretKeyID/Secret). Of one
-// endpoint it takes at most perEndpoint less the deliveries to it already
-// leased (in flight, in this process or another), the oldest first, so a
-// slow endpoint never fills a batch that others wait behind.
-func (t *Tx) ClaimDeliveries(ctx context.Context, now, lease time.Time, limit, perEndpoint int) ([]*engine.ClaimedDelivery, error) {
-	ids, err := t.dueDeliveries(ctx, now, limit, perEndpoint)
-	if err != nil || len(ids) == 0 {
+// ClaimDeliveries implements engine.Tx: due pending deliveries, oldest
+// first, leased until lease so no other worker sends them meanwhile, with
+// what sending needs (URL, payload, sealed secret in SecretKeyID/Secret).
+// Of one endpoint it takes no more than perEndpoint less the caller's
+// sends already open to it (inFlight), so a slow endpoint never fills a
+// batch that others wait behind: the query skips full endpoints, and rows
+// beyond an endpoint's free slots are left unclaimed.
+func (t *Tx) ClaimDeliveries(ctx context.Context, now, lease time.Time, limit, perEndpoint int, inFlight map[string]int) ([]*engine.ClaimedDelivery, error) {
+	q := `SELECT d.id, d.endpoint_id FROM webhook_deliveries d WHERE d.status = 'pending' AND d.next_attempt_at <= ? AND d.locked_until <= ?`
+	args := []any{micros(now), micros(now)}
+	var full []any
+	for ep, n := range inFlight {
+		if n >= perEndpoint {
+			full = append(full, ep)
+		}
+	}
+	if len(full) > 0 {
+		q += ` AND d.endpoint_id NOT IN (` + placeholders(len(full)) + `)`
+		args = append(args, full...)
+	}
+	rows, err := t.Q.QueryContext(ctx, t.D.Rebind(q+` ORDER BY d.next_attempt_at LIMIT ?`+t.D.SkipLocked), append(args, limit)...)
+	if err != nil {
 		return nil, err
 	}
-	if t.D.SkipLocked != "" {
-		// Lock them, skipping rows another worker is claiming right now.
-		if ids, err = t.ids(ctx, `SELECT id FROM webhook_deliveries WHERE id IN (`+placeholders(len(ids))+`) AND locked_until <= ?`+t.D.SkipLocked,
-			append(ids, micros(now))...); err != nil || len(ids) == 0 {
+	var ids []any
+	taken := map[string]int{}
+	for rows.Next() {
+		var id, ep string
+		if err := rows.Scan(&id, &ep); err != nil {
+			rows.Close()
 			return nil, err
 		}
+		if inFlight[ep]+taken[ep] < perEndpoint {
+			taken[ep]++
+			ids = append(ids, id)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(ids) == 0 {
+		return nil, err
 	}
 	if _, err := t.exec(ctx, `UPDATE webhook_deliveries SET locked_until = ? WHERE id IN (`+placeholders(len(ids))+`)`, append([]any{micros(lease)}, ids...)...); err != nil {
 		return nil, err
 	}
-	rows, err := t.Q.QueryContext(ctx, t.D.Rebind(`SELECT `+deliveryColumns+`, w.url, e.payload, w.secret_key_id, w.sealed_secret, w.enabled, w.door, e.type, e.object_id
+	rows, err = t.Q.QueryContext(ctx, t.D.Rebind(`SELECT `+deliveryColumns+`, w.url, e.payload, w.secret_key_id, w.sealed_secret, w.enabled, w.door, e.type, e.object_id
  FROM webhook_deliveries d JOIN events e ON e.id = d.event_id JOIN webhook_endpoints w ON w.id = d.endpoint_id
  WHERE d.id IN (`+placeholders(len(ids))+`)`), ids...)
 	if err != nil {
@@ -142,38 +165,6 @@ func (t *Tx) ClaimDeliveries(ctx context.Context, now, lease time.Time, limit, p
 		out = append(out, &c)
 	}
 	return out, rows.Err()
-}
-
-// dueDeliveries picks the ids to claim: due and not leased, numbered per
-// endpoint in due order, each endpoint's cut at its free slots.
-func (t *Tx) dueDeliveries(ctx context.Context, now time.Time, limit, perEndpoint int) ([]any, error) {
-	return t.ids(ctx, `WITH busy AS (
-  SELECT endpoint_id, COUNT(*) AS n FROM webhook_deliveries WHERE status = 'pending' AND locked_until > ? GROUP BY endpoint_id
-), due AS (
-  SELECT d.id, d.endpoint_id, d.next_attempt_at, ROW_NUMBER() OVER (PARTITION BY d.endpoint_id ORDER BY d.next_attempt_at, d.id) AS n
-  FROM webhook_deliveries d WHERE d.status = 'pending' AND d.next_attempt_at <= ? AND d.locked_until <= ?
-)
-SELECT due.id FROM due LEFT JOIN busy ON busy.endpoint_id = due.endpoint_id
- WHERE due.n + COALESCE(busy.n, 0) <= ? ORDER BY due.next_attempt_at, due.id LIMIT ?`,
-		micros(now), micros(now), micros(now), perEndpoint, limit)
-}
-
-// ids runs a query of one text column.
-func (t *Tx) ids(ctx context.Context, q string, args ...any) ([]any, error) {
-	rows, err := t.Q.QueryContext(ctx, t.D.Rebind(q), args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []any
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
 }
 
 // FinishAttempt implements engine.Tx: logs the attempt as the delivery's
