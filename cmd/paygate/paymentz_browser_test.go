@@ -221,7 +221,8 @@ func hostedPay(page, number string) []chromedp.Action[chromedp.Void] {
 // RF, the native payment's checkout session). A pending sandbox card
 // answers P / 10004 too, on the hosted page or sent as card data, and its
 // callback turns Y once the gateway's polling resolves it (the recovery
-// loop runs every 200 ms here instead of 5 s).
+// loop runs every 200 ms here instead of 5 s). A payer who cancels on the
+// page is brought back too, with the signed pending result.
 func TestPaymentzHostedPageInTheBrowser(t *testing.T) {
 	ctx := chromium(t)
 	s := newPzShop(t, "--recovery-interval", "200ms")
@@ -260,6 +261,13 @@ func TestPaymentzHostedPageInTheBrowser(t *testing.T) {
 	browse(t, ctx, append(hostedPay(page, "4000009900000004"), chromedp.WaitVisible(css("#message-title")))...)
 	if cb := s.callback(pending, "capturesuccess"); cb["transactionStatus"] != "Y" {
 		t.Fatalf("the pending payment's callback: %v", cb)
+	}
+
+	// A payer who cancels on the hosted page comes back signed, still pending.
+	cancelled, page := async("AS-3", "4.00")
+	browse(t, ctx, chromedp.Navigate(page), chromedp.WaitVisible(css("#cancel-link")), chromedp.Click(css("#cancel-link")), chromedp.WaitVisible(css("#thanks")))
+	if f := s.back(); f.Get("paymentId") != cancelled || f.Get("transactionStatus") != "P" || f.Get("merchantTransactionId") != "AS-3" {
+		t.Fatalf("the return after cancelling: %v", f)
 	}
 
 	direct := s.post("/payments", url.Values{"paymentType": {"DB"}, "amount": {"9.00"}, "currency": {"EUR"}, "merchantTransactionId": {"PEND-1"},
