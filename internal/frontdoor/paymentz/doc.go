@@ -1,6 +1,9 @@
 // Package paymentz is the Paymentz-compatible front door: the vendor's
 // /transactionServices/REST/v1 protocol (authToken, payments, backoffice
-// operations on payments/{paymentId}) translated onto the one core engine.
+// operations on payments/{paymentId}, recurring, registrations, payouts,
+// lookups, and the invoice service) translated onto the one core engine. A
+// payment request without card data becomes an engine checkout session on
+// paygate's hosted page (the vendor's asynchronous flow, async.go).
 // A payment made here is the same payment in the native API, the ledger and
 // the dashboard.
 //
