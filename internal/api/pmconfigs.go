@@ -4,7 +4,6 @@ import (
 	"net/http"
 
 	"github.com/paygate/paygate/internal/engine"
-	"github.com/paygate/paygate/internal/fault"
 	"github.com/paygate/paygate/internal/pmconfig"
 )
 
@@ -199,23 +198,36 @@ type paymentMethodsRequest struct {
 }
 
 // paymentMethods serves the Payment Methods API, on the native path and on
-// Ottu's (POST /b/pbl/v2/payment-methods/), with Ottu's answer shape; on
-// Ottu's path a bad field is answered as Ottu does: 400 {field: [message]}.
+// Ottu's (POST /b/pbl/v2/payment-methods/), with Ottu's answer shape. On
+// Ottu's path the request is read as Ottu reads it (unknown fields
+// ignored) and every error has Ottu's shape: 400 {field: [message]},
+// 401/403 {"detail": …} (ottuShaped rewrites the guard's refusals too).
 func (s *Server) paymentMethods(ottu bool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		req, ok := readJSON[paymentMethodsRequest](s, w, r, false)
+		fail := writeProblem
+		if ottu {
+			fail = writeOttuError
+		}
+		var req paymentMethodsRequest
+		body, _, ok := s.post(w, r, ottu) // Ottu reads an empty body as {}
 		if !ok {
+			return
+		}
+		var err error
+		if ottu {
+			err = decodeOttuJSON(body, &req)
+		} else {
+			err = decodeJSON(body, &req)
+		}
+		if err != nil {
+			fail(w, r, err)
 			return
 		}
 		f := pmconfig.Filter{Plugin: req.Plugin, Currencies: req.Currencies, Operation: req.Operation, Tokenizable: req.Tokenizable,
 			AutoDebit: req.AutoDebit, PGNames: req.PGNames, Type: req.Type, Tags: req.Tags, PaymentServices: req.PaymentServices, CustomerID: req.CustomerID}
 		cms, ms, err := s.engine.PaymentMethods(r.Context(), actorOf(r.Context()), f)
 		if err != nil {
-			if fe := fault.As(err); ottu && fe.Kind == fault.Invalid {
-				writeBody(w, http.StatusBadRequest, mustJSON(map[string][]string{fe.Param: {fe.Message}}))
-				return
-			}
-			writeProblem(w, r, err)
+			fail(w, r, err)
 			return
 		}
 		out := struct {
