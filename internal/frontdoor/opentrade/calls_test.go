@@ -50,11 +50,14 @@ func (g *gateway) call(name string, v url.Values) (int, *opentrade.CallAnswer, s
 
 // payThroughDoor sends the payer's form and pays it on the hosted page;
 // it returns the payment's id.
-func (g *gateway) payThroughDoor(paymentID, amount string) string {
+func (g *gateway) payThroughDoor(paymentID, amount string, edits ...func(url.Values)) string {
 	g.t.Helper()
 	form := vendorSample()
 	form.Set("paymentId", paymentID)
 	form.Set("amount", amount)
+	for _, edit := range edits {
+		edit(form)
+	}
 	resp, body := fetch(g.t, "POST", g.url+"/opentrade/v1/pay/"+g.memberID(), form)
 	loc := resp.Header.Get("Location")
 	if resp.StatusCode != http.StatusSeeOther {

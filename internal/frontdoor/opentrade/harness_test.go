@@ -57,8 +57,13 @@ type gateway struct {
 	logs     *lockedBuffer
 }
 
-func newGateway(t *testing.T) *gateway {
+// newGateway starts the gateway; now, when given, is the engine's clock.
+func newGateway(t *testing.T, now ...func() time.Time) *gateway {
 	t.Helper()
+	var clock func() time.Time
+	if len(now) > 0 {
+		clock = now[0]
+	}
 	ctx := context.Background()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -73,7 +78,7 @@ func newGateway(t *testing.T) *gateway {
 	log := slog.New(redact.NewHandler(slog.NewJSONHandler(g.logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
 	g.notifier = opentrade.NewNotifier(nil)
 	g.eng, err = engine.New(engine.Config{Store: st, Logger: log, PasswordParams: &auth.TestPasswordParams, Keyring: vault.Ephemeral(),
-		PublicURL: g.url, RenderEvent: api.RenderEvent, Doors: map[string]engine.DoorNotifier{opentrade.Door: g.notifier},
+		PublicURL: g.url, RenderEvent: api.RenderEvent, Now: clock, Doors: map[string]engine.DoorNotifier{opentrade.Door: g.notifier},
 		Connectors: map[payment.Mode]connector.Connector{payment.Sandbox: sandbox.New(sandbox.Options{BaseURL: g.url})}})
 	if err != nil {
 		t.Fatal(err)
