@@ -91,9 +91,10 @@ func signed(secret, canonical string, pairs ...string) url.Values {
 // value is printable text of at most 255 characters without "|".
 func callFields(v url.Values, names ...string) (map[string]string, error) {
 	got := map[string]string{}
+	known := append(append([]string(nil), names...), "Signature")
 	for name, vals := range v {
 		canon := ""
-		for _, n := range append(names, "Signature") {
+		for _, n := range known {
 			if strings.EqualFold(name, n) {
 				canon = n
 			}
