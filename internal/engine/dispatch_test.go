@@ -304,3 +304,66 @@ func TestLiveDeliveriesRefusePrivateAddressesUnlessAllowed(t *testing.T) {
 		}
 	})
 }
+
+// countingGate blocks the first request until release is closed and
+// answers the others at once; it counts them all.
+type countingGate struct {
+	started, release chan struct{}
+	n                atomic.Int64
+}
+
+func (s *countingGate) Send(ctx context.Context, _ string, _ map[string]string, _ []byte, _ bool) engine.SendResult {
+	if s.n.Add(1) == 1 {
+		close(s.started)
+		<-s.release
+	}
+	return engine.SendResult{Status: 200}
+}
+
+// TestAQueuedDeliveryIsNotSentAfterItsLeaseRanOut: with one request at a
+// time to an endpoint, a second delivery claimed with the first waits
+// behind it; if the first outlasts the lease, the second is not sent by
+// this process (another may have claimed it), and a later pass sends it.
+func TestAQueuedDeliveryIsNotSentAfterItsLeaseRanOut(t *testing.T) {
+	eachStore(t, func(t *testing.T, st engine.Store) {
+		var mu sync.Mutex
+		clock := time.Now()
+		now := func() time.Time { mu.Lock(); defer mu.Unlock(); return clock }
+		f := newFixtureAt(t, st, nil, now)
+		ctx := context.Background()
+		ep, _, err := f.e.CreateWebhookEndpoint(ctx, f.actor, engine.EndpointInput{URL: ptrS("https://one-at-a-time.test/hook"), EventTypes: &[]string{webhook.PaymentCaptured}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.pay(t, 100, payment.CaptureAutomatic)
+		f.pay(t, 200, payment.CaptureAutomatic)
+		gate := &countingGate{started: make(chan struct{}), release: make(chan struct{})}
+		cfg := engine.DispatchConfig{Sender: gate, PerEndpoint: 1, Lease: time.Minute}
+		first := make(chan error, 1)
+		go func() {
+			n, err := f.e.DispatchOnce(ctx, cfg)
+			if err == nil && n != 2 {
+				t.Errorf("claimed %d deliveries, want both (one sent, one queued)", n)
+			}
+			first <- err
+		}()
+		<-gate.started
+		mu.Lock()
+		clock = clock.Add(2 * time.Minute)
+		mu.Unlock()
+		close(gate.release)
+		if err := <-first; err != nil {
+			t.Fatal(err)
+		}
+		if n := gate.n.Load(); n != 1 {
+			t.Fatalf("%d requests; the queued delivery was sent after its lease ran out", n)
+		}
+		if _, err := f.e.DispatchOnce(ctx, cfg); err != nil {
+			t.Fatal(err)
+		}
+		ds, err := f.e.ListDeliveries(ctx, f.actor, engine.DeliveryFilter{EndpointID: ep.ID, Status: webhook.Succeeded, Limit: 10})
+		if err != nil || len(ds) != 2 || gate.n.Load() != 2 {
+			t.Fatalf("%d deliveries succeeded after %d requests: %v", len(ds), gate.n.Load(), err)
+		}
+	})
+}
