@@ -132,3 +132,52 @@ func TestASecondSchedulerWaitsForACyclePaymentInProgress(t *testing.T) {
 		}
 	})
 }
+
+// TestATimedOutCycleIsNeitherDeclinedNorChargedTwice: a charge whose
+// outcome is unknown (the processor timed out) leaves the schedule active
+// with no attempt counted; once recovery learns the processor approved it,
+// the next look records that payment as the cycle's, without a second
+// authorization.
+func TestATimedOutCycleIsNeitherDeclinedNorChargedTwice(t *testing.T) {
+	eachStore(t, func(t *testing.T, st engine.Store) {
+		var mu sync.Mutex
+		known := false // the processor's status lookup answers only after a while
+		proc := &fakeProcessor{}
+		proc.authorize = func(req connector.AuthorizeRequest) (connector.Result, error) {
+			if req.MerchantInitiated {
+				return connector.Result{}, &connector.Error{Class: connector.Timeout, Message: "no answer"}
+			}
+			return connector.Result{Outcome: connector.Approved, ProcessorRef: "fk_" + req.PaymentID, Captured: req.Capture}, nil
+		}
+		proc.status = func(req connector.StatusRequest) (connector.Result, error) {
+			mu.Lock()
+			defer mu.Unlock()
+			if !known {
+				return connector.Result{}, &connector.Error{Class: connector.Timeout}
+			}
+			return connector.Result{Outcome: connector.Approved, ProcessorRef: "fk_" + req.PaymentID, Captured: true}, nil
+		}
+		sf := newSubFixture(t, st, proc, subStart)
+		s := sf.subscribe(t, engine.SubscriptionInput{})
+		sf.runScheduler(t)
+		got := sf.get(t, s.ID)
+		if got.Status != recurring.Active || got.Attempt != 0 || got.CyclesPaid != 0 {
+			t.Fatalf("after a timeout: status %s, attempt %d, %d paid", got.Status, got.Attempt, got.CyclesPaid)
+		}
+		mu.Lock()
+		known = true
+		mu.Unlock()
+		sf.set(got.NextChargeAt)
+		if _, err := sf.e.Recover(context.Background(), time.Minute, time.Minute); err != nil {
+			t.Fatal(err)
+		}
+		sf.runScheduler(t)
+		got = sf.get(t, s.ID)
+		if got.Status != recurring.Active || got.CyclesPaid != 1 || sf.charges(t, s.ID) != 1 {
+			t.Fatalf("after recovery: status %s, %d paid, %d payments", got.Status, got.CyclesPaid, sf.charges(t, s.ID))
+		}
+		if n := proc.authorizes.Load(); n != 2 {
+			t.Fatalf("%d authorizations, want 2 (the initial payment and one cycle)", n)
+		}
+	})
+}
