@@ -25,8 +25,10 @@ import (
 	"github.com/paygate/paygate/internal/connector"
 	"github.com/paygate/paygate/internal/connector/sandbox"
 	"github.com/paygate/paygate/internal/engine"
+	"github.com/paygate/paygate/internal/frontdoor/paymentz"
 	"github.com/paygate/paygate/internal/payment"
 	"github.com/paygate/paygate/internal/redact"
+	"github.com/paygate/paygate/internal/store/postgres"
 	"github.com/paygate/paygate/internal/store/sqlite"
 	"github.com/paygate/paygate/internal/vault"
 	"github.com/paygate/paygate/internal/web"
@@ -52,18 +54,24 @@ type gateway struct {
 	url    string
 	eng    *engine.Engine
 	sk, pk string
-	logs   *lockedBuffer
-	dir    string
-	shop   string
+	// merchant is the id of the merchant whose keys sk and pk are.
+	merchant string
+	logs     *lockedBuffer
+	dir      string
+	shop     string
 	// seen collects every request body the shop's server received.
 	seenMu sync.Mutex
 	seen   map[string][]string
 }
 
-func newGateway(t *testing.T) *gateway { return newGatewayAt(t, nil) }
+func newGateway(t *testing.T) *gateway { return newGatewayWith(t, nil, "") }
 
 // newGatewayAt is newGateway with a clock (nil: time.Now).
-func newGatewayAt(t *testing.T, now func() time.Time) *gateway {
+func newGatewayAt(t *testing.T, now func() time.Time) *gateway { return newGatewayWith(t, now, "") }
+
+// newGatewayWith is newGateway with a clock and, when postgresURL is set, a
+// PostgreSQL store instead of SQLite files in g.dir.
+func newGatewayWith(t *testing.T, now func() time.Time, postgresURL string) *gateway {
 	t.Helper()
 	ctx := context.Background()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -71,7 +79,12 @@ func newGatewayAt(t *testing.T, now func() time.Time) *gateway {
 		t.Fatal(err)
 	}
 	g := &gateway{t: t, url: "http://localhost:" + portOf(ln.Addr()), logs: &lockedBuffer{}, dir: t.TempDir(), seen: map[string][]string{}}
-	st, err := sqlite.Open(ctx, filepath.Join(g.dir, "pg.db"), sqlite.Options{Migrate: true})
+	var st engine.Store
+	if postgresURL != "" {
+		st, err = postgres.Open(ctx, postgresURL, postgres.Options{Migrate: true})
+	} else {
+		st, err = sqlite.Open(ctx, filepath.Join(g.dir, "pg.db"), sqlite.Options{Migrate: true})
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +97,10 @@ func newGatewayAt(t *testing.T, now func() time.Time) *gateway {
 	}
 	quiet := api.RateLimits{FreeFailures: 1 << 20, BackoffBase: time.Second, BackoffMax: time.Minute}
 	pages := web.New(web.Config{Engine: g.eng, Logger: log})
-	srv := api.New(api.Config{Engine: g.eng, Logger: log, RateLimits: &quiet, Pages: pages.Handler(), PagePrefixes: web.Prefixes})
+	pz := paymentz.New(paymentz.Config{Engine: g.eng, Logger: log, PublicURL: g.url})
+	g.eng.RegisterDoor(paymentz.Door, pz)
+	srv := api.New(api.Config{Engine: g.eng, Logger: log, RateLimits: &quiet, Pages: pages.Handler(), PagePrefixes: web.Prefixes,
+		Doors: map[string]http.Handler{paymentz.Prefix: pz.Handler()}})
 	hs := &http.Server{Handler: srv.Handler()}
 	go hs.Serve(ln)
 	t.Cleanup(func() { hs.Close() })
@@ -93,7 +109,7 @@ func newGatewayAt(t *testing.T, now func() time.Time) *gateway {
 	if err != nil {
 		t.Fatal(err)
 	}
-	g.sk = sk
+	g.sk, g.merchant = sk, m.ID
 	_, g.pk, err = g.eng.CreateKey(ctx, engine.Actor{MerchantID: m.ID, Mode: payment.Sandbox}, engine.CreateKeyInput{Kind: "publishable"})
 	if err != nil {
 		t.Fatal(err)
