@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -31,10 +32,20 @@ func TestPaymentMethodsAPIFiltersCachesAndRespectsPermissions(t *testing.T) {
 	knet := e.config(t, `{"code":"knet","name":"KNET","name_ar":"كي نت","connector":"sandbox","accepted_currencies":["KWD"],"default_currency":"KWD",
 		"is_tokenizable":true,"tags":["retail"],"payment_services":["apple_pay"],"wallets":["ApplePay"],"operations":["refund"],
 		"credentials":{"api_key":"SECRET-CANARY-123"}}`)
-	if knet["has_credentials"] != true || strings.Contains(e.do("GET", "/v1/payment-method-configs/"+knet["id"].(string), e.key, "").json(t)["code"].(string), "SECRET") {
+	if knet["has_credentials"] != true {
 		t.Fatalf("config %v", knet)
 	}
-	e.config(t, `{"code":"cards","name":"Cards","connector":"sandbox","accepted_currencies":["USD","EUR"],"operations":["refund","void","capture"]}`)
+	// The secret is in no answer, under no field.
+	noSecret := func(what string, r resp) {
+		t.Helper()
+		if r.status >= 300 || strings.Contains(string(r.body), "SECRET-CANARY") {
+			t.Fatalf("%s: %d %s", what, r.status, r.body)
+		}
+	}
+	noSecret("the configuration", e.do("GET", "/v1/payment-method-configs/"+knet["id"].(string), e.key, ""))
+	noSecret("the list", e.do("GET", "/v1/payment-method-configs", e.key, ""))
+	noSecret("an update", e.do("POST", "/v1/payment-method-configs/"+knet["id"].(string), e.key, `{"credentials":{"api_key":"SECRET-CANARY-123"}}`))
+	e.config(t, `{"code":"cards","name":"Cards","connector":"sandbox","accepted_currencies":["USD","EUR"],"operations":["refund","void","capture"],"auto_debit_enabled":true}`)
 	e.config(t, `{"code":"preauth","name":"Pre-auth","connector":"sandbox","operation":"authorize","plugins":["payment_request"]}`)
 	off := e.config(t, `{"code":"old","name":"Old","connector":"sandbox","enabled":false}`)
 	wantProblem(t, e.do("POST", "/v1/payment-method-configs", e.key, `{"code":"knet","name":"again","connector":"sandbox"}`), 409, "config_code_taken", "")
@@ -54,11 +65,18 @@ func TestPaymentMethodsAPIFiltersCachesAndRespectsPermissions(t *testing.T) {
 		`{"plugin":"e_commerce","payment_services":["google_pay"]}`: "",
 		`{"plugin":"e_commerce","type":"production"}`:               "",
 		`{"plugin":"e_commerce","pg_names":["sandbox"]}`:            "cards,knet",
+		`{"plugin":"payment_request","operation":"authorize"}`:      "preauth",
+		`{"plugin":"e_commerce","operation":"authorize"}`:           "",
+		`{"plugin":"e_commerce","operation":"purchase"}`:            "cards,knet",
+		`{"plugin":"e_commerce","auto_debit":true}`:                 "cards",
+		`{"plugin":"e_commerce","auto_debit":false}`:                "knet",
 	} {
 		if r := list(body); r.status != 200 || codes(t, r, "payment_methods") != want {
 			t.Errorf("%s: %d %s, want %s", body, r.status, r.body, want)
 		}
 	}
+	noSecret("the Ottu listing", list(`{"plugin":"e_commerce"}`))
+	noSecret("the native listing", e.do("POST", "/v1/payment-methods", e.key, `{"plugin":"e_commerce"}`))
 	m := list(`{"plugin":"e_commerce","currencies":["KWD"]}`).json(t)["payment_methods"].([]any)[0].(map[string]any)
 	if m["name"] != "KNET" || m["is_sandbox"] != true || m["default_currency"] != "KWD" || m["is_tokenizable"] != true ||
 		m["payment_services"].([]any)[0].(map[string]any)["code"] != "apple_pay" || m["operations"].([]any)[0] != "refund" {
@@ -110,7 +128,7 @@ func TestPaymentMethodsAPIFiltersCachesAndRespectsPermissions(t *testing.T) {
 	for _, ev := range e.do("GET", "/v1/audit-events?limit=100", e.key, "").json(t)["data"].([]any) {
 		actions[ev.(map[string]any)["action"].(string)]++
 	}
-	if actions["config.created"] != 4 || actions["config.updated"] != 1 {
+	if actions["config.created"] != 4 || actions["config.updated"] != 2 {
 		t.Fatalf("audit %v", actions)
 	}
 	files, _ := filepath.Glob(filepath.Join(e.dir, "api.db*"))
@@ -121,6 +139,67 @@ func TestPaymentMethodsAPIFiltersCachesAndRespectsPermissions(t *testing.T) {
 	}
 	if r := e.do("DELETE", "/v1/payment-method-configs/"+knet["id"].(string), e.other, ""); r.status != 404 {
 		t.Fatalf("merchant B deletes A's config: %d", r.status)
+	}
+	if r := e.do("DELETE", "/v1/payment-method-configs/"+knet["id"].(string), e.key, ""); r.status != 200 {
+		t.Fatalf("delete: %d %s", r.status, r.body)
+	}
+	audit := e.do("GET", "/v1/audit-events?limit=100", e.key, "")
+	noSecret("the audit log", audit)
+	var deleted []map[string]any
+	for _, ev := range audit.json(t)["data"].([]any) {
+		if ev := ev.(map[string]any); ev["action"] == "config.deleted" {
+			deleted = append(deleted, ev)
+		}
+	}
+	if len(deleted) != 1 || !strings.Contains(fmt.Sprint(deleted[0]), knet["id"].(string)) || !strings.Contains(fmt.Sprint(deleted[0]), "knet") {
+		t.Fatalf("config.deleted events: %v", deleted)
+	}
+}
+
+// Currencies are ISO 4217 codes wherever they appear, whatever their case;
+// listing filters are bounded, and so is the cache they fill.
+func TestConfigCurrenciesAndListingFiltersAreValidated(t *testing.T) {
+	e := newEnv(t)
+	wantProblem(t, e.do("POST", "/v1/payment-method-configs", e.key, `{"code":"x","name":"X","connector":"sandbox","default_currency":"XYZ"}`), 400, "currency_invalid", "default_currency")
+	wantProblem(t, e.do("POST", "/v1/payment-method-configs", e.key, `{"code":"x","name":"X","connector":"sandbox","accepted_currencies":["KWD"],"default_currency":"USD"}`), 400, "parameter_invalid", "default_currency")
+	c := e.config(t, `{"code":"knet","name":"KNET","connector":"sandbox","accepted_currencies":["kwd","KWD","usd"],"default_currency":"kwd"}`)
+	if fmt.Sprint(c["accepted_currencies"]) != "[KWD USD]" || c["default_currency"] != "KWD" {
+		t.Fatalf("currencies as saved: %v %v", c["accepted_currencies"], c["default_currency"])
+	}
+	open := e.config(t, `{"code":"any","name":"Any","connector":"sandbox","default_currency":"eur"}`)
+	if open["default_currency"] != "EUR" {
+		t.Fatalf("default currency with no accepted list: %v", open["default_currency"])
+	}
+	// A lower-case currency pays through the configuration that takes it.
+	if p := e.do("POST", "/v1/payments", e.key, `{"amount":1500,"currency":"KWD","pg_code":"knet","payment_method":{"type":"card","card":`+cardJSON("4242424242424242", "123")+`}}`); p.status != 201 {
+		t.Fatalf("payment through a configuration saved with lower-case currencies: %d %s", p.status, p.body)
+	}
+
+	list := func(body string) resp {
+		return e.do("POST", "/b/pbl/v2/payment-methods/", "", body, "Authorization", "Api-Key "+e.key)
+	}
+	if r := list(`{"plugin":"e_commerce","currencies":["kwd"]}`); r.status != 200 || codes(t, r, "payment_methods") != "any,knet" {
+		t.Fatalf("lower-case currency filter: %d %s", r.status, r.body)
+	}
+	for body, field := range map[string]string{
+		`{"plugin":"e_commerce","currencies":["KWDX"]}`:                           "currencies",
+		`{"plugin":"e_commerce","currencies":["ZZZ"]}`:                            "currencies",
+		`{"plugin":"e_commerce","customer_id":"` + strings.Repeat("c", 65) + `"}`: "customer_id",
+	} {
+		if r := list(body); r.status != 400 || r.json(t)[field] == nil {
+			t.Errorf("%s: %d %s, want 400 {%s: [...]}", body, r.status, r.body, field)
+		}
+	}
+	if r := list(`{"plugin":"e_commerce","customer_id":"` + strings.Repeat("c", 64) + `"}`); r.status != 200 {
+		t.Fatalf("a 64-character customer id: %d %s", r.status, r.body)
+	}
+	for i := range 300 {
+		if r := list(fmt.Sprintf(`{"plugin":"e_commerce","pg_names":["p%d"]}`, i)); r.status != 200 {
+			t.Fatalf("listing %d: %d %s", i, r.status, r.body)
+		}
+	}
+	if n := e.engine.ConfigCacheFilters(e.mid); n == 0 || n > 256 {
+		t.Fatalf("after 300 distinct filters the cache holds %d", n)
 	}
 }
 

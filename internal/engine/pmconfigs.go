@@ -59,6 +59,22 @@ func subset(param string, vals, allowed []string) error {
 	return nil
 }
 
+// currencyCodes checks ISO 4217 codes and returns them upper-cased, each
+// once, in the order given: "kwd" and "KWD" are the same currency.
+func currencyCodes(param string, in []string) ([]string, error) {
+	out := make([]string, 0, len(in))
+	for _, code := range in {
+		cur, err := money.Lookup(code)
+		if err != nil {
+			return nil, fault.InvalidParam(param, "currency_invalid", "%q is not a supported ISO 4217 currency code", code)
+		}
+		if !slices.Contains(out, cur.Code) {
+			out = append(out, cur.Code)
+		}
+	}
+	return out, nil
+}
+
 // apply checks in and writes it into c, listing the fields it changed.
 func (e *Engine) applyConfig(ctx context.Context, a Actor, c *pmconfig.Config, in ConfigInput) ([]string, error) {
 	var changed []string
@@ -93,16 +109,22 @@ func (e *Engine) applyConfig(ctx context.Context, a Actor, c *pmconfig.Config, i
 		return nil, fault.InvalidParam("type", "parameter_invalid", "a %s key makes %s configurations; use the other mode's key for %q", a.Mode, c.Environment(), *in.Environment)
 	}
 	if in.AcceptedCurrencies != nil {
-		for _, cur := range *in.AcceptedCurrencies {
-			if _, err := money.Lookup(cur); err != nil {
-				return nil, fault.InvalidParam("accepted_currencies", "currency_invalid", "%q is not a supported ISO 4217 currency code", cur)
-			}
+		codes, err := currencyCodes("accepted_currencies", *in.AcceptedCurrencies)
+		if err != nil {
+			return nil, err
 		}
-		c.AcceptedCurrencies = *in.AcceptedCurrencies
+		c.AcceptedCurrencies = codes
 		set("accepted_currencies")
 	}
 	if in.DefaultCurrency != nil {
-		c.DefaultCurrency = *in.DefaultCurrency
+		c.DefaultCurrency = ""
+		if *in.DefaultCurrency != "" {
+			cur, err := money.Lookup(*in.DefaultCurrency)
+			if err != nil {
+				return nil, fault.InvalidParam("default_currency", "currency_invalid", "%q is not a supported ISO 4217 currency code", *in.DefaultCurrency)
+			}
+			c.DefaultCurrency = cur.Code
+		}
 		set("default_currency")
 	}
 	if c.DefaultCurrency != "" && !c.Accepts(c.DefaultCurrency) {
@@ -309,6 +331,7 @@ func filterKey(f pmconfig.Filter) string {
 // sees codes they hold use:<code> for), and those the customer has paid
 // with. Listings are cached per merchant and filter.
 func (e *Engine) PaymentMethods(ctx context.Context, a Actor, f pmconfig.Filter) (customerMethods, methods []*pmconfig.Config, err error) {
+	f.Currencies = slices.Clone(f.Currencies) // normalised below; the caller's slice stays as it was
 	if !slices.Contains(pmconfig.Plugins, f.Plugin) {
 		return nil, nil, fault.InvalidParam("plugin", "parameter_invalid", "plugin is required: e_commerce or payment_request")
 	}
@@ -323,6 +346,15 @@ func (e *Engine) PaymentMethods(ctx context.Context, a Actor, f pmconfig.Filter)
 	}
 	if err := subset("payment_services", f.PaymentServices, pmconfig.PaymentServices); err != nil {
 		return nil, nil, err
+	}
+	if f.Currencies, err = currencyCodes("currencies", f.Currencies); err != nil {
+		return nil, nil, err
+	}
+	if len(f.CustomerID) > 64 {
+		return nil, nil, fault.InvalidParam("customer_id", "parameter_invalid", "customer_id is at most 64 characters")
+	}
+	if len(f.PGNames) > maxFilterValues {
+		return nil, nil, fault.InvalidParam("pg_names", "parameter_invalid", "at most %d values per filter", maxFilterValues)
 	}
 	version, err := e.store.ConfigVersion(ctx, a.MerchantID)
 	if err != nil {
@@ -359,6 +391,11 @@ func (e *Engine) PaymentMethods(ctx context.Context, a Actor, f pmconfig.Filter)
 		if !exists || cur.version != version {
 			cur = configEntry{version: version, configs: all, matches: map[string][]*pmconfig.Config{}}
 		}
+		if len(cur.matches) >= maxCachedFilters {
+			// Callers choose the filters (pg_names are free text), so the
+			// cache starts again rather than grow without bound.
+			cur.matches = map[string][]*pmconfig.Config{}
+		}
 		cur.matches[key] = matched
 		e.configs.entries[a.MerchantID] = cur
 		e.configs.mu.Unlock()
@@ -384,6 +421,23 @@ func (e *Engine) PaymentMethods(ctx context.Context, a Actor, f pmconfig.Filter)
 		methods = []*pmconfig.Config{}
 	}
 	return customerMethods, methods, nil
+}
+
+// Bounds of the Payment Methods listing cache and of its filters.
+const (
+	// maxCachedFilters is how many distinct filters one merchant's listing
+	// cache holds (both modes) before it starts again.
+	maxCachedFilters = 256
+	// maxFilterValues bounds each list of a filter.
+	maxFilterValues = 50
+)
+
+// ConfigCacheFilters is how many filters a merchant's listing cache holds
+// (tests: it never exceeds its bound).
+func (e *Engine) ConfigCacheFilters(merchantID string) int {
+	e.configs.mu.Lock()
+	defer e.configs.mu.Unlock()
+	return len(e.configs.entries[merchantID].matches)
 }
 
 // ConfigCacheHits counts listings answered from the cache (tests, metrics).

@@ -111,7 +111,8 @@ func (c *Config) Matches(f Filter) bool {
 		return false
 	case f.Plugin != "" && !slices.Contains(c.Plugins, f.Plugin):
 		return false
-	case len(f.Currencies) > 0 && !anyIn(f.Currencies, c.AcceptedCurrencies):
+	case len(f.Currencies) > 0 && len(c.AcceptedCurrencies) > 0 && !anyIn(f.Currencies, c.AcceptedCurrencies):
+		// No accepted list takes every currency (Accepts), so it matches any.
 		return false
 	case f.Operation != "" && f.Operation != c.Operation:
 		return false

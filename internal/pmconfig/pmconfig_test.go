@@ -32,6 +32,10 @@ func TestFilters(t *testing.T) {
 			t.Errorf("%s: %v, want %v", name, got, c.want)
 		}
 	}
+	anyCurrency := &Config{Code: "any", Plugins: []string{"e_commerce"}, Enabled: true}
+	if !anyCurrency.Matches(Filter{Plugin: "e_commerce", Currencies: []string{"KWD"}}) || !anyCurrency.Accepts("KWD") {
+		t.Fatal("a config without accepted currencies takes every currency, yet a currency filter leaves it out")
+	}
 	knet.Enabled = false
 	if knet.Matches(Filter{Plugin: "e_commerce"}) {
 		t.Fatal("a disabled config matched")
