@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"reflect"
 	"slices"
 	"strings"
 	"time"
@@ -268,6 +269,9 @@ func configCmd(ctx context.Context, args []string, getenv func(string) string, s
 		case "update":
 			if in, err = v.input(set, false); err != nil {
 				return err
+			}
+			if reflect.ValueOf(in).IsZero() {
+				return errors.New("config update: give at least one flag to change (see paygate config)")
 			}
 		default:
 			enabled := sub == "enable"

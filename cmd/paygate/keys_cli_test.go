@@ -119,6 +119,7 @@ func TestConfigCommands(t *testing.T) {
 		{[]string{"--logo", "not a url"}, "logo"},
 		{[]string{"--code", "other"}, "cannot change"},
 		{[]string{"--credentials", "a=b", "--credentials-file", "-"}, "not both"},
+		{[]string{"--json"}, "at least one flag"},
 	} {
 		if _, err := cmd(append([]string{"config", "update", "--merchant", mid, "knet"}, bad.args...)...); err == nil || !strings.Contains(err.Error(), bad.want) {
 			t.Errorf("update %v: %v, want an error about %s", bad.args, err, bad.want)

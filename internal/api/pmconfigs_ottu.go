@@ -102,6 +102,9 @@ func (w *ottuWriter) WriteHeader(status int) {
 	w.ResponseWriter.WriteHeader(status)
 }
 
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (w *ottuWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
 func (w *ottuWriter) Write(b []byte) (int, error) {
 	if !w.wrote {
 		w.WriteHeader(http.StatusOK)
