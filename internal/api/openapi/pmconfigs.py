@@ -83,6 +83,20 @@ for path, opid, desc in [("/v1/payment-methods", "listPaymentMethods", "The Paym
         "A key (Bearer or `Api-Key`) sees every configuration; a person only the codes they hold use:<code> for. Cached per merchant and filter; any configuration change is seen at once.",
         "PaymentMethodsRequest", {"plugin": "e_commerce", "currencies": ["KWD"]})}
 
+# Ottu's route answers every error in Ottu's shape, never problem+json.
+ottu_field_errors = {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}}
+ottu_detail = {"type": "object", "properties": {"detail": {"type": "string"}}, "required": ["detail"]}
+def ottu_error(desc, schema, example):
+    return {"description": desc, "content": {"application/json": {"schema": schema, "examples": {"example": {"value": example}}}}}
+P["/b/pbl/v2/payment-methods/"]["post"]["description"] += (" Errors have Ottu's shape: 400 {field: [message]} (non_field_errors for a body"
+    " that is not a JSON object), 401/403/429 {detail}. Unknown request fields are ignored.")
+P["/b/pbl/v2/payment-methods/"]["post"]["responses"].update({
+    "400": ottu_error("Invalid field (Ottu's shape)", ottu_field_errors, {"plugin": ["plugin is required: e_commerce or payment_request"]}),
+    "401": ottu_error("Missing or wrong credentials (Ottu's shape)", ottu_detail, {"detail": "Authentication credentials were not provided."}),
+    "403": ottu_error("Not permitted (Ottu's shape)", ottu_detail, {"detail": "You do not have permission to perform this action."}),
+    "429": ottu_error("Too many requests (Ottu's shape)", ottu_detail, {"detail": "too many requests"}),
+})
+
 def walk(x):
     if isinstance(x, dict):
         if x.get("object") == "payment" and "payment_method" in x:
