@@ -56,9 +56,12 @@ type gateway struct {
 	sk, pk string
 	// merchant is the id of the merchant whose keys sk and pk are.
 	merchant string
-	logs     *lockedBuffer
-	dir      string
-	shop     string
+	// store and keyring are the gateway's, for tests that look under the vault.
+	store   engine.Store
+	keyring *vault.Keyring
+	logs    *lockedBuffer
+	dir     string
+	shop    string
 	// seen collects every request body the shop's server received.
 	seenMu sync.Mutex
 	seen   map[string][]string
@@ -90,7 +93,8 @@ func newGatewayWith(t *testing.T, now func() time.Time, postgresURL string) *gat
 	}
 	t.Cleanup(func() { st.Close() })
 	log := slog.New(redact.NewHandler(slog.NewJSONHandler(g.logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
-	g.eng, err = engine.New(engine.Config{Store: st, Keyring: vault.Ephemeral(), PublicURL: g.url, Logger: log, Now: now,
+	g.store, g.keyring = st, vault.Ephemeral()
+	g.eng, err = engine.New(engine.Config{Store: st, Keyring: g.keyring, PublicURL: g.url, Logger: log, Now: now,
 		Connectors: map[payment.Mode]connector.Connector{payment.Sandbox: sandbox.New(sandbox.Options{BaseURL: g.url})}})
 	if err != nil {
 		t.Fatal(err)
