@@ -39,10 +39,12 @@ type DispatchConfig struct {
 	// Batch is how many deliveries one pass claims, and how many sends a
 	// process has open at most (default 256).
 	Batch int
-	// Lease is how long a claimed delivery is reserved (default 5 min; it
-	// must outlast two requests' timeouts, since a queued delivery may
-	// wait for one before its own): a process that dies lets others send
-	// it after that, with the same webhook-id.
+	// Lease is how long a claimed delivery is reserved (default 5 min): a
+	// process that dies lets others send it after that, with the same
+	// webhook-id. It should outlast two requests' timeouts (a queued
+	// delivery may wait for one before its own): a process that claims
+	// its own delivery again keeps its one request, but another process
+	// would send it a second time.
 	Lease time.Duration
 	// AllowPrivateLive lets live endpoints reach private addresses (sandbox
 	// endpoints always may: developers test against localhost).
@@ -148,7 +150,7 @@ func (e *Engine) newDispatcher(cfg DispatchConfig) *dispatcher {
 	if cfg.Batching <= 0 {
 		cfg.Batching = 50 * time.Millisecond
 	}
-	return &dispatcher{cfg: cfg, lanes: map[string]*lane{}, kick: make(chan struct{}, 1)}
+	return &dispatcher{cfg: cfg, lanes: map[string]*lane{}, leases: map[string]time.Time{}, kick: make(chan struct{}, 1)}
 }
 
 // DispatchOnce runs one fan-out, then claims and sends what is due until a
@@ -248,7 +250,7 @@ func (e *Engine) run(ctx context.Context, d *dispatcher, c *ClaimedDelivery) {
 	for c != nil {
 		var o *outcome
 		var err error
-		if e.now().Before(c.Delivery.LockedUntil) {
+		if e.now().Before(d.lease(c.Delivery.ID)) {
 			o, err = e.attempt(ctx, d, c)
 		} // else it waited past its lease: another pass or process may have it now
 		done := c
@@ -258,12 +260,14 @@ func (e *Engine) run(ctx context.Context, d *dispatcher, c *ClaimedDelivery) {
 			e.log.Warn("webhook attempt failed", "delivery", done.Delivery.ID, "err", err)
 		}
 		if o == nil { // not sent, or not sendable now: the lease lets a later pass retry it
+			d.release(done.Delivery.ID)
 			d.sends.Done()
 			continue
 		}
 		go func() {
 			defer d.sends.Done()
-			if err := e.record(ctx, o); err != nil && ctx.Err() == nil {
+			defer d.release(done.Delivery.ID)
+			if err := e.record(ctx, d, o); err != nil && ctx.Err() == nil {
 				e.log.Warn("webhook attempt not recorded", "delivery", done.Delivery.ID, "err", err)
 			}
 		}()
@@ -273,9 +277,11 @@ func (e *Engine) run(ctx context.Context, d *dispatcher, c *ClaimedDelivery) {
 // record writes one attempt's outcome and, if it calls for it, disables
 // the endpoint. A worker that lost the lease logs its attempt and leaves
 // the state to the lease holder.
-func (e *Engine) record(ctx context.Context, o *outcome) error {
+func (e *Engine) record(ctx context.Context, d *dispatcher, o *outcome) error {
 	return e.store.Update(ctx, func(tx Tx) error {
-		err := tx.FinishAttempt(ctx, o.del, o.att)
+		del := *o.del
+		del.LockedUntil = d.lease(del.ID) // renewed if this process claimed it again meanwhile
+		err := tx.FinishAttempt(ctx, &del, o.att)
 		if errors.Is(err, ErrLeaseLost) {
 			e.log.Warn("webhook delivery was claimed again before its attempt was recorded", "delivery", o.del.ID)
 			return nil

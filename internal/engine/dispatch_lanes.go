@@ -2,6 +2,7 @@ package engine
 
 import (
 	"sync"
+	"time"
 )
 
 // dispatcher runs one process's deliveries. sends counts every delivery it
@@ -16,6 +17,8 @@ type dispatcher struct {
 	mu    sync.Mutex
 	lanes map[string]*lane // by endpoint id; only endpoints with deliveries held
 	open  int              // requests open, all endpoints
+	// leases of the deliveries held, by id, until their outcome is recorded.
+	leases map[string]time.Time
 }
 
 // lane is one endpoint's share of a process: at most PerEndpoint requests
@@ -55,6 +58,14 @@ func (d *dispatcher) take(cs []*ClaimedDelivery) []*ClaimedDelivery {
 	defer d.mu.Unlock()
 	var start []*ClaimedDelivery
 	for _, c := range cs {
+		if _, ok := d.leases[c.Delivery.ID]; ok {
+			// Its lease ran out while this process still sends or records
+			// it (a lease shorter than a request), and the claim took it
+			// again: keep the one request, under the new lease.
+			d.leases[c.Delivery.ID] = c.Delivery.LockedUntil
+			continue
+		}
+		d.leases[c.Delivery.ID] = c.Delivery.LockedUntil
 		d.sends.Add(1)
 		l := d.lanes[c.Delivery.EndpointID]
 		if l == nil {
@@ -88,4 +99,18 @@ func (d *dispatcher) finish(c *ClaimedDelivery) *ClaimedDelivery {
 		delete(d.lanes, c.Delivery.EndpointID)
 	}
 	return nil
+}
+
+// lease is the lease this process holds on a delivery.
+func (d *dispatcher) lease(id string) time.Time {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.leases[id]
+}
+
+// release forgets a delivery whose outcome is recorded or given up.
+func (d *dispatcher) release(id string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	delete(d.leases, id)
 }

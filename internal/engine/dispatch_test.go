@@ -367,3 +367,50 @@ func TestAQueuedDeliveryIsNotSentAfterItsLeaseRanOut(t *testing.T) {
 		}
 	})
 }
+
+// TestALeaseShorterThanARequestDoesNotSendTwiceFromOneProcess: when a
+// request outlasts its lease, the process's own next claim takes the
+// delivery again; it keeps the one request open instead of sending a
+// second, and records that request's outcome under the renewed lease.
+func TestALeaseShorterThanARequestDoesNotSendTwiceFromOneProcess(t *testing.T) {
+	eachStore(t, func(t *testing.T, st engine.Store) {
+		var mu sync.Mutex
+		clock := time.Now()
+		now := func() time.Time { mu.Lock(); defer mu.Unlock(); return clock }
+		f := newFixtureAt(t, st, nil, now)
+		ctx := context.Background()
+		if _, _, err := f.e.CreateWebhookEndpoint(ctx, f.actor, engine.EndpointInput{URL: ptrS("https://slow.test/hook"), EventTypes: &[]string{webhook.PaymentCaptured}}); err != nil {
+			t.Fatal(err)
+		}
+		f.pay(t, 100, payment.CaptureAutomatic)
+		gate := &countingGate{started: make(chan struct{}), release: make(chan struct{})}
+		runCtx, stop := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			f.e.RunDispatcher(runCtx, engine.DispatchConfig{Sender: gate, Lease: time.Minute, Poll: 5 * time.Millisecond})
+		}()
+		defer func() { stop(); <-done }()
+		<-gate.started
+		mu.Lock()
+		clock = clock.Add(2 * time.Minute) // the request outlasts its lease
+		mu.Unlock()
+		waitFor(300*time.Millisecond, func() bool { return gate.n.Load() > 1 }) // polls that claim it again
+		close(gate.release)
+		var d *webhook.Delivery
+		var atts []*webhook.Attempt
+		if !waitFor(20*time.Second, func() bool {
+			ds, err := f.e.ListDeliveries(ctx, f.actor, engine.DeliveryFilter{Limit: 10})
+			if err != nil || len(ds) != 1 {
+				return false
+			}
+			d, atts, err = f.e.GetDelivery(ctx, f.actor, ds[0].ID)
+			return err == nil && d.Status == webhook.Succeeded
+		}) {
+			t.Fatal("the delivery was not recorded as delivered")
+		}
+		if n := gate.n.Load(); n != 1 || len(atts) != 1 {
+			t.Fatalf("%d requests and %d attempts logged for one delivery, want 1 and 1", n, len(atts))
+		}
+	})
+}
