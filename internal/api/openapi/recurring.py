@@ -33,7 +33,7 @@ S["CreateSubscriptionRequest"] = {"type": "object", "additionalProperties": Fals
     "properties": {"mandate": {"type": "string"}, "amount": {"type": "integer", "minimum": 1}, "currency": {"type": "string"},
         "interval": {"enum": ["day", "week", "month", "year"]}, "interval_count": {"type": "integer", "minimum": 1, "maximum": 365},
         "start_at": {"type": "string"}, "cycles": {"type": "integer", "minimum": 0}, "end_at": {"type": "string"},
-        "retry_delays": {"type": "array", "items": {"type": "integer", "minimum": 60}, "maxItems": 10, "description": "Seconds before each retry of a soft decline (default 1, 3 and 7 days)"},
+        "retry_delays": {"type": "array", "items": {"type": "integer", "minimum": 60}, "maxItems": 10, "description": "Seconds from the cycle's first soft decline to each retry, increasing (default 1, 3 and 7 days: four tries within a week)"},
         "description": {"type": "string"}, "metadata": {"type": "object", "additionalProperties": {"type": "string"}}}}
 sub = {"id": "sub_01jbz7q8m3a4x5y6z7k8n9p0qr", "object": "subscription", "mode": "sandbox", "status": "active", "customer": "cus_01jbz7q8m3a4x5y6z7k8n9p0qr",
        "mandate": "mdt_01jbz7q8m3a4x5y6z7k8n9p0qr", "amount": 900, "currency": "EUR", "interval": "month", "interval_count": 1, "start_at": T,
