@@ -359,3 +359,22 @@ func TestSmartPayWidgetCancelCallsTheErrorHandler(t *testing.T) {
 		t.Fatalf("status after cancelling: %v", st)
 	}
 }
+
+// --smartpay-settle-after is off by default; the environment sets it and
+// the flag beats the environment.
+func TestSmartPaySettleAfterParsing(t *testing.T) {
+	for name, c := range map[string]struct {
+		args []string
+		env  map[string]string
+		want time.Duration
+	}{
+		"off by default":              {want: 0},
+		"the environment sets it":     {env: map[string]string{"PAYGATE_SMARTPAY_SETTLE_AFTER": "48h"}, want: 48 * time.Hour},
+		"the flag beats the variable": {args: []string{"--smartpay-settle-after", "36h"}, env: map[string]string{"PAYGATE_SMARTPAY_SETTLE_AFTER": "48h"}, want: 36 * time.Hour},
+	} {
+		cfg, _, err := parse("serve", c.args, func(k string) string { return c.env[k] }, io.Discard, nil)
+		if err != nil || cfg.SmartPaySettleAfter != c.want {
+			t.Errorf("%s: %v, %v; want %v", name, cfg.SmartPaySettleAfter, err, c.want)
+		}
+	}
+}
