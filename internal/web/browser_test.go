@@ -321,3 +321,64 @@ func pollEval(t *testing.T, ctx context.Context, js string) string {
 	t.Fatalf("browser: %s stayed empty\n%s", js, where(ctx))
 	return ""
 }
+
+// TestCheckoutFlagsBadNumberAndCVCInlineAndCancelsBackToTheShop: a number
+// failing Luhn and a short security code are flagged beside their fields
+// as the payer leaves them (nothing is sent), and the cancel link takes
+// the payer back to the shop with the session still open and unpaid.
+func TestCheckoutFlagsBadNumberAndCVCInlineAndCancelsBackToTheShop(t *testing.T) {
+	g := newGateway(t)
+	ctx := browser(t, 1024, 800)
+	do(t, ctx, chromedp.Navigate(g.shop+"/"), chromedp.SetValue(css(`select[name=currency]`), "USD"), chromedp.Click(css("#go-checkout")))
+	waitFor(t, ctx, "#pay-form")
+	do(t, ctx, chromedp.SendKeys(css("#card-number"), "4242424242424241"), chromedp.Focus(css("#card-expiry")))
+	numberErr := text(t, ctx, "#card-number-error")
+	if invalid := get(t, ctx, chromedp.AttributeValue(css("#card-number"), "aria-invalid")).Value; numberErr != "Enter a valid card number." || invalid != "true" {
+		t.Fatalf("a number failing Luhn: error %q, aria-invalid %q", numberErr, invalid)
+	}
+	do(t, ctx, chromedp.SendKeys(css("#card-expiry"), "1231"), chromedp.SendKeys(css("#card-cvc"), "12"), chromedp.Focus(css("#card-holder")))
+	cvcErr := text(t, ctx, "#card-cvc-error")
+	if invalid := get(t, ctx, chromedp.AttributeValue(css("#card-cvc"), "aria-invalid")).Value; !strings.Contains(cvcErr, "security code") || invalid != "true" {
+		t.Fatalf("a two-digit CVC: error %q, aria-invalid %q", cvcErr, invalid)
+	}
+	// Correcting the number clears its error.
+	eval[bool](t, ctx, `document.querySelector("#card-number").value = ""; true`)
+	do(t, ctx, chromedp.SendKeys(css("#card-number"), "4242424242424242"), chromedp.Focus(css("#card-expiry")))
+	if e := text(t, ctx, "#card-number-error"); e != "" {
+		t.Fatalf("a valid number still shows %q", e)
+	}
+	page := get(t, ctx, chromedp.Location())
+	do(t, ctx, chromedp.Click(css("#cancel-link")))
+	waitFor(t, ctx, "#go-checkout")
+	if loc := get(t, ctx, chromedp.Location()); loc != g.shop+"/" {
+		t.Fatalf("cancel went to %s", loc)
+	}
+	sessions := g.api("GET", "/v1/checkout/sessions", "")["data"].([]any)
+	if len(sessions) != 1 || sessions[0].(map[string]any)["status"] != "open" || len(g.api("GET", "/v1/payments", "")["data"].([]any)) != 0 {
+		t.Fatalf("after cancelling %s: sessions %v", page, sessions)
+	}
+}
+
+// TestHostedFieldsReportAnInvalidCardToTheErrorHandler: with a CVC too
+// short, submit calls the merchant's errorHandler with the code and the
+// field, and no token or payment is made.
+func TestHostedFieldsReportAnInvalidCardToTheErrorHandler(t *testing.T) {
+	g := newGateway(t)
+	ctx := browser(t, 1024, 800)
+	do(t, ctx, chromedp.Navigate(g.shop+"/fields"))
+	waitFor(t, ctx, "#card-cvc iframe")
+	do(t, ctx, chromedp.WaitReady(css("#card-cvc iframe")))
+	frames := get(t, ctx, chromedp.Nodes(chromedp.CSSAll("iframe")))
+	for i, v := range []string{"4242424242424242", "1231", "1"} {
+		do(t, ctx, chromedp.WaitVisible(css("#f"), chromedp.FromNode(frames[i])), chromedp.SendKeys(css("#f"), v, chromedp.FromNode(frames[i])))
+	}
+	do(t, ctx, chromedp.Click(css("#pay")))
+	waitFor(t, ctx, `#result[data-status], #result[data-error]`)
+	code := get(t, ctx, chromedp.AttributeValue(css("#result"), "data-error")).Value
+	if msg := text(t, ctx, "#result"); code != "invalid_cvc" || !strings.Contains(msg, "security code") {
+		t.Fatalf("errorHandler got %q: %q", code, msg)
+	}
+	if n := len(g.api("GET", "/v1/payments", "")["data"].([]any)); n != 0 || len(g.seenCopy()["/fields/pay"]) != 0 {
+		t.Fatalf("an invalid card made %d payments; the shop received %v", n, g.seenCopy()["/fields/pay"])
+	}
+}

@@ -27,18 +27,22 @@ func (s *Server) fieldFrame(w http.ResponseWriter, r *http.Request) {
 	}
 	l, ok := labels[field]
 	origin := originOf(parent)
+	bad := ""
 	switch {
 	case !ok:
-		http.Error(w, "field must be number, expiry or cvc", http.StatusBadRequest)
-		return
+		bad = "field must be number, expiry or cvc"
 	case !channelID.MatchString(channel):
-		http.Error(w, "channel must be 16 to 64 hex characters", http.StatusBadRequest)
-		return
+		bad = "channel must be 16 to 64 hex characters"
 	case origin == "" || origin != parent:
-		http.Error(w, "origin must be the embedding page's origin, such as https://shop.example", http.StatusBadRequest)
-		return
+		bad = "origin must be the embedding page's origin, such as https://shop.example"
 	case field == "number" && !isPublishable(key):
-		http.Error(w, "key must be a publishable key (pk_test_… or pk_live_…)", http.StatusBadRequest)
+		bad = "key must be a publishable key (pk_test_… or pk_live_…)"
+	}
+	if bad != "" {
+		// The refusal carries the pages' headers too (no framing, no
+		// caching: the query may hold a key).
+		s.secure(w, r, policy{})
+		http.Error(w, bad, http.StatusBadRequest)
 		return
 	}
 	if _, ok := messages[lang]; !ok {

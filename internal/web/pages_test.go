@@ -305,8 +305,10 @@ func TestFieldFrameChecksItsParameters(t *testing.T) {
 			v[k] = vs
 		}
 		v.Set(mod[0], mod[1])
-		if resp, _ := fetch(t, "GET", base+v.Encode(), nil); resp.StatusCode != http.StatusBadRequest {
-			t.Errorf("%s: %d", name, resp.StatusCode)
+		resp, _ := fetch(t, "GET", base+v.Encode(), nil)
+		if csp := resp.Header.Get("Content-Security-Policy"); resp.StatusCode != http.StatusBadRequest || !strings.Contains(csp, "default-src 'none'") ||
+			!strings.Contains(csp, "frame-ancestors 'none'") || resp.Header.Get("Cache-Control") != "no-store" {
+			t.Errorf("%s: %d, CSP %q, Cache-Control %q", name, resp.StatusCode, csp, resp.Header.Get("Cache-Control"))
 		}
 	}
 }
@@ -380,5 +382,25 @@ func TestSignedReturnLinkShowsOnlyTheOutcome(t *testing.T) {
 		if resp, _ := fetch(t, "GET", bad, nil); resp.StatusCode != http.StatusBadRequest {
 			t.Errorf("return link with %s: %d", name, resp.StatusCode)
 		}
+	}
+}
+
+// TestArabicCheckoutsChallengeIsInArabic: the 3-D Secure page of an Arabic
+// checkout speaks Arabic, right to left; an API payment's stays English.
+func TestArabicCheckoutsChallengeIsInArabic(t *testing.T) {
+	g := newGateway(t)
+	_, u := g.session(`{"amount":1500,"currency":"KWD","locale":"ar","success_url":"https://shop.test/ok"}`)
+	_, page := fetch(t, "GET", u, nil)
+	f := cardForm(csrfField.FindStringSubmatch(page)[1])
+	f.Set("number", "4000002760003184")
+	resp, _ := fetch(t, "POST", u, f, "Origin", g.url)
+	_, acs := fetch(t, "GET", resp.Header.Get("Location"), nil)
+	if !strings.Contains(acs, `lang="ar" dir="rtl"`) || !strings.Contains(acs, "أكّد عملية الشراء") || !strings.Contains(acs, "كلمة المرور لمرة واحدة") ||
+		strings.Contains(acs, "Confirm this purchase") || !strings.Contains(acs, "KWD 1.500") {
+		t.Fatalf("Arabic checkout's challenge page:\n%s", acs)
+	}
+	p := g.api("POST", "/v1/payments", `{"amount":500,"currency":"USD","return_url":"https://shop.test/back","payment_method":{"type":"card","card":{"number":"4000002760003184","exp_month":12,"exp_year":2031,"cvc":"123"}}}`)
+	if _, en := fetch(t, "GET", p["next_action"].(map[string]any)["redirect_url"].(string), nil); !strings.Contains(en, `lang="en" dir="ltr"`) || !strings.Contains(en, "Confirm this purchase") {
+		t.Fatalf("API payment's challenge page:\n%s", en)
 	}
 }
