@@ -1,5 +1,3 @@
-// Package checkout holds the rules of checkout sessions: a hosted payment
-// page opened with a checkout token, paid at most once, until it expires.
 package checkout
 
 import (

@@ -1,8 +1,3 @@
-// Package shop is a small example merchant site that takes card payments
-// through paygate in each of the three ways that keep card data off the
-// merchant's server (hosted checkout, hosted fields) or encrypted on it
-// (client-side encryption). paygate's browser tests drive it, so the
-// example cannot rot.
 package shop
 
 import (
