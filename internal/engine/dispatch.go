@@ -33,16 +33,16 @@ type SendResult struct {
 type DispatchConfig struct {
 	Sender Sender
 	// PerEndpoint caps the requests one process has open to one endpoint
-	// (default 8); as many more of its deliveries may be claimed and
-	// queued behind them.
+	// (default 8); three times as many of its deliveries may be claimed
+	// and queued behind them.
 	PerEndpoint int
 	// Batch is how many deliveries one pass claims, and how many sends a
 	// process has open at most (default 256).
 	Batch int
 	// Lease is how long a claimed delivery is reserved (default 5 min): a
 	// process that dies lets others send it after that, with the same
-	// webhook-id. It should outlast two requests' timeouts (a queued
-	// delivery may wait for one before its own): a process that claims
+	// webhook-id. It should outlast four requests' timeouts (a queued
+	// delivery may wait for three before its own): a process that claims
 	// its own delivery again keeps its one request, but another process
 	// would send it a second time.
 	Lease time.Duration
@@ -215,9 +215,9 @@ func (e *Engine) fanOut(ctx context.Context) (int, error) {
 }
 
 // deliver claims due deliveries and starts sending them without waiting:
-// of one endpoint it claims no more than twice PerEndpoint less what this
-// process already holds for it, sends PerEndpoint at a time and queues the
-// rest (see lane). A slow endpoint holds only its own slots, never a pass,
+// of one endpoint it claims no more than aheadPerEndpoint times
+// PerEndpoint less what this process already holds for it, sends
+// PerEndpoint at a time and queues the rest (see lane). A slow endpoint holds only its own slots, never a pass,
 // and each outcome is recorded as soon as it is known, well inside the
 // lease; the store batches those small commits.
 func (e *Engine) deliver(ctx context.Context, d *dispatcher) (int, error) {
@@ -230,7 +230,7 @@ func (e *Engine) deliver(ctx context.Context, d *dispatcher) (int, error) {
 	now := e.now()
 	err := e.store.Update(ctx, func(tx Tx) error {
 		var err error
-		claimed, err = tx.ClaimDeliveries(ctx, now, now.Add(d.cfg.Lease), free, 2*d.cfg.PerEndpoint, held)
+		claimed, err = tx.ClaimDeliveries(ctx, now, now.Add(d.cfg.Lease), free, aheadPerEndpoint*d.cfg.PerEndpoint, held)
 		return err
 	})
 	if err != nil || len(claimed) == 0 {

@@ -22,9 +22,10 @@ type dispatcher struct {
 }
 
 // lane is one endpoint's share of a process: at most PerEndpoint requests
-// open, and up to as many more claimed deliveries queued behind them, so
-// that a slot freed is refilled at once instead of after the next claim's
-// commit. A queue waits only for that endpoint's own requests.
+// open, and claimed deliveries queued behind them (aheadPerEndpoint
+// times PerEndpoint held in all), so that a slot freed is refilled at once
+// instead of after the next claim's commit. A queue waits only for that
+// endpoint's own requests.
 type lane struct {
 	open  int
 	queue []*ClaimedDelivery
@@ -114,3 +115,8 @@ func (d *dispatcher) release(id string) {
 	defer d.mu.Unlock()
 	delete(d.leases, id)
 }
+
+// aheadPerEndpoint times PerEndpoint is how many deliveries of one
+// endpoint a process holds at most (open and queued): enough queued that
+// sends go on while the next claim waits for its commit.
+const aheadPerEndpoint = 4
