@@ -267,7 +267,12 @@ func (e *Engine) run(ctx context.Context, d *dispatcher, c *ClaimedDelivery) {
 		go func() {
 			defer d.sends.Done()
 			defer d.release(done.Delivery.ID)
-			if err := e.record(ctx, d, o); err != nil && ctx.Err() == nil {
+			// A known outcome is recorded even when the dispatcher is
+			// stopping, so a delivered webhook is not sent again after a
+			// restart.
+			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+			defer cancel()
+			if err := e.record(rctx, d, o); err != nil {
 				e.log.Warn("webhook attempt not recorded", "delivery", done.Delivery.ID, "err", err)
 			}
 		}()
@@ -329,8 +334,8 @@ func (e *Engine) attempt(ctx context.Context, d *dispatcher, c *ClaimedDelivery)
 	default:
 		res = d.cfg.Sender.Send(ctx, c.URL, req.headers, req.body, del.Mode == payment.Sandbox || d.cfg.AllowPrivateLive)
 	}
-	if ctx.Err() != nil {
-		return nil, ctx.Err() // shutting down: the lease lets another pass retry it
+	if res.Err != nil && ctx.Err() != nil {
+		return nil, ctx.Err() // shutting down cut it off: the lease lets another pass retry it
 	}
 	now := e.now()
 	del.Attempts++

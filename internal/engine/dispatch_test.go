@@ -414,3 +414,33 @@ func TestALeaseShorterThanARequestDoesNotSendTwiceFromOneProcess(t *testing.T) {
 		}
 	})
 }
+
+// stoppingSender accepts the delivery and, before answering, stops the
+// dispatcher (as a shutdown would at that moment).
+type stoppingSender struct{ stop context.CancelFunc }
+
+func (s *stoppingSender) Send(context.Context, string, map[string]string, []byte, bool) engine.SendResult {
+	s.stop()
+	return engine.SendResult{Status: 200}
+}
+
+// TestADeliveryAnsweredDuringShutdownIsRecorded: the receiver accepted the
+// webhook just as the dispatcher was stopped; the outcome is still
+// recorded, so the webhook is not sent again after a restart.
+func TestADeliveryAnsweredDuringShutdownIsRecorded(t *testing.T) {
+	eachStore(t, func(t *testing.T, st engine.Store) {
+		f := newFixture(t, st, nil)
+		ctx := context.Background()
+		if _, _, err := f.e.CreateWebhookEndpoint(ctx, f.actor, engine.EndpointInput{URL: ptrS("https://hooks.test/a"), EventTypes: &[]string{webhook.PaymentCaptured}}); err != nil {
+			t.Fatal(err)
+		}
+		f.pay(t, 100, payment.CaptureAutomatic)
+		runCtx, stop := context.WithCancel(ctx)
+		defer stop()
+		f.e.RunDispatcher(runCtx, engine.DispatchConfig{Sender: &stoppingSender{stop: stop}}) // returns once stopped
+		ds, err := f.e.ListDeliveries(ctx, f.actor, engine.DeliveryFilter{Status: webhook.Succeeded, Limit: 10})
+		if err != nil || len(ds) != 1 {
+			t.Fatalf("%d deliveries recorded as delivered after the shutdown: %v", len(ds), err)
+		}
+	})
+}
