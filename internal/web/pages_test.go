@@ -364,12 +364,17 @@ func TestSignedReturnLinkShowsOnlyTheOutcome(t *testing.T) {
 	if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "frame-ancestors https://shop.test;") || resp.Header.Get("X-Frame-Options") != "" {
 		t.Fatalf("the embedded checkout's challenge cannot be framed by its origin: %q, X-Frame-Options %q", csp, resp.Header.Get("X-Frame-Options"))
 	}
+	// A refused answer is said inside the frame too.
+	resp, body := fetch(t, "POST", acs, url.Values{"csrf": {"1." + strings.Repeat("0", 64)}, "otp": {"password"}}, "Origin", g.url)
+	if resp.StatusCode != http.StatusForbidden || !strings.Contains(resp.Header.Get("Content-Security-Policy"), "frame-ancestors https://shop.test;") || !strings.Contains(body, "expired") {
+		t.Fatalf("a refused challenge answer: %d %q", resp.StatusCode, resp.Header.Get("Content-Security-Policy"))
+	}
 	resp, _ = fetch(t, "POST", acs, url.Values{"csrf": {csrfField.FindStringSubmatch(page)[1]}, "otp": {"wrong"}}, "Origin", g.url)
 	back := resp.Header.Get("Location")
 	if !strings.Contains(back, "/checkout/return/cs_") || !strings.Contains(back, "sig=") {
 		t.Fatalf("after the challenge: %d %q", resp.StatusCode, back)
 	}
-	resp, body := fetch(t, "GET", back, nil)
+	resp, body = fetch(t, "GET", back, nil)
 	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "3-D Secure authentication failed") || strings.Contains(body, "pay-form") ||
 		!strings.Contains(body, `href="https://shop.test/cart"`) || !strings.Contains(resp.Header.Get("Content-Security-Policy"), "frame-ancestors https://shop.test;") {
 		t.Fatalf("signed return of a failed challenge: %d %s\n%s", resp.StatusCode, resp.Header.Get("Content-Security-Policy"), body)
