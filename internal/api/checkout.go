@@ -29,6 +29,7 @@ type checkoutJSON struct {
 	NotificationURL    *string           `json:"notification_url"`
 	EmbedOrigins       []string          `json:"embed_origins"`
 	PGCode             *string           `json:"pg_code"`
+	PGCodes            []string          `json:"pg_codes"`
 	Metadata           map[string]string `json:"metadata"`
 	Payment            *string           `json:"payment"`
 	ExpiresAt          string            `json:"expires_at"`
@@ -52,12 +53,21 @@ func checkoutView(s *checkout.Session, token, url string) checkoutJSON {
 	if v.EmbedOrigins == nil {
 		v.EmbedOrigins = []string{}
 	}
+	switch {
+	case s.Config != "":
+		v.PGCodes = []string{s.Config}
+	case len(s.AllowedConfigs) > 0:
+		v.PGCodes = s.AllowedConfigs
+	default:
+		v.PGCodes = []string{}
+	}
 	return v
 }
 
 // checkoutRequest is POST /v1/checkout/sessions; pg_code names the
 // payment-method configuration the session's payment goes through, as on
-// POST /v1/payments ("" lets routing choose).
+// POST /v1/payments ("" lets routing choose); pg_codes instead lets
+// routing choose among those only.
 type checkoutRequest struct {
 	Amount             *int64            `json:"amount"`
 	Currency           *string           `json:"currency"`
@@ -73,6 +83,7 @@ type checkoutRequest struct {
 	NotificationURL    string            `json:"notification_url"`
 	EmbedOrigins       []string          `json:"embed_origins"`
 	PGCode             string            `json:"pg_code"`
+	PGCodes            []string          `json:"pg_codes"`
 	ExpiresIn          int64             `json:"expires_in"`
 	Metadata           map[string]string `json:"metadata"`
 }
@@ -97,7 +108,7 @@ func (s *Server) createCheckoutSession(w http.ResponseWriter, r *http.Request) {
 		Amount: *req.Amount, Currency: *req.Currency, CaptureMethod: payment.CaptureMethod(req.Capture), Customer: req.Customer,
 		Brands: req.PaymentMethodTypes, SaveCard: req.SavePaymentMethod, Description: req.Description, Reference: req.Reference,
 		Locale: req.Locale, SuccessURL: req.SuccessURL, CancelURL: req.CancelURL, NotificationURL: req.NotificationURL,
-		EmbedOrigins: req.EmbedOrigins, Config: req.PGCode, ExpiresIn: time.Duration(req.ExpiresIn) * time.Second, Metadata: req.Metadata})
+		EmbedOrigins: req.EmbedOrigins, Config: req.PGCode, AllowedConfigs: req.PGCodes, ExpiresIn: time.Duration(req.ExpiresIn) * time.Second, Metadata: req.Metadata})
 	if err != nil {
 		writeProblem(w, r, err)
 		return

@@ -48,6 +48,9 @@ type Session struct {
 	// Config is the payment-method configuration (pg_code) its payment
 	// goes through; "" lets routing choose.
 	Config string
+	// AllowedConfigs, when Config is empty, are the configurations routing
+	// may choose from for its payment; empty means any.
+	AllowedConfigs []string
 	// EmbedOrigins may frame the page (the SmartPay-style widget); empty
 	// means the page refuses to be framed.
 	EmbedOrigins []string

@@ -47,10 +47,13 @@ type CheckoutInput struct {
 	Door string
 	// Config names the payment-method configuration (pg_code) to pay
 	// through; checked when the session is made.
-	Config       string
-	EmbedOrigins []string
-	ExpiresIn    time.Duration
-	Metadata     map[string]string
+	Config string
+	// AllowedConfigs (pg_codes) are the configurations routing may choose
+	// from when Config is empty; each is checked when the session is made.
+	AllowedConfigs []string
+	EmbedOrigins   []string
+	ExpiresIn      time.Duration
+	Metadata       map[string]string
 }
 
 // CheckoutCreated is a new session with its checkout token and page URL,
@@ -78,6 +81,9 @@ func (e *Engine) CreateCheckoutSession(ctx context.Context, a Actor, in Checkout
 		Amount: in.Amount, Currency: cur, CaptureMethod: pin.CaptureMethod, SaveCard: in.SaveCard,
 		Description: in.Description, Reference: in.Reference, Locale: in.Locale, SuccessURL: in.SuccessURL,
 		CancelURL: in.CancelURL, NotificationURL: in.NotificationURL, Door: in.Door, Config: in.Config, Metadata: in.Metadata}
+	if err := e.allowConfigs(ctx, a, s, in); err != nil {
+		return nil, err
+	}
 	if s.Locale == "" {
 		s.Locale = "en"
 	}
@@ -271,7 +277,7 @@ func (e *Engine) PayCheckout(ctx context.Context, token string, in CheckoutPayme
 	}
 	pin := CreatePaymentInput{Amount: s.Amount, Currency: s.Currency.Code, CaptureMethod: s.CaptureMethod, Card: in.Card,
 		PaymentMethodID: in.PaymentMethodID, CVC: in.CVC, Description: s.Description, Reference: s.Reference, Metadata: md,
-		ReturnURL: returnURL, NotificationURL: s.NotificationURL, Door: s.Door, Config: s.Config}
+		ReturnURL: returnURL, NotificationURL: s.NotificationURL, Door: s.Door, Config: s.Config, AllowedConfigs: s.AllowedConfigs}
 	if s.CustomerID != "" {
 		pin.Customer = s.CustomerID
 		pin.DoNotSave = !(s.SaveCard || in.SaveCard)

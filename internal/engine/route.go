@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"time"
 
@@ -79,9 +80,13 @@ func (e *Engine) routes(ctx context.Context, a Actor, in CreatePaymentInput, cur
 	}
 	var mine []*pmconfig.Config
 	for _, c := range all {
-		if c.Mode == a.Mode && c.Enabled {
+		if c.Mode == a.Mode && c.Enabled && (len(in.AllowedConfigs) == 0 || slices.Contains(in.AllowedConfigs, c.Code)) {
 			mine = append(mine, c)
 		}
+	}
+	if len(mine) == 0 && len(in.AllowedConfigs) > 0 {
+		// The session's configurations were all disabled or deleted since.
+		return nil, fault.InvalidParam("pg_codes", "config_not_found", "none of the payment-method configurations %s is enabled", strings.Join(in.AllowedConfigs, ", "))
 	}
 	if len(mine) == 0 {
 		conn, err := e.connectorFor(a.Mode)

@@ -131,6 +131,9 @@ type CreatePaymentInput struct {
 	NotificationURL string
 	// Config names the payment-method configuration (pg_code) to use.
 	Config string
+	// AllowedConfigs, when Config is empty, limit routing to these
+	// configurations (a checkout session's pg_codes).
+	AllowedConfigs []string
 	// Door names the front door the payment came through ("paymentz", or
 	// "paymentz:11344" with what the door needs to sign its callbacks):
 	// its NotificationURL then receives the door's own callbacks (rendered

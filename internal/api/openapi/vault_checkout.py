@@ -74,7 +74,7 @@ S["RotateEncryptionKeyRequest"] = {"type": "object", "additionalProperties": Fal
 S["CheckoutSession"] = {"type": "object", "additionalProperties": False,
     "required": ["id", "object", "mode", "status", "amount", "currency", "capture", "customer", "payment_method_types",
                  "save_payment_method", "description", "reference", "locale", "success_url", "cancel_url", "notification_url",
-                 "embed_origins", "pg_code", "metadata", "payment", "expires_at", "created_at"],
+                 "embed_origins", "pg_code", "pg_codes", "metadata", "payment", "expires_at", "created_at"],
     "properties": {"id": {"type": "string", "pattern": "^cs_"}, "object": {"const": "checkout_session"}, "mode": {"enum": ["sandbox", "live"]},
         "status": {"enum": ["open", "complete", "expired"]}, "amount": {"type": "integer", "minimum": 1},
         "currency": {"type": "string", "pattern": "^[A-Z]{3}$"}, "capture": {"enum": ["automatic", "manual"]},
@@ -83,6 +83,7 @@ S["CheckoutSession"] = {"type": "object", "additionalProperties": False,
         "locale": {"enum": ["en", "ar"]}, "success_url": {"type": "string"}, "cancel_url": nullable("string"),
         "notification_url": nullable("string"), "embed_origins": {"type": "array", "items": {"type": "string"}},
         "pg_code": dict(nullable("string"), description="The payment-method configuration the session's payment goes through; null lets routing choose"),
+        "pg_codes": {"type": "array", "items": {"type": "string"}, "description": "The configurations the session's payment may go through (pg_code alone, or the pg_codes given); empty lets routing choose among all"},
         "metadata": {"type": "object", "additionalProperties": {"type": "string"}}, "payment": nullable("string"),
         "expires_at": {"type": "string", "format": "date-time"}, "created_at": {"type": "string", "format": "date-time"},
         "checkout_token": {"type": "string", "pattern": "^ct_", "description": "Opens the hosted page; shown once"},
@@ -97,6 +98,7 @@ S["CreateCheckoutSessionRequest"] = {"type": "object", "additionalProperties": F
         "locale": {"enum": ["en", "ar"]}, "success_url": {"type": "string"}, "cancel_url": {"type": "string"},
         "notification_url": {"type": "string"}, "embed_origins": {"type": "array", "items": {"type": "string"}},
         "pg_code": {"type": "string", "description": "The enabled payment-method configuration to pay through (it must accept the currency); omit to let routing choose. Unknown or disabled: 400 config_not_found naming pg_code"},
+        "pg_codes": {"type": "array", "items": {"type": "string"}, "maxItems": 20, "description": "Instead of pg_code: routing chooses among these enabled configurations only (each must accept the currency; 400 config_not_found or currency_not_accepted naming pg_codes[i]); not with pg_code"},
         "expires_in": {"type": "integer", "minimum": 300, "maximum": 86400}, "metadata": {"type": "object", "additionalProperties": {"type": "string"}}}}
 
 card_ex = {"brand": "visa", "first6": "424242", "last4": "4242", "exp_month": 12, "exp_year": 2030, "holder": None, "fingerprint": "0f3c9a7b21d4e5f60718293a4b5c6d7e"}
@@ -110,7 +112,7 @@ ek_ex = {"id": "ek_01jbz7q8m3a4x5y6z7k8n9p0qr", "object": "encryption_key", "mod
 cs_ex = {"id": "cs_01jbz7q8m3a4x5y6z7k8n9p0qr", "object": "checkout_session", "mode": "sandbox", "status": "open", "amount": 1500, "currency": "KWD",
          "capture": "automatic", "customer": None, "payment_method_types": [], "save_payment_method": False, "description": "Order 42", "reference": "order-42",
          "locale": "ar", "success_url": "https://shop.example/paid", "cancel_url": "https://shop.example/cart", "notification_url": None,
-         "embed_origins": [], "pg_code": None, "metadata": {}, "payment": None, "expires_at": "2026-11-23T11:00:00.123Z", "created_at": T,
+         "embed_origins": [], "pg_code": None, "pg_codes": [], "metadata": {}, "payment": None, "expires_at": "2026-11-23T11:00:00.123Z", "created_at": T,
          "checkout_token": "ct_0123456789abcdefghjkmnpqrstvwxyz0123456789abcdefghj", "url": "http://localhost:8080/checkout/ct_0123456789abcdefghjkmnpqrstvwxyz0123456789abcdefghj"}
 
 P = d["paths"]

@@ -11,23 +11,23 @@ import (
 
 const checkoutColumns = `id, merchant_id, mode, token_hash, status, amount, currency, capture_method, customer_id, brands,
  save_card, description, reference, locale, success_url, cancel_url, notification_url, embed_origins, metadata, payment_id,
- expires_at, created_at, updated_at, door, config`
+ expires_at, created_at, updated_at, door, config, allowed_configs`
 
 func scanSession(s scanner) (*checkout.Session, error) {
 	var cs checkout.Session
-	var currency, brands, origins, md string
+	var currency, brands, origins, md, allowed string
 	var save int
 	var expires, created, updated int64
 	err := s.Scan(&cs.ID, &cs.MerchantID, &cs.Mode, &cs.TokenHash, &cs.Status, &cs.Amount, &currency, &cs.CaptureMethod,
 		&cs.CustomerID, &brands, &save, &cs.Description, &cs.Reference, &cs.Locale, &cs.SuccessURL, &cs.CancelURL,
-		&cs.NotificationURL, &origins, &md, &cs.PaymentID, &expires, &created, &updated, &cs.Door, &cs.Config)
+		&cs.NotificationURL, &origins, &md, &cs.PaymentID, &expires, &created, &updated, &cs.Door, &cs.Config, &allowed)
 	if err != nil {
 		return nil, err
 	}
 	if cs.Currency, err = money.Lookup(currency); err != nil {
 		return nil, err
 	}
-	cs.Brands, cs.EmbedOrigins = splitList(brands), splitList(origins)
+	cs.Brands, cs.EmbedOrigins, cs.AllowedConfigs = splitList(brands), splitList(origins), splitList(allowed)
 	cs.SaveCard, cs.Metadata = save == 1, decodeMap(md)
 	cs.ExpiresAt, cs.CreatedAt, cs.UpdatedAt = fromMicros(expires), fromMicros(created), fromMicros(updated)
 	return &cs, nil
@@ -42,11 +42,11 @@ func splitList(s string) []string {
 
 // InsertCheckoutSession implements engine.Tx.
 func (t *Tx) InsertCheckoutSession(ctx context.Context, s *checkout.Session) error {
-	_, err := t.exec(ctx, `INSERT INTO checkout_sessions (`+checkoutColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err := t.exec(ctx, `INSERT INTO checkout_sessions (`+checkoutColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		s.ID, s.MerchantID, string(s.Mode), s.TokenHash, string(s.Status), s.Amount, s.Currency.Code, string(s.CaptureMethod),
 		s.CustomerID, strings.Join(s.Brands, " "), boolInt(s.SaveCard), s.Description, s.Reference, s.Locale, s.SuccessURL, s.CancelURL,
 		s.NotificationURL, strings.Join(s.EmbedOrigins, " "), encodeMap(s.Metadata), s.PaymentID,
-		micros(s.ExpiresAt), micros(s.CreatedAt), micros(s.UpdatedAt), s.Door, s.Config)
+		micros(s.ExpiresAt), micros(s.CreatedAt), micros(s.UpdatedAt), s.Door, s.Config, strings.Join(s.AllowedConfigs, " "))
 	return err
 }
 
