@@ -339,24 +339,32 @@ func TestAQueuedDeliveryIsNotSentAfterItsLeaseRanOut(t *testing.T) {
 		f.pay(t, 200, payment.CaptureAutomatic)
 		gate := &countingGate{started: make(chan struct{}), release: make(chan struct{})}
 		cfg := engine.DispatchConfig{Sender: gate, PerEndpoint: 1, Lease: time.Minute}
-		first := make(chan error, 1)
+		type result struct {
+			claimed int
+			err     error
+		}
+		first := make(chan result, 1)
 		go func() {
 			n, err := f.e.DispatchOnce(ctx, cfg)
-			if err == nil && n != 2 {
-				t.Errorf("claimed %d deliveries, want both (one sent, one queued)", n)
-			}
-			first <- err
+			first <- result{n, err}
 		}()
 		<-gate.started
 		mu.Lock()
 		clock = clock.Add(2 * time.Minute)
 		mu.Unlock()
 		close(gate.release)
-		if err := <-first; err != nil {
-			t.Fatal(err)
+		r := <-first
+		if r.err != nil {
+			t.Fatal(r.err)
 		}
-		if n := gate.n.Load(); n != 1 {
-			t.Fatalf("%d requests; the queued delivery was sent after its lease ran out", n)
+		// The pass claimed both; the queued one's lease ran out behind the
+		// first, so it is not sent on that lease. The same pass may claim it
+		// again afresh (DispatchOnce claims until nothing is due) and send
+		// it once: then three claims, two requests.
+		switch n := gate.n.Load(); {
+		case r.claimed == 2 && n == 1, r.claimed == 3 && n == 2:
+		default:
+			t.Fatalf("%d claims, %d requests; the queued delivery was sent after its lease ran out", r.claimed, n)
 		}
 		if _, err := f.e.DispatchOnce(ctx, cfg); err != nil {
 			t.Fatal(err)
