@@ -1,6 +1,7 @@
 package checkout
 
 import (
+	"strings"
 	"time"
 
 	"github.com/paygate/paygate/internal/fault"
@@ -60,6 +61,17 @@ type Session struct {
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
 }
+
+// ReturnOriginsKey is the metadata key under which a front door lists
+// (space-separated) the origins its own return page sends the payer on to,
+// such as Ottu's redirect_url. The card form's form-action allows them as
+// it allows the success and cancel URLs': browsers apply form-action to
+// every redirect that follows a form's submission, so a return page that
+// redirects straight on to the shop would otherwise strand the payer.
+const ReturnOriginsKey = "paygate_return_origins"
+
+// ReturnOrigins lists the origins under ReturnOriginsKey.
+func (s *Session) ReturnOrigins() []string { return strings.Fields(s.Metadata[ReturnOriginsKey]) }
 
 // Payable answers why a session cannot take a payment at t, or nil.
 func (s *Session) Payable(t time.Time) error {

@@ -37,7 +37,7 @@ type checkoutView struct {
 // lets its form lead to the merchant's return pages.
 func sessionPolicy(s *checkout.Session) policy {
 	var targets []string
-	for _, u := range []string{s.SuccessURL, s.CancelURL} {
+	for _, u := range append([]string{s.SuccessURL, s.CancelURL}, s.ReturnOrigins()...) {
 		if o := originOf(u); o != "" {
 			targets = append(targets, o)
 		}

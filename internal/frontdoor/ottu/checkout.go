@@ -61,6 +61,7 @@ func (req *CheckoutRequest) metadata(partial bool) map[string]string {
 	set("payment_type", mdPaymentType, pt)
 	set("pg_codes", mdPGCodes, strings.Join(req.PGCodes, " "))
 	set("redirect_url", mdRedirect, req.RedirectURL)
+	set("redirect_url", checkout.ReturnOriginsKey, origin(req.RedirectURL))
 	set("customer_id", mdCustomerID, req.CustomerID)
 	if req.Agreement != nil {
 		set("agreement", mdAgreement, req.Agreement.ID)
@@ -204,7 +205,9 @@ func (s *Server) createCheckout(w http.ResponseWriter, r *http.Request) {
 		SuccessURL: s.returnURL(a, ""), CancelURL: s.returnURL(a, ""), NotificationURL: req.WebhookURL, ExpiresIn: ttl,
 		Metadata: req.metadata(false), Door: Door}
 	if len(req.PGCodes) == 1 {
-		in.Config = req.PGCodes[0] // one code decides; several leave the choice to routing
+		in.Config = req.PGCodes[0] // one code decides
+	} else {
+		in.AllowedConfigs = req.PGCodes // several leave the choice to routing, among those only
 	}
 	created, err := s.e.CreateCheckoutSession(ctx, a, in)
 	if err != nil {
@@ -340,4 +343,14 @@ func (s *Server) updateCheckout(partial bool) http.HandlerFunc {
 		}
 		writeJSON(w, http.StatusOK, s.view(ctx, a, sess, nil, nil))
 	}
+}
+
+// origin is a URL's scheme://host, or "" (the return page sends the payer
+// on to redirect_url: see checkout.ReturnOriginsKey).
+func origin(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		return ""
+	}
+	return u.Scheme + "://" + u.Host
 }
