@@ -49,6 +49,11 @@ func (e *Engine) merchantConfigs(ctx context.Context, merchantID string) ([]*pmc
 	if err != nil {
 		return nil, err
 	}
+	if all == nil {
+		// Cached as "none" too: a merchant without configurations (the
+		// built-in processor) would otherwise pay two reads per sale.
+		all = []*pmconfig.Config{}
+	}
 	e.configs.mu.Lock()
 	if cur, ok := e.configs.entries[merchantID]; !ok || cur.version != version {
 		e.configs.entries[merchantID] = configEntry{version: version, configs: all, matches: map[string][]*pmconfig.Config{}, checked: time.Now()}
