@@ -59,7 +59,10 @@ func BenchmarkDashboardSearchMillion(b *testing.B) {
 		{"reference", func(f engine.PaymentFilter) engine.PaymentFilter { f.Reference = "order-777777"; return f }},
 		{"customer", func(f engine.PaymentFilter) engine.PaymentFilter { f.Customer = "cust-123"; return f }},
 		{"amount_range", func(f engine.PaymentFilter) engine.PaymentFilter { f.AmountGTE, f.AmountLTE = 40_000, 40_100; return f }},
-		{"last_week", func(f engine.PaymentFilter) engine.PaymentFilter { f.CreatedGTE = start.Add(80 * 24 * time.Hour); return f }},
+		{"last_week", func(f engine.PaymentFilter) engine.PaymentFilter {
+			f.CreatedGTE = start.Add(80 * 24 * time.Hour)
+			return f
+		}},
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			f := c.f(base)
