@@ -27,19 +27,7 @@ func TestGoldenSale(t *testing.T) {
 	for _, tc := range []struct{ file, accept string }{{"sale.json", "application/json"}, {"sale.xml", "application/xml"}} {
 		t.Run(tc.file, func(t *testing.T) {
 			got := paymentz.RenderPayment(p, now, tc.accept)
-			path := filepath.Join("testdata", tc.file)
-			if *update {
-				if err := os.WriteFile(path, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if string(got) != string(want) {
-				t.Fatalf("answer differs from %s:\n%s", path, got)
-			}
+			golden(t, tc.file, got)
 		})
 	}
 }
@@ -87,19 +75,25 @@ func TestGoldenRegistration(t *testing.T) {
 			got := regexp.MustCompile(`pm_[0-9a-z]{26}`).ReplaceAll(r.body, []byte("pm_REGISTRATION"))
 			got = regexp.MustCompile(`\d{4}-\d\d-\d\d \d\d:\d\d:\d\d`).ReplaceAll(got, []byte("2026-03-01 12:30:45"))
 			got = []byte(strings.ReplaceAll(string(got), e.member, "MEMBER"))
-			path := filepath.Join("testdata", tc.file)
-			if *update {
-				if err := os.WriteFile(path, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if string(got) != string(want) {
-				t.Fatalf("answer differs from %s:\n%s", path, got)
-			}
+			golden(t, tc.file, got)
 		})
+	}
+}
+
+// golden compares got with testdata/file (rewriting it with -update).
+func golden(t *testing.T, file string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", file)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != string(want) {
+		t.Fatalf("answer differs from %s:\n%s", path, got)
 	}
 }
