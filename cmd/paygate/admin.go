@@ -21,7 +21,7 @@ func migrateCmd(ctx context.Context, args []string, getenv func(string) string, 
 	if err != nil {
 		return err
 	}
-	st, err := openStore(ctx, c.DatabaseURL, true)
+	st, err := openStore(ctx, c.DatabaseURL, true, nil)
 	if err != nil {
 		return err
 	}

@@ -103,6 +103,7 @@ func benchCmd(ctx context.Context, args []string, getenv func(string) string, st
 		return fmt.Errorf("start bare server: %w", err)
 	}
 	hc := benchHTTPClient(concurrency)
+	bareCPU := cpuTime(os.Getpid())
 	bare := load(ctx, "bare", concurrency, duration, func(ctx context.Context) error {
 		req, _ := http.NewRequestWithContext(ctx, "POST", "http://"+bareSrv.addr+"/pay", strings.NewReader(benchBody))
 		req.Header.Set("Content-Type", "application/json")
@@ -117,8 +118,10 @@ func benchCmd(ctx context.Context, args []string, getenv func(string) string, st
 		}
 		return nil
 	})
+	bareCPU = cpuTime(os.Getpid()) - bareCPU
 	bareSrv.stop()
 	fmt.Fprintln(stdout, bare)
+	fmt.Fprintf(stdout, "bare CPU: %s, server and load generator together (one process)\n", perRequest(bareCPU, bare))
 
 	// (b) paygate sales, each with a fresh idempotency key.
 	secret, err := benchMerchant(ctx, dbURL, stderr)
@@ -150,6 +153,8 @@ func benchCmd(ctx context.Context, args []string, getenv func(string) string, st
 		Metadata: map[string]string{"cart": "7", "channel": "web"},
 		Card:     client.CardParams{Number: "4242424242424242", ExpMonth: 12, ExpYear: 2030, CVC: "123", Holder: "Jane Doe"}}
 	run := strconv.FormatInt(time.Now().UnixNano(), 36)
+	commitsBefore, _ := scrapeCommits(ctx, addr)
+	gwCPU, loadCPU := cpuTime(gw.pid), cpuTime(os.Getpid())
 	sale := load(ctx, "sale", concurrency, duration, func(ctx context.Context) error {
 		p, err := cl.CreatePayment(ctx, cardBody, client.IdempotencyKey(run+"-"+strconv.FormatInt(seq.Add(1), 10)))
 		if err != nil {
@@ -160,12 +165,18 @@ func benchCmd(ctx context.Context, args []string, getenv func(string) string, st
 		}
 		return nil
 	})
+	gwCPU, loadCPU = cpuTime(gw.pid)-gwCPU, cpuTime(os.Getpid())-loadCPU
+	commitsAfter, scrapeErr := scrapeCommits(ctx, addr)
 	peak := peakRSS(gw.pid)
 	if hooks != nil {
 		fmt.Fprintln(stdout, hooks.report(sale.requests, 30*time.Second))
 	}
 	gw.stop()
 	fmt.Fprintln(stdout, sale)
+	fmt.Fprintf(stdout, "sale CPU: paygate %s, load generator %s\n", perRequest(gwCPU, sale), perRequest(loadCPU, sale))
+	if scrapeErr == nil {
+		fmt.Fprintln(stdout, commitsAfter.since(commitsBefore).String(sale.elapsed))
+	}
 	fmt.Fprintf(stdout, "paygate peak RSS: %.1f MB\n", float64(peak)/(1<<20))
 	fmt.Fprintf(stdout, "sale/bare ratio: %.2f\n", sale.rps()/bare.rps())
 	if sale.errors > 0 || bare.errors > 0 {

@@ -41,7 +41,9 @@ type gateway struct {
 
 func newGateway(ctx context.Context, c Config, logw io.Writer, migrate bool) (*gateway, error) {
 	log := newLogger(c, logw)
-	st, err := openStore(ctx, c.DatabaseURL, migrate)
+	reg := prometheus.NewRegistry()
+	metrics := api.NewMetrics(reg)
+	st, err := openStore(ctx, c.DatabaseURL, migrate, metrics.StoreCommit)
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
@@ -56,8 +58,6 @@ func newGateway(ctx context.Context, c Config, logw io.Writer, migrate bool) (*g
 			return nil, err
 		}
 	}
-	reg := prometheus.NewRegistry()
-	metrics := api.NewMetrics(reg)
 	eng, err := engine.New(engine.Config{
 		Keyring:     kr,
 		PublicURL:   strings.TrimRight(c.PublicURL, "/"),

@@ -15,6 +15,8 @@ type Metrics struct {
 	payments *prometheus.CounterVec
 	calls    *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
+	batch    prometheus.Histogram
+	commit   prometheus.Histogram
 }
 
 // NewMetrics registers paygate's series on reg.
@@ -30,7 +32,11 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		[]string{"connector", "config", "operation", "outcome"})
 	m.latency = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "paygate_connector_call_duration_seconds", Help: "Processor call latency by connector, configuration and operation.",
 		Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30}}, []string{"connector", "config", "operation"})
-	reg.MustRegister(m.requests, m.duration, m.payments, m.calls, m.latency)
+	m.batch = prometheus.NewHistogram(prometheus.HistogramOpts{Name: "paygate_store_commit_transactions", Help: "Transactions grouped into one store commit (group commit).",
+		Buckets: []float64{1, 2, 4, 8, 16, 32, 64, 128, 256}})
+	m.commit = prometheus.NewHistogram(prometheus.HistogramOpts{Name: "paygate_store_commit_duration_seconds", Help: "Time a store writer spent on one group commit, from BEGIN to the end of COMMIT (its fsync included).",
+		Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1}})
+	reg.MustRegister(m.requests, m.duration, m.payments, m.calls, m.latency, m.batch, m.commit)
 	return m
 }
 
@@ -43,6 +49,12 @@ func (m *Metrics) PaymentChanged(p *payment.Payment) {
 func (m *Metrics) ConnectorCall(connectorName, config, operation, outcome string, d time.Duration) {
 	m.calls.WithLabelValues(connectorName, config, operation, outcome).Inc()
 	m.latency.WithLabelValues(connectorName, config, operation).Observe(d.Seconds())
+}
+
+// StoreCommit observes one group commit of the store's writer.
+func (m *Metrics) StoreCommit(transactions int, took time.Duration) {
+	m.batch.Observe(float64(transactions))
+	m.commit.Observe(took.Seconds())
 }
 
 func (m *Metrics) observe(route, method string, status int, d time.Duration) {

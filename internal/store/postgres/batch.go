@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/paygate/paygate/internal/engine"
 	"github.com/paygate/paygate/internal/store/sqlstore"
@@ -39,10 +40,14 @@ func (s *Store) worker(conn *sql.Conn) {
 				break drain
 			}
 		}
+		start := time.Now()
 		if len(batch) == 1 || !s.runBatch(conn, batch) {
 			for _, j := range batch {
 				j.done <- s.runAlone(conn, j)
 			}
+		}
+		if s.onCommit != nil {
+			s.onCommit(len(batch), time.Since(start))
 		}
 	}
 	conn.Close()

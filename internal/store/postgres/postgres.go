@@ -20,6 +20,9 @@ type Options struct {
 	Migrate bool
 	// MaxConns caps the pool (default 32).
 	MaxConns int
+	// OnCommit, if set, is told after each batch commit how many
+	// transactions it held and how long its writer connection took.
+	OnCommit func(transactions int, took time.Duration)
 }
 
 // Store is the PostgreSQL engine.Store.
@@ -28,6 +31,7 @@ type Store struct {
 	jobs      chan *job
 	workers   sync.WaitGroup
 	maxBatch  int
+	onCommit  func(int, time.Duration)
 	closeOnce sync.Once
 	closeErr  error
 }
@@ -70,7 +74,7 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 			return nil, err
 		}
 	}
-	st := &Store{Reader: sqlstore.Reader{DB: db, D: dialect}, jobs: make(chan *job, 4096), maxBatch: 64}
+	st := &Store{Reader: sqlstore.Reader{DB: db, D: dialect}, jobs: make(chan *job, 4096), maxBatch: 64, onCommit: opts.OnCommit}
 	for range writers {
 		conn, err := db.Conn(ctx)
 		if err != nil {

@@ -84,3 +84,13 @@ func TestTheAuditLogIsAppendOnly(t *testing.T) {
 		t.Error("TRUNCATE succeeded on the append-only audit log")
 	}
 }
+
+func TestBatchCommitsAreObserved(t *testing.T) {
+	var o storetest.CommitObserver
+	st, err := postgres.Open(context.Background(), freshSchema(t), postgres.Options{Migrate: true, OnCommit: o.Observe})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	storetest.CommitsAreObserved(t, st, &o)
+}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/paygate/paygate/internal/engine"
 	"github.com/paygate/paygate/internal/store/sqlstore"
@@ -58,7 +59,11 @@ func (s *Store) writer() {
 				break drain
 			}
 		}
+		start := time.Now()
 		results = s.commit(batch, results[:0])
+		if s.onCommit != nil {
+			s.onCommit(len(batch), time.Since(start))
+		}
 		for i, j := range batch {
 			j.done <- results[i]
 		}

@@ -26,6 +26,11 @@ type Options struct {
 	Readers int
 	// MaxBatch caps how many transactions one commit may group (default 256).
 	MaxBatch int
+	// OnCommit, if set, is told after each group commit how many
+	// transactions it held and how long the writer took (BEGIN to COMMIT,
+	// the fsync included): the figures that say whether the single writer
+	// is what limits throughput.
+	OnCommit func(transactions int, took time.Duration)
 }
 
 // Store is the SQLite engine.Store.
@@ -42,6 +47,7 @@ type Store struct {
 	jobs     chan *job
 	stopped  chan struct{}
 	maxB     int
+	onCommit func(int, time.Duration)
 
 	closeOnce sync.Once
 	closeErr  error
@@ -123,7 +129,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		return nil, err
 	}
 	ckpt.SetMaxOpenConns(1)
-	s := &Store{path: path, writeDB: w, conn: conn, jobs: make(chan *job, 4096), stopped: make(chan struct{}), maxB: opts.MaxBatch,
+	s := &Store{path: path, writeDB: w, conn: conn, jobs: make(chan *job, 4096), stopped: make(chan struct{}), maxB: opts.MaxBatch, onCommit: opts.OnCommit,
 		wstmts: sqlstore.NewStmtCache(conn.PrepareContext), rstmts: sqlstore.NewStmtCache(r.PrepareContext),
 		ckptDB: ckpt, ckptDone: make(chan struct{})}
 	s.Reader = sqlstore.Reader{DB: r, D: dialect, Q: sqlstore.Cached(s.rstmts, r)}

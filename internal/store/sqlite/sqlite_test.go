@@ -92,3 +92,13 @@ func TestTheAuditLogIsAppendOnly(t *testing.T) {
 	defer db.Close()
 	storetest.AppendOnly(t, db)
 }
+
+func TestGroupCommitsAreObserved(t *testing.T) {
+	var o storetest.CommitObserver
+	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "o.db"), sqlite.Options{Migrate: true, OnCommit: o.Observe})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	storetest.CommitsAreObserved(t, st, &o)
+}

@@ -1,0 +1,60 @@
+package main
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"net/http/httptest"
+
+	"github.com/paygate/paygate/internal/api"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// The bench reads the group-commit figures from the gateway's /metrics by
+// name; this fails if the names the API registers drift from those it reads.
+func TestBenchReadsTheCommitFiguresOfMetrics(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	m := api.NewMetrics(reg)
+	srv := httptest.NewServer(promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	defer srv.Close()
+	addr := strings.TrimPrefix(srv.URL, "http://")
+	before, err := scrapeCommits(context.Background(), addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.StoreCommit(30, 4*time.Millisecond)
+	m.StoreCommit(10, 2*time.Millisecond)
+	after, err := scrapeCommits(context.Background(), addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := after.since(before)
+	if d.commits != 2 || d.transactions != 40 || d.seconds < 0.0059 || d.seconds > 0.0061 {
+		t.Fatalf("scraped %+v, want 2 commits, 40 transactions, 6 ms", d)
+	}
+	if got, want := d.String(time.Second), "store: 2 commits, 20.0 transactions per commit, mean commit 3.00 ms, writer busy 0.01 s per s"; got != want {
+		t.Fatalf("got %q, want %q", got, want)
+	}
+}
+
+func TestCPUTimeGrowsWithWork(t *testing.T) {
+	if _, err := os.Stat("/proc/self/stat"); err != nil {
+		t.Skip("no /proc")
+	}
+	start := cpuTime(os.Getpid())
+	if start <= 0 {
+		t.Fatalf("a running test has used %v of CPU", start)
+	}
+	// Spin until the counter moves (it counts in 10 ms ticks); a loaded
+	// machine only makes this take longer.
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); {
+		if cpuTime(os.Getpid())-start >= 30*time.Millisecond {
+			return
+		}
+	}
+	t.Fatal("20 s of spinning never added 30 ms of CPU time")
+}
