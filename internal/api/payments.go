@@ -39,12 +39,25 @@ func readJSON[T any](s *Server, w http.ResponseWriter, r *http.Request, emptyOK 
 }
 
 // renderPayment is both the live answer and the stored idempotent one.
+//
+// The function remembers its last answer: asked again for the same payment
+// (the fresh answer, after the engine stored the replay in its recording
+// transaction) it returns the stored bytes instead of rendering a second
+// time, so the first answer and every replay are identical by construction.
 func renderPayment(okStatus int, rid string) func(engine.Result, error) (int, []byte) {
+	var last *payment.Payment
+	var lastStatus int
+	var lastBody []byte
 	return func(res engine.Result, err error) (int, []byte) {
 		if err != nil {
 			return problemFor(err, rid)
 		}
-		return paymentStatus(res.Payment, okStatus), mustJSON(paymentView(res.Payment, nil))
+		if res.Payment != nil && res.Payment == last {
+			return lastStatus, lastBody
+		}
+		status, body := paymentStatus(res.Payment, okStatus), mustJSON(paymentView(res.Payment, nil))
+		last, lastStatus, lastBody = res.Payment, status, body
+		return status, body
 	}
 }
 
