@@ -41,13 +41,15 @@ func (s *Store) worker(conn *sql.Conn) {
 			}
 		}
 		start := time.Now()
-		if len(batch) == 1 || !s.runBatch(conn, batch) {
-			for _, j := range batch {
-				j.done <- s.runAlone(conn, j)
+		if len(batch) == 1 || !s.runBatch(conn, batch, start) {
+			results := make([]error, len(batch))
+			for i, j := range batch {
+				results[i] = s.runAlone(conn, j)
 			}
-		}
-		if s.onCommit != nil {
-			s.onCommit(len(batch), time.Since(start))
+			s.observe(len(batch), start)
+			for i, j := range batch {
+				j.done <- results[i]
+			}
 		}
 	}
 	conn.Close()
@@ -56,7 +58,7 @@ func (s *Store) worker(conn *sql.Conn) {
 // runBatch runs the batch in one transaction and answers every job; it
 // returns false, having answered none, when the batch must be re-run alone.
 // A job whose caller gave up before it started is skipped: it wrote nothing.
-func (s *Store) runBatch(conn *sql.Conn, batch []*job) bool {
+func (s *Store) runBatch(conn *sql.Conn, batch []*job, start time.Time) bool {
 	ctx := context.Background()
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
@@ -75,6 +77,7 @@ func (s *Store) runBatch(conn *sql.Conn, batch []*job) bool {
 		}
 	}
 	err = tx.Commit()
+	s.observe(len(batch), start)
 	for i, j := range batch {
 		if results[i] == nil {
 			results[i] = err
@@ -82,6 +85,14 @@ func (s *Store) runBatch(conn *sql.Conn, batch []*job) bool {
 		j.done <- results[i]
 	}
 	return true
+}
+
+// observe reports a commit before its callers hear of it, so whoever
+// reads the figures after an Update returns sees that Update counted.
+func (s *Store) observe(transactions int, start time.Time) {
+	if s.onCommit != nil {
+		s.onCommit(transactions, time.Since(start))
+	}
 }
 
 // runAlone runs one job in its own transaction.
