@@ -100,6 +100,11 @@ func TestDashboardSessionsUseSecureCookiesCSRFAndTOTP(t *testing.T) {
 	if r := e.browser().login("owner@a.test", userPassword, code); r.status != 200 {
 		t.Fatalf("login with a code: %d %s", r.status, r.body)
 	}
+	// A code signs in once (RFC 6238 §5.2): replaying an observed code
+	// within its window is refused, and so is an earlier step's code.
+	wantProblem(t, e.browser().login("owner@a.test", userPassword, code), 401, "invalid_totp", "")
+	earlier, _ := auth.TOTPCode(secret, clk.now().Add(-30*time.Second))
+	wantProblem(t, e.browser().login("owner@a.test", userPassword, earlier), 401, "invalid_totp", "")
 
 	// Logout ends the session at once.
 	if r := b.do("POST", "/dashboard/logout", "", "Cookie", cookie, "X-CSRF-Token", b.csrf); r.status != 204 {

@@ -59,19 +59,30 @@ func TOTPCode(secret string, t time.Time) (string, error) {
 // VerifyTOTP accepts the code of the current step or one step either side
 // (RFC 6238 §5.2 allows for clock drift and typing time).
 func VerifyTOTP(secret, code string, t time.Time) bool {
+	_, ok := VerifyTOTPStep(secret, code, t)
+	return ok
+}
+
+// VerifyTOTPStep is VerifyTOTP that also names the time step the code
+// belongs to, so a verifier can refuse a code it has accepted before
+// (RFC 6238 §5.2: the second attempt of the same code must be rejected).
+func VerifyTOTPStep(secret, code string, t time.Time) (uint64, bool) {
 	if len(code) != totpDigits || strings.Trim(code, "0123456789") != "" {
-		return false
+		return 0, false
 	}
 	key, err := decodeTOTPSecret(secret)
 	if err != nil || len(key) == 0 {
-		return false
+		return 0, false
 	}
 	step := uint64(t.Unix()) / totpStep
+	var matched uint64
 	ok := 0
 	for _, s := range []uint64{step - 1, step, step + 1} {
-		ok |= subtle.ConstantTimeCompare([]byte(totpAt(key, s)), []byte(code))
+		eq := subtle.ConstantTimeCompare([]byte(totpAt(key, s)), []byte(code))
+		matched |= s * uint64(eq)
+		ok |= eq
 	}
-	return ok == 1
+	return matched, ok == 1
 }
 
 // TOTPURI is the otpauth:// URI authenticator apps read from a QR code.

@@ -39,3 +39,19 @@ func TestVerifyTOTPAllowsOneStepOfDrift(t *testing.T) {
 		t.Fatalf("uri %q", uri)
 	}
 }
+
+func TestVerifyTOTPStepNamesTheStepOfTheCode(t *testing.T) {
+	secret := NewTOTPSecret()
+	at := time.Unix(1_800_000_000, 0)
+	for _, d := range []time.Duration{-30 * time.Second, 0, 30 * time.Second} {
+		code, _ := TOTPCode(secret, at.Add(d))
+		step, ok := VerifyTOTPStep(secret, code, at)
+		if want := uint64(at.Add(d).Unix()) / 30; !ok || step != want {
+			t.Fatalf("code of %v: step %d ok %v, want step %d", d, step, ok, want)
+		}
+	}
+	code, _ := TOTPCode(secret, at.Add(90*time.Second))
+	if _, ok := VerifyTOTPStep(secret, code, at); ok {
+		t.Fatal("a code three steps ahead was accepted")
+	}
+}

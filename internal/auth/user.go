@@ -21,6 +21,10 @@ type User struct {
 	// once the person has proved a code from it.
 	TOTPSecret  string
 	TOTPEnabled bool
+	// TOTPLastStep is the time step of the last code accepted (to enable
+	// the second factor or to sign in); codes of that step or earlier are
+	// refused, so an observed code cannot be replayed within its window.
+	TOTPLastStep uint64
 	DisabledAt  *time.Time
 	CreatedAt   time.Time
 	UpdatedAt   time.Time

@@ -51,7 +51,8 @@ func TestTOTPSignIn(t *testing.T) {
 		}
 		return c
 	}
-	if st, m := owner.json("/dashboard/totp/enable", `{"code":"`+now()+`"}`, csrf); st != 200 || m["enabled"] != true {
+	enabledWith := now()
+	if st, m := owner.json("/dashboard/totp/enable", `{"code":"`+enabledWith+`"}`, csrf); st != 200 || m["enabled"] != true {
 		t.Fatalf("totp enable: %d %v", st, m)
 	}
 	if p := owner.get("/dashboard/team"); !strings.Contains(p.body, `<td data-label="Email">owner@shop.test</td>`) ||
@@ -81,7 +82,14 @@ func TestTOTPSignIn(t *testing.T) {
 	if refused.status != http.StatusUnauthorized || !strings.Contains(refused.body, "not right") || strings.Contains(refused.header.Get("Set-Cookie"), "paygate_session") {
 		t.Fatalf("sign-in with a wrong code: %d\n%s", refused.status, refused.body)
 	}
-	form.Set("totp", now())
+	// The code that turned two-factor on does not also sign in (a code is
+	// accepted once); the next one does.
+	form.Set("totp", enabledWith)
+	if again := anon.post("/dashboard/sign-in", form); again.status != http.StatusUnauthorized || strings.Contains(again.header.Get("Set-Cookie"), "paygate_session") {
+		t.Fatalf("sign-in with the code that enabled two-factor: %d\n%s", again.status, again.body)
+	}
+	next, _ := auth.TOTPCode(secret, time.Now().Add(30*time.Second))
+	form.Set("totp", next)
 	in := anon.post("/dashboard/sign-in", form)
 	if in.status != http.StatusSeeOther || !strings.Contains(in.header.Get("Set-Cookie"), "__Host-paygate_session=") {
 		t.Fatalf("sign-in with the right code: %d\n%s", in.status, in.body)

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 
 	"github.com/paygate/paygate/internal/audit"
 	"github.com/paygate/paygate/internal/auth"
@@ -27,32 +28,63 @@ func (e *Engine) Login(ctx context.Context, in LoginInput) (string, *auth.User, 
 	}
 	a := Actor{MerchantID: u.MerchantID, IP: in.IP, RequestID: in.RequestID,
 		Principal: auth.Principal{Kind: auth.CredUser, UserID: u.ID}}
+	var step uint64
 	if u.TOTPEnabled {
 		if in.TOTP == "" {
 			return "", nil, fault.New(fault.Unauthorized, "totp_required", "this account has a second factor: send the current code as totp")
 		}
-		if !auth.VerifyTOTP(u.TOTPSecret, in.TOTP, e.now()) {
-			if err := e.recordAudit(ctx, e.auditEvent(a, audit.LoginFailed, "user", u.ID, map[string]string{"channel": "dashboard", "reason": "totp"})); err != nil {
-				return "", nil, err
-			}
-			return "", nil, fault.New(fault.Unauthorized, "invalid_totp", "the second-factor code is wrong or expired")
+		var ok bool
+		if step, ok = auth.VerifyTOTPStep(u.TOTPSecret, in.TOTP, e.now()); !ok {
+			return "", nil, e.totpRefused(ctx, a, u.ID, "totp")
 		}
 	}
 	secret := auth.SessionPrefix + id.Secret(32)
 	now := e.now()
 	s := &auth.Session{ID: id.New("ses"), Hash: auth.HashSecret(secret), UserID: u.ID, MerchantID: u.MerchantID,
 		IP: in.IP, CreatedAt: now, ExpiresAt: now.Add(e.sessionTTL)}
+	userActor := a
 	a.Principal.Kind, a.Principal.ID = auth.CredSession, s.ID
 	err = e.store.Update(ctx, func(tx Tx) error {
+		if u.TOTPEnabled {
+			// A code signs in once: the step is claimed under the
+			// person's row lock, so two concurrent sign-ins with one
+			// observed code cannot both pass.
+			cur, err := tx.GetUserForUpdate(ctx, u.MerchantID, u.ID)
+			if err != nil {
+				return err
+			}
+			if step <= cur.TOTPLastStep {
+				return errTOTPReused
+			}
+			cur.TOTPLastStep = step
+			if err := tx.UpdateUser(ctx, cur); err != nil {
+				return err
+			}
+		}
 		if err := tx.InsertSession(ctx, s); err != nil {
 			return err
 		}
 		return tx.InsertAuditEvent(ctx, e.auditEvent(a, audit.LoginSucceeded, "user", u.ID, map[string]string{"channel": "dashboard", "session": s.ID}))
 	})
+	if errors.Is(err, errTOTPReused) {
+		return "", nil, e.totpRefused(ctx, userActor, u.ID, "totp_reused")
+	}
 	if err != nil {
 		return "", nil, err
 	}
 	return secret, u, nil
+}
+
+var errTOTPReused = errors.New("totp code already used")
+
+// totpRefused audits a sign-in refused at the second factor and answers it;
+// a reused code gets the same answer as a wrong one, so the answer tells an
+// attacker nothing, while the audit log says which it was.
+func (e *Engine) totpRefused(ctx context.Context, a Actor, userID, reason string) error {
+	if err := e.recordAudit(ctx, e.auditEvent(a, audit.LoginFailed, "user", userID, map[string]string{"channel": "dashboard", "reason": reason})); err != nil {
+		return err
+	}
+	return fault.New(fault.Unauthorized, "invalid_totp", "the second-factor code is wrong, expired or already used; wait for the next code")
 }
 
 var errInvalidSession = fault.New(fault.Unauthorized, "invalid_session", "the session is missing, expired or signed out")
@@ -130,10 +162,12 @@ func (e *Engine) EnableTOTP(ctx context.Context, a Actor, code string) error {
 		if u.TOTPSecret == "" {
 			return fault.New(fault.Conflict, "totp_not_started", "start the second-factor setup first")
 		}
-		if !auth.VerifyTOTP(u.TOTPSecret, code, e.now()) {
+		step, ok := auth.VerifyTOTPStep(u.TOTPSecret, code, e.now())
+		if !ok {
 			return fault.InvalidParam("code", "invalid_totp", "the code does not match; check the authenticator's clock")
 		}
-		u.TOTPEnabled, u.UpdatedAt = true, e.now()
+		// The code that enabled the factor cannot also sign in.
+		u.TOTPEnabled, u.TOTPLastStep, u.UpdatedAt = true, step, e.now()
 		if err := tx.UpdateUser(ctx, u); err != nil {
 			return err
 		}

@@ -149,22 +149,23 @@ func (r *Reader) FindOAuthToken(ctx context.Context, hash string) (*auth.Token, 
 	return &tok, nil
 }
 
-const userColumns = `id, merchant_id, email, name, role, grants, password_hash, totp_secret, totp_enabled, disabled_at, created_at, updated_at`
+const userColumns = `id, merchant_id, email, name, role, grants, password_hash, totp_secret, totp_enabled, totp_last_step, disabled_at, created_at, updated_at`
 
 func scanUser(s scanner) (*auth.User, error) {
 	var u auth.User
 	var grants string
 	var totp int
+	var lastStep int64
 	var disabled sql.NullInt64
 	var created, updated int64
 	if err := s.Scan(&u.ID, &u.MerchantID, &u.Email, &u.Name, &u.Role, &grants, &u.PasswordHash, &u.TOTPSecret, &totp,
-		&disabled, &created, &updated); err != nil {
+		&lastStep, &disabled, &created, &updated); err != nil {
 		return nil, err
 	}
 	for _, g := range strings.Fields(grants) {
 		u.Grants = append(u.Grants, auth.Permission(g))
 	}
-	u.TOTPEnabled, u.DisabledAt = totp != 0, timePtr(disabled)
+	u.TOTPEnabled, u.TOTPLastStep, u.DisabledAt = totp != 0, uint64(lastStep), timePtr(disabled)
 	u.CreatedAt, u.UpdatedAt = fromMicros(created), fromMicros(updated)
 	return &u, nil
 }
@@ -186,9 +187,9 @@ func boolInt(b bool) int {
 
 // InsertUser implements engine.Tx; a taken email is a Conflict.
 func (t *Tx) InsertUser(ctx context.Context, u *auth.User) error {
-	_, err := t.exec(ctx, `INSERT INTO users (`+userColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err := t.exec(ctx, `INSERT INTO users (`+userColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		u.ID, u.MerchantID, u.Email, u.Name, string(u.Role), strings.Join(u.Grants.Strings(), " "), u.PasswordHash, u.TOTPSecret,
-		boolInt(u.TOTPEnabled), nullMicros(u.DisabledAt), micros(u.CreatedAt), micros(u.UpdatedAt))
+		boolInt(u.TOTPEnabled), int64(u.TOTPLastStep), nullMicros(u.DisabledAt), micros(u.CreatedAt), micros(u.UpdatedAt))
 	if t.D.IsUniqueViolation(err) {
 		return fault.InvalidParam("email", "email_taken", "a user with this email already exists")
 	}
@@ -202,9 +203,9 @@ func (t *Tx) GetUserForUpdate(ctx context.Context, merchantID, id string) (*auth
 
 // UpdateUser implements engine.Tx.
 func (t *Tx) UpdateUser(ctx context.Context, u *auth.User) error {
-	_, err := t.exec(ctx, `UPDATE users SET name = ?, role = ?, grants = ?, password_hash = ?, totp_secret = ?, totp_enabled = ?, disabled_at = ?, updated_at = ? WHERE id = ? AND merchant_id = ?`,
+	_, err := t.exec(ctx, `UPDATE users SET name = ?, role = ?, grants = ?, password_hash = ?, totp_secret = ?, totp_enabled = ?, totp_last_step = ?, disabled_at = ?, updated_at = ? WHERE id = ? AND merchant_id = ?`,
 		u.Name, string(u.Role), strings.Join(u.Grants.Strings(), " "), u.PasswordHash, u.TOTPSecret, boolInt(u.TOTPEnabled),
-		nullMicros(u.DisabledAt), micros(u.UpdatedAt), u.ID, u.MerchantID)
+		int64(u.TOTPLastStep), nullMicros(u.DisabledAt), micros(u.UpdatedAt), u.ID, u.MerchantID)
 	return err
 }
 
