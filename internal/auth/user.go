@@ -25,9 +25,9 @@ type User struct {
 	// the second factor or to sign in); codes of that step or earlier are
 	// refused, so an observed code cannot be replayed within its window.
 	TOTPLastStep uint64
-	DisabledAt  *time.Time
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	DisabledAt   *time.Time
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
 }
 
 // Permissions is everything the person may do.
