@@ -212,3 +212,17 @@ func parse(name string, args []string, getenv func(string) string, stderr io.Wri
 	_ = fs.Parse(positional) // leaves them as fs.Args() for the command
 	return c, fs, c.validate()
 }
+
+// leaseWarning explains, when the webhook lease is not comfortably above the
+// request timeout, what that costs: a delivery still waiting for a slow
+// endpoint when its lease ends is claimed again (by this process or
+// another) and sent a second time, and the first attempt's answer is no
+// longer recorded. Webhooks are at-least-once, so this is waste rather than
+// loss; tests use short leases on purpose, so it is a warning, not an error.
+func (c Config) leaseWarning() string {
+	if c.WebhookLease >= 2*c.WebhookTimeout {
+		return ""
+	}
+	return fmt.Sprintf("--webhook-lease %s is less than twice --webhook-timeout %s: a delivery to a slow endpoint may be claimed again and sent twice; keep the lease at least %s", c.WebhookLease, c.WebhookTimeout, 2*c.WebhookTimeout)
+}
+

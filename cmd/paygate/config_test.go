@@ -37,3 +37,14 @@ func TestPendingTTLComesFromTheFlagOrTheEnvironment(t *testing.T) {
 		})
 	}
 }
+
+func TestAShortWebhookLeaseIsWarnedAbout(t *testing.T) {
+	c := Config{WebhookTimeout: 15 * time.Second, WebhookLease: 2 * time.Minute}
+	if w := c.leaseWarning(); w != "" {
+		t.Fatalf("the default lease is warned about: %s", w)
+	}
+	c.WebhookLease = 20 * time.Second
+	if w := c.leaseWarning(); !strings.Contains(w, "--webhook-lease 20s") || !strings.Contains(w, "at least 30s") {
+		t.Fatalf("a lease shorter than twice the timeout: %q", w)
+	}
+}

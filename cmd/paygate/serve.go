@@ -157,6 +157,9 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 	bgCtx, stopBackground := context.WithCancel(ctx)
 	var bg sync.WaitGroup
 	defer func() { stopBackground(); bg.Wait() }()
+	if w := c.leaseWarning(); w != "" {
+		g.log.Warn(w)
+	}
 	for _, work := range []func(context.Context){
 		func(ctx context.Context) { g.recoverLoop(ctx, c) },
 		func(ctx context.Context) { g.engine.RunScheduler(ctx, 5*time.Second) },
