@@ -144,7 +144,10 @@ func apikeyCmd(ctx context.Context, args []string, getenv func(string) string, s
 }
 
 func userCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	const usage = "usage: paygate user create --merchant ID --email E --role ROLE [--permissions a,b] [--json]"
+	const usage = "usage: paygate user create --merchant ID --email E --role ROLE [--permissions a,b] [--json]\n       paygate user reset-two-factor --merchant ID --email E"
+	if len(args) > 0 && args[0] == "reset-two-factor" {
+		return resetTwoFactorCmd(ctx, args[1:], getenv, stdout, stderr, usage)
+	}
 	if len(args) == 0 || args[0] != "create" {
 		return errors.New(usage)
 	}
@@ -177,6 +180,34 @@ func userCmd(ctx context.Context, args []string, getenv func(string) string, std
 			return json.NewEncoder(stdout).Encode(map[string]string{"user_id": u.ID, "email": u.Email, "role": string(u.Role), "password": password})
 		}
 		fmt.Fprintf(stdout, "user_id:  %s\nemail:    %s\npassword: %s   (shown only once; change it after signing in)\n", u.ID, u.Email, password)
+		return nil
+	})
+}
+
+// resetTwoFactorCmd turns off the second factor of a person who lost their
+// authenticator; the dashboard cannot, since they cannot sign in.
+func resetTwoFactorCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer, usage string) error {
+	var merchantID, email string
+	c, _, err := parse("user reset-two-factor", args, getenv, stderr, func(fs *flag.FlagSet) {
+		fs.StringVar(&merchantID, "merchant", "", "merchant id")
+		fs.StringVar(&email, "email", "", "the person's email")
+	})
+	if err != nil {
+		return err
+	}
+	if merchantID == "" || email == "" {
+		return errors.New(usage)
+	}
+	return withEngine(ctx, c, stderr, func(e *engine.Engine) error {
+		a := engine.Actor{MerchantID: merchantID}
+		u, err := e.UserByEmail(ctx, a, email)
+		if err != nil {
+			return err
+		}
+		if _, err := e.ResetTOTP(ctx, a, u.ID); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "two-factor is off for %s; they sign in with their password and can set it up again\n", u.Email)
 		return nil
 	})
 }

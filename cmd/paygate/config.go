@@ -225,4 +225,3 @@ func (c Config) leaseWarning() string {
 	}
 	return fmt.Sprintf("--webhook-lease %s is less than twice --webhook-timeout %s: a delivery to a slow endpoint may be claimed again and sent twice; keep the lease at least %s", c.WebhookLease, c.WebhookTimeout, 2*c.WebhookTimeout)
 }
-

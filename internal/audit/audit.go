@@ -21,6 +21,7 @@ const (
 	PermissionChanged Action = "user.permissions_changed"
 	UserDisabled      Action = "user.disabled"
 	TOTPEnabled       Action = "user.totp_enabled"
+	TOTPReset         Action = "user.totp_reset"
 	PaymentCaptured   Action = "payment.captured"
 	PaymentVoided     Action = "payment.voided"
 	RefundCreated     Action = "refund.created"

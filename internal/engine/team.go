@@ -188,6 +188,52 @@ func (e *Engine) UpdateUser(ctx context.Context, a Actor, userID string, in User
 	return u, nil
 }
 
+// ResetTOTP turns a person's second factor off, for someone who lost their
+// authenticator: they sign in with their password and set it up again.
+// Resetting someone who outranks you is refused like granting their role.
+// The last accepted step is kept, so no code seen before the reset works
+// with a re-enrolled secret's window either.
+func (e *Engine) ResetTOTP(ctx context.Context, a Actor, userID string) (*auth.User, error) {
+	var u *auth.User
+	err := e.store.Update(ctx, func(tx Tx) error {
+		var err error
+		if u, err = tx.GetUserForUpdate(ctx, a.MerchantID, userID); err != nil {
+			return err
+		}
+		if err := mayGrant(a, u.Role, u.Grants); err != nil {
+			return err
+		}
+		if !u.TOTPEnabled && u.TOTPSecret == "" {
+			return fault.New(fault.Conflict, "totp_not_enabled", "this person has no second factor to reset")
+		}
+		u.TOTPEnabled, u.TOTPSecret, u.UpdatedAt = false, "", e.now()
+		if err := tx.UpdateUser(ctx, u); err != nil {
+			return err
+		}
+		return tx.InsertAuditEvent(ctx, e.auditEvent(a, audit.TOTPReset, "user", u.ID, nil))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// UserByEmail finds a person of the actor's merchant by sign-in email.
+func (e *Engine) UserByEmail(ctx context.Context, a Actor, email string) (*auth.User, error) {
+	norm, ok := auth.NormalizeEmail(email)
+	if !ok {
+		return nil, fault.InvalidParam("email", "invalid_email", "not an email address: %q", email)
+	}
+	u, err := e.store.FindUserByEmail(ctx, norm)
+	if err != nil {
+		return nil, err
+	}
+	if u.MerchantID != a.MerchantID {
+		return nil, fault.NotFoundf("user", email)
+	}
+	return u, nil
+}
+
 // ListUsers lists the actor's merchant's team.
 func (e *Engine) ListUsers(ctx context.Context, a Actor) ([]*auth.User, error) {
 	return e.store.ListUsers(ctx, a.MerchantID)
