@@ -65,10 +65,22 @@ func runAccess(t *testing.T, open Opener) {
 		}
 		u := &auth.User{ID: id.New("usr"), MerchantID: m.ID, Email: "ana@a.test", Name: "Ana", Role: auth.RoleSupport,
 			Grants: auth.NewPermissions("use:knet", auth.PermPayout), PasswordHash: "$argon2id$x", TOTPSecret: "ABC", TOTPEnabled: true,
-			CreatedAt: now, UpdatedAt: now}
+			TOTPLastStep: 59_000_001, CreatedAt: now, UpdatedAt: now}
 		update(t, st, func(tx engine.Tx) error { return tx.InsertUser(ctx, u) })
 		if got, err := st.FindUserByEmail(ctx, "ana@a.test"); err != nil || !reflect.DeepEqual(got, u) {
 			t.Fatalf("user round trip:\n got %+v\nwant %+v (%v)", got, u, err)
+		}
+		// The last accepted second-factor step is kept across updates.
+		update(t, st, func(tx engine.Tx) error {
+			cur, err := tx.GetUserForUpdate(ctx, m.ID, u.ID)
+			if err != nil {
+				return err
+			}
+			cur.TOTPLastStep = 59_000_002
+			return tx.UpdateUser(ctx, cur)
+		})
+		if got, err := st.GetUser(ctx, m.ID, u.ID); err != nil || got.TOTPLastStep != 59_000_002 {
+			t.Fatalf("last TOTP step after an update: %+v %v", got, err)
 		}
 		dup := *u
 		dup.ID = id.New("usr")
