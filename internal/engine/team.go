@@ -191,8 +191,7 @@ func (e *Engine) UpdateUser(ctx context.Context, a Actor, userID string, in User
 // ResetTOTP turns a person's second factor off, for someone who lost their
 // authenticator: they sign in with their password and set it up again.
 // Resetting someone who outranks you is refused like granting their role.
-// The last accepted step is kept, so no code seen before the reset works
-// with a re-enrolled secret's window either.
+// The last accepted step is kept: it only ever grows.
 func (e *Engine) ResetTOTP(ctx context.Context, a Actor, userID string) (*auth.User, error) {
 	var u *auth.User
 	err := e.store.Update(ctx, func(tx Tx) error {
