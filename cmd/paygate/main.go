@@ -49,6 +49,8 @@ Usage:
   paygate user create --merchant ID --email E --role owner|admin|developer|analyst|support
                      [--permissions refund,use:knet] [--json]
                                        add a team member; prints a generated password once
+  paygate user reset-two-factor --merchant ID --email E
+                                       turn off the second factor of someone who lost their authenticator
   paygate config create|list|enable|disable|delete --merchant ID …
                                        payment-method configurations (pg_codes); 'paygate config' for flags
   paygate door-credential create --merchant ID [--door paymentz|opentrade] [--mode M] [--username U] [--partner-id P]
