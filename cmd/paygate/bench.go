@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -103,7 +104,7 @@ func benchCmd(ctx context.Context, args []string, getenv func(string) string, st
 		return fmt.Errorf("start bare server: %w", err)
 	}
 	hc := benchHTTPClient(concurrency)
-	bareCPU := cpuTime(os.Getpid())
+	bareSrvCPU, bareCPU := cpuTime(bareSrv.pid), cpuTime(os.Getpid())
 	bare := load(ctx, "bare", concurrency, duration, func(ctx context.Context) error {
 		req, _ := http.NewRequestWithContext(ctx, "POST", "http://"+bareSrv.addr+"/pay", strings.NewReader(benchBody))
 		req.Header.Set("Content-Type", "application/json")
@@ -118,10 +119,10 @@ func benchCmd(ctx context.Context, args []string, getenv func(string) string, st
 		}
 		return nil
 	})
-	bareCPU = cpuTime(os.Getpid()) - bareCPU
+	bareSrvCPU, bareCPU = cpuTime(bareSrv.pid)-bareSrvCPU, cpuTime(os.Getpid())-bareCPU
 	bareSrv.stop()
 	fmt.Fprintln(stdout, bare)
-	fmt.Fprintf(stdout, "bare CPU: %s, server and load generator together (one process)\n", perRequest(bareCPU, bare))
+	fmt.Fprintf(stdout, "bare CPU: server %s, load generator %s\n", perRequest(bareSrvCPU, bare), perRequest(bareCPU, bare))
 
 	// (b) paygate sales, each with a fresh idempotency key.
 	secret, err := benchMerchant(ctx, dbURL, stderr)
@@ -154,7 +155,17 @@ func benchCmd(ctx context.Context, args []string, getenv func(string) string, st
 		Card:     client.CardParams{Number: "4242424242424242", ExpMonth: 12, ExpYear: 2030, CVC: "123", Holder: "Jane Doe"}}
 	run := strconv.FormatInt(time.Now().UnixNano(), 36)
 	commitsBefore, _ := scrapeCommits(ctx, addr)
-	gwCPU, loadCPU := cpuTime(gw.pid), cpuTime(os.Getpid())
+	gwCPU, loadCPU, dbCPU := cpuTime(gw.pid), cpuTime(os.Getpid()), localPostgresCPU(dbURL)
+	// The load generator's own profile (the gateway writes its own with
+	// PAYGATE_CPUPROFILE): what a request costs the client side.
+	if path := getenv("PAYGATE_BENCH_CPUPROFILE"); path != "" {
+		stop, err := startCPUProfile(path)
+		if err != nil {
+			gw.stop()
+			return err
+		}
+		defer stop()
+	}
 	sale := load(ctx, "sale", concurrency, duration, func(ctx context.Context) error {
 		p, err := cl.CreatePayment(ctx, cardBody, client.IdempotencyKey(run+"-"+strconv.FormatInt(seq.Add(1), 10)))
 		if err != nil {
@@ -165,7 +176,7 @@ func benchCmd(ctx context.Context, args []string, getenv func(string) string, st
 		}
 		return nil
 	})
-	gwCPU, loadCPU = cpuTime(gw.pid)-gwCPU, cpuTime(os.Getpid())-loadCPU
+	gwCPU, loadCPU, dbCPU = cpuTime(gw.pid)-gwCPU, cpuTime(os.Getpid())-loadCPU, localPostgresCPU(dbURL)-dbCPU
 	commitsAfter, scrapeErr := scrapeCommits(ctx, addr)
 	peak := peakRSS(gw.pid)
 	if hooks != nil {
@@ -173,7 +184,11 @@ func benchCmd(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	gw.stop()
 	fmt.Fprintln(stdout, sale)
-	fmt.Fprintf(stdout, "sale CPU: paygate %s, load generator %s\n", perRequest(gwCPU, sale), perRequest(loadCPU, sale))
+	fmt.Fprintf(stdout, "sale CPU: paygate %s, load generator %s", perRequest(gwCPU, sale), perRequest(loadCPU, sale))
+	if dbCPU > 0 {
+		fmt.Fprintf(stdout, ", postgres %s", perRequest(dbCPU, sale))
+	}
+	fmt.Fprintln(stdout)
 	if scrapeErr == nil {
 		fmt.Fprintln(stdout, commitsAfter.since(commitsBefore).String(sale.elapsed))
 	}
@@ -183,6 +198,22 @@ func benchCmd(ctx context.Context, args []string, getenv func(string) string, st
 		return fmt.Errorf("%d sale errors, %d bare errors", sale.errors, bare.errors)
 	}
 	return nil
+}
+
+// localPostgresCPU is the CPU used so far by this machine's PostgreSQL
+// processes when the bench database is a PostgreSQL server on this machine;
+// zero otherwise (SQLite runs inside the gateway, so its cost is already in
+// the gateway's figure).
+func localPostgresCPU(dbURL string) time.Duration {
+	u, err := url.Parse(dbURL)
+	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+		return 0
+	}
+	switch u.Hostname() {
+	case "127.0.0.1", "localhost", "::1", "":
+		return commandCPU("postgres")
+	}
+	return 0
 }
 
 // benchMerchant creates a merchant for the run and returns its secret key.

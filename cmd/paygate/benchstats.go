@@ -32,6 +32,32 @@ func cpuTime(pid int) time.Duration {
 	return time.Duration(utime+stime) * time.Second / ticksPerSecond
 }
 
+// commandCPU is the CPU used so far by every process whose command name
+// is comm, such as the local PostgreSQL server's postmaster and backends:
+// the database shares the cores with the gateway and the load generator, so
+// a PostgreSQL figure is only explained once its CPU is counted too. A
+// backend that exits in between takes its share with it, so the figure is a
+// floor.
+func commandCPU(comm string) time.Duration {
+	dirs, err := os.ReadDir("/proc")
+	if err != nil {
+		return 0
+	}
+	var total time.Duration
+	for _, d := range dirs {
+		pid, err := strconv.Atoi(d.Name())
+		if err != nil {
+			continue
+		}
+		name, err := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid))
+		if err != nil || strings.TrimSpace(string(name)) != comm {
+			continue
+		}
+		total += cpuTime(pid)
+	}
+	return total
+}
+
 // perRequest formats CPU used per request and the cores it kept busy.
 func perRequest(cpu time.Duration, r benchResult) string {
 	if r.requests == 0 || cpu == 0 {

@@ -58,3 +58,23 @@ func TestCPUTimeGrowsWithWork(t *testing.T) {
 	}
 	t.Fatal("20 s of spinning never added 30 ms of CPU time")
 }
+
+// The PostgreSQL figure sums processes by command name: this process must
+// be found by its own name, and a name nothing runs under counts nothing.
+func TestCommandCPUFindsProcessesByName(t *testing.T) {
+	comm, err := os.ReadFile("/proc/self/comm")
+	if err != nil {
+		t.Skip("no /proc")
+	}
+	for deadline := time.Now().Add(20 * time.Second); cpuTime(os.Getpid()) < 20*time.Millisecond && time.Now().Before(deadline); {
+	}
+	if got, own := commandCPU(strings.TrimSpace(string(comm))), cpuTime(os.Getpid()); got < own {
+		t.Fatalf("commandCPU(%q) = %v, less than this process's own %v", comm, got, own)
+	}
+	if got := commandCPU("no-such-command-runs-here"); got != 0 {
+		t.Fatalf("a command nothing runs under used %v", got)
+	}
+	if got := localPostgresCPU("sqlite:/tmp/x.db"); got != 0 {
+		t.Fatalf("an SQLite database counted %v of PostgreSQL CPU", got)
+	}
+}
