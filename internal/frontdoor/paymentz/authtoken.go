@@ -3,6 +3,7 @@ package paymentz
 import (
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/paygate/paygate/internal/engine"
 	"github.com/paygate/paygate/internal/fault"
@@ -22,6 +23,32 @@ func (s *Server) authToken(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	s.issueToken(w, r, cred, s.now(), result{codeTokenOK, "Token generated successfully"})
+}
+
+// regenerateToken is POST /regenerateToken (both services): the holder of
+// a valid AuthToken gets a fresh one-hour token for the same credential
+// without sending the secure key again. The vendor's request fields are
+// not in the reference; paygate takes the AuthToken header alone. The old
+// token stays valid until its own expiry (tokens are stateless); revoking
+// the credential ends both. A stolen token must not live for ever, so
+// regeneration stops maxTokenChain after the last sign-in with the secure
+// key: then only authToken issues one.
+func (s *Server) regenerateToken(w http.ResponseWriter, r *http.Request, c *call) {
+	signedIn := time.Unix(c.token.AuthTime, 0)
+	if c.token.AuthTime == 0 {
+		signedIn = time.Unix(c.token.Iat, 0) // issued before auth_time existed
+	}
+	if s.now().Sub(signedIn) > maxTokenChain {
+		s.fail(w, r, errBadToken)
+		return
+	}
+	s.issueToken(w, r, c.cred, signedIn, result{codeTokenOK, "Token regenerated successfully"})
+}
+
+// issueToken answers a new one-hour JWT for cred, whose secure key was
+// last presented at signedIn.
+func (s *Server) issueToken(w http.ResponseWriter, r *http.Request, cred *engine.DoorCredential, signedIn time.Time, res result) {
 	key, err := s.tokenKey(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
@@ -33,9 +60,9 @@ func (s *Server) authToken(w http.ResponseWriter, r *http.Request) {
 	if login == "" {
 		login = member
 	}
-	token := signToken(key, claims{Iss: "PZ", Sub: login, Role: "merchant", MemberID: member, Iat: now.Unix(), Exp: now.Add(tokenTTL).Unix()})
+	token := signToken(key, claims{Iss: "PZ", Sub: login, Role: "merchant", MemberID: member, Iat: now.Unix(), Exp: now.Add(tokenTTL).Unix(), AuthTime: signedIn.Unix()})
 	encode(w, r, http.StatusOK, &response{PartnerID: cred.PartnerID, MemberID: member, LoginName: login, AuthToken: token,
-		Result: result{codeTokenOK, "Token generated successfully"}, Timestamp: stamp(now)})
+		Result: res, Timestamp: stamp(now)})
 }
 
 func (s *Server) login(r *http.Request, req Request) (*engine.DoorCredential, error) {

@@ -21,6 +21,7 @@ const (
 	code3DPending     = "90026" // 3-D Secure authentication pending
 	codeTokenOK       = "200"   // auth token generated
 	codeInvalidToken  = "10182" // invalid authToken
+	codeNoRegenerate  = "10177" // cannot regenerate invoice
 	codeNotFound      = "10009" // record not found (white-label usage)
 	codeDeclined      = "20007" // transaction declined (white-label usage)
 	codeBadChecksum   = "70001" // paygate: SYS_INVALID_CHECKSUM
@@ -40,6 +41,8 @@ var (
 	errBadChecksum = errors.New("Checksum- Illegal Access. CheckSum mismatch")
 	errAuthFailed  = errors.New("Authorization failed")
 	errBadToken    = errors.New("Invalid AuthToken")
+	// errNoRegenerate: only an expired or cancelled invoice is regenerated.
+	errNoRegenerate = errors.New("Invoice cannot be regenerated: only an expired or cancelled invoice can")
 	// duplicateErr is a merchantTransactionId already used for another request.
 	duplicateErr = &fault.Error{Kind: fault.IdempotencyMismatch, Code: "duplicate_merchant_transaction_id"}
 )
@@ -55,6 +58,8 @@ func resultFor(err error) (int, result) {
 		return http.StatusUnauthorized, result{codeAuthFailed, errAuthFailed.Error()}
 	case errors.Is(err, errBadToken):
 		return http.StatusUnauthorized, result{codeInvalidToken, errBadToken.Error()}
+	case errors.Is(err, errNoRegenerate):
+		return http.StatusConflict, result{codeNoRegenerate, errNoRegenerate.Error()}
 	}
 	var pe *paramError
 	if errors.As(err, &pe) {

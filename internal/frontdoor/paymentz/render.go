@@ -39,7 +39,11 @@ type response struct {
 	Transactions []*response  `json:"transactions,omitempty" xml:"transaction,omitempty"`
 	Pagination   *pagination  `json:"pagination,omitempty" xml:"pagination,omitempty"`
 	Invoice      *invoiceView `json:"invoice,omitempty" xml:"invoice,omitempty"`
-	Timestamp    string       `json:"timestamp" xml:"timestamp"`
+	// Balances answers getPayoutBalance: in JSON a list (empty for a
+	// member with no money yet), in XML <balances><balance>…</balance></balances>.
+	Balances    *[]balanceView `json:"balances,omitempty" xml:"-"`
+	BalancesXML *balancesXML   `json:"-" xml:"balances,omitempty"`
+	Timestamp   string         `json:"timestamp" xml:"timestamp"`
 }
 
 type result struct {

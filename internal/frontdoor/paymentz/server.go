@@ -68,6 +68,7 @@ type call struct {
 	key    string
 	member string
 	req    Request
+	token  claims
 }
 
 func (c *call) actor(r *http.Request) engine.Actor {
@@ -118,7 +119,8 @@ func (s *Server) authed(h func(http.ResponseWriter, *http.Request, *call)) http.
 			s.fail(w, r, err)
 			return
 		}
-		memberID, err := verifyToken(key, token, s.now())
+		tc, err := verifyToken(key, token, s.now())
+		memberID := tc.member
 		if err != nil {
 			s.fail(w, r, errBadToken)
 			return
@@ -133,7 +135,7 @@ func (s *Server) authed(h func(http.ResponseWriter, *http.Request, *call)) http.
 			s.fail(w, r, err)
 			return
 		}
-		c := &call{cred: cred, key: secret, member: strconv.FormatInt(memberID, 10), req: req}
+		c := &call{cred: cred, key: secret, member: strconv.FormatInt(memberID, 10), req: req, token: tc}
 		if m := req.Get("authentication.memberId"); m != "" && m != c.member {
 			s.fail(w, r, errAuthFailed)
 			return

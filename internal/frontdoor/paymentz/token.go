@@ -24,7 +24,16 @@ type claims struct {
 	MemberID string `json:"memberId"`
 	Iat      int64  `json:"iat"`
 	Exp      int64  `json:"exp"`
+	// AuthTime is when the secure key was last presented (authToken); a
+	// regenerated token keeps it, so a chain of regenerations ends
+	// maxTokenChain after the sign-in.
+	AuthTime int64 `json:"auth_time,omitempty"`
+	member   int64
 }
+
+// maxTokenChain is how long after a sign-in with the secure key tokens may
+// still be regenerated without it.
+const maxTokenChain = 12 * time.Hour
 
 var b64 = base64.RawURLEncoding
 
@@ -47,30 +56,31 @@ func mac(key []byte, s string) []byte {
 var errToken = errors.New("invalid AuthToken")
 
 // verifyToken checks a token's signature, issuer, role and expiry and
-// returns its member id. The header must be exactly the one signToken
+// returns its claims, the member id parsed. The header must be exactly the one signToken
 // writes, which rules out "alg":"none" and algorithm confusion.
-func verifyToken(key []byte, token string, now time.Time) (int64, error) {
+func verifyToken(key []byte, token string, now time.Time) (claims, error) {
 	parts := strings.Split(token, ".")
 	if len(parts) != 3 || parts[0] != jwtHeader {
-		return 0, errToken
+		return claims{}, errToken
 	}
 	sig, err := b64.DecodeString(parts[2])
 	if err != nil || !hmac.Equal(sig, mac(key, parts[0]+"."+parts[1])) {
-		return 0, errToken
+		return claims{}, errToken
 	}
 	body, err := b64.DecodeString(parts[1])
 	if err != nil {
-		return 0, errToken
+		return claims{}, errToken
 	}
 	var c claims
 	if err := json.Unmarshal(body, &c); err != nil || c.Iss != "PZ" || c.Role != "merchant" || now.Unix() >= c.Exp {
-		return 0, errToken
+		return claims{}, errToken
 	}
 	id, err := strconv.ParseInt(c.MemberID, 10, 64)
 	if err != nil || id <= 0 {
-		return 0, errToken
+		return claims{}, errToken
 	}
-	return id, nil
+	c.member = id
+	return c, nil
 }
 
 // tokenFrom reads the token from "AuthToken: <jwt>" or the variant
