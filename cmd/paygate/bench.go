@@ -95,6 +95,9 @@ func benchCmd(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
+	// The load generator shares the cores with the servers; it collects
+	// garbage the way they do (the servers tune themselves the same way).
+	tuneGC(getenv)
 	fmt.Fprintf(stdout, "paygate bench: concurrency %d, duration %s, database %s, GOMAXPROCS of this machine: %d cores\n",
 		concurrency, duration, redactURL(dbURL), numCPU())
 

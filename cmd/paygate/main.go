@@ -109,6 +109,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	case "bench":
 		return benchCmd(ctx, args, getenv, stdout, stderr)
 	case benchBareCmd:
+		tuneGC(getenv) // the reference handler runs with the gateway's collector settings
 		return bareServerCmd(ctx, args, stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)

@@ -120,6 +120,7 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
+	tuneGC(getenv)
 	g, err := newGateway(ctx, c, stderr, true)
 	if err != nil {
 		return err
