@@ -189,15 +189,23 @@ func (e *Engine) newEvent(merchantID string, mode payment.Mode, typ, objectID st
 	now := e.now()
 	ev := &webhook.Event{ID: e.eventIDs.New("evt", now), MerchantID: merchantID, Mode: mode, Type: typ, ObjectID: objectID,
 		Sequence: now.UnixMicro() + int64(rank), CreatedAt: now}
-	ev.Payload, _ = json.Marshal(struct {
-		ID        string          `json:"id"`
-		Object    string          `json:"object"`
-		Type      string          `json:"type"`
-		Mode      payment.Mode    `json:"mode"`
-		CreatedAt string          `json:"created_at"`
-		Sequence  int64           `json:"sequence"`
-		Data      json.RawMessage `json:"data"`
-	}{ev.ID, "event", typ, mode, now.UTC().Format(time.RFC3339Nano), ev.Sequence, json.RawMessage(`{"object":` + string(object) + `}`)})
+	// The object is already JSON (the renderer's): marshal the envelope
+	// alone and splice the object in, instead of handing it to json.Marshal
+	// as a RawMessage, which would scan and compact it all again inside the
+	// store's writer.
+	head, _ := json.Marshal(struct {
+		ID        string       `json:"id"`
+		Object    string       `json:"object"`
+		Type      string       `json:"type"`
+		Mode      payment.Mode `json:"mode"`
+		CreatedAt string       `json:"created_at"`
+		Sequence  int64        `json:"sequence"`
+	}{ev.ID, "event", typ, mode, now.UTC().Format(time.RFC3339Nano), ev.Sequence})
+	payload := make([]byte, 0, len(head)+len(object)+len(`,"data":{"object":}}`))
+	payload = append(payload, head[:len(head)-1]...)
+	payload = append(payload, `,"data":{"object":`...)
+	payload = append(payload, object...)
+	ev.Payload = append(payload, "}}"...)
 	return ev
 }
 
