@@ -33,8 +33,10 @@ type SendResult struct {
 type DispatchConfig struct {
 	Sender Sender
 	// PerEndpoint caps the requests one process has open to one endpoint
-	// (default 8); three times as many of its deliveries may be claimed
-	// and queued behind them.
+	// (default 8). Every process sharing the store together holds at most
+	// aheadPerEndpoint times as many of one endpoint's deliveries (open or
+	// queued behind them), so no endpoint sees more than that at once
+	// however many processes run.
 	PerEndpoint int
 	// Batch is how many deliveries one pass claims, and how many sends a
 	// process has open at most (default 256).
@@ -216,7 +218,7 @@ func (e *Engine) fanOut(ctx context.Context) (int, error) {
 
 // deliver claims due deliveries and starts sending them without waiting:
 // of one endpoint it claims no more than aheadPerEndpoint times
-// PerEndpoint less what this process already holds for it, sends
+// PerEndpoint less what all processes already hold for it, sends
 // PerEndpoint at a time and queues the rest (see lane). A slow endpoint holds only its own slots, never a pass,
 // and each outcome is recorded as soon as it is known, well inside the
 // lease; the store batches those small commits.

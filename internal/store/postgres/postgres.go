@@ -40,6 +40,8 @@ var _ engine.Store = (*Store)(nil)
 
 var dialect = &sqlstore.Dialect{
 	Name: "postgres", Numbered: true, ForUpdate: " FOR UPDATE", SkipLocked: " FOR UPDATE SKIP LOCKED", Blob: "BYTEA",
+	// Per schema: deployments sharing a server in other schemas never wait on each other.
+	ClaimLock: `SELECT pg_advisory_xact_lock(hashtext('paygate.claim_deliveries.' || current_schema()))`,
 	AppendOnly: func(table string) string {
 		return `CREATE OR REPLACE FUNCTION paygate_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION '% is append-only', TG_TABLE_NAME; END $$;
 CREATE TRIGGER ` + table + `_append_only BEFORE UPDATE OR DELETE ON ` + table + ` FOR EACH ROW EXECUTE FUNCTION paygate_append_only();

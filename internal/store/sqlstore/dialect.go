@@ -18,6 +18,11 @@ type Dialect struct {
 	// SkipLocked is appended to a claim query so that concurrent workers
 	// (several processes on PostgreSQL) take different rows.
 	SkipLocked string
+	// ClaimLock, run first in a claim of webhook deliveries, makes claims by
+	// several processes take turns, so that the count of what others hold
+	// cannot go stale between the count and the lease. Empty where writers
+	// are serialized anyway (SQLite).
+	ClaimLock string
 	// Blob is the column type for raw bytes.
 	Blob string
 	// AppendOnly returns statements (each ending ";\n") that make a table

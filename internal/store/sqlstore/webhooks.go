@@ -103,15 +103,32 @@ func scanDelivery(s scanner, extra ...any) (*webhook.Delivery, error) {
 // ClaimDeliveries implements engine.Tx: due pending deliveries, oldest
 // first, leased until lease so no other worker sends them meanwhile, with
 // what sending needs (URL, payload, sealed secret in SecretKeyID/Secret).
-// Of one endpoint it takes no more than perEndpoint less the caller's
-// sends already open to it (inFlight), so a slow endpoint never fills a
-// batch that others wait behind: the query skips full endpoints, and rows
-// beyond an endpoint's free slots are left unclaimed.
+// Of one endpoint it takes no more than perEndpoint less what is already
+// held for it: by every process, as the leases in the table say, or by the
+// caller (inFlight), whichever is more (the caller may still hold one whose
+// lease ran out). So a slow endpoint never fills a batch that others wait
+// behind, and however many processes share the database, one endpoint has
+// at most perEndpoint deliveries out at once: the query skips full
+// endpoints, and rows beyond an endpoint's free slots are left unclaimed.
+// Claims take turns (Dialect.ClaimLock) so two cannot both count the same
+// free slots.
 func (t *Tx) ClaimDeliveries(ctx context.Context, now, lease time.Time, limit, perEndpoint int, inFlight map[string]int) ([]*engine.ClaimedDelivery, error) {
+	if t.D.ClaimLock != "" {
+		if _, err := t.Q.ExecContext(ctx, t.D.ClaimLock); err != nil {
+			return nil, err
+		}
+	}
+	held, err := t.leasedByEndpoint(ctx, now)
+	if err != nil {
+		return nil, err
+	}
+	for ep, n := range inFlight {
+		held[ep] = max(held[ep], n)
+	}
 	q := `SELECT d.id, d.endpoint_id FROM webhook_deliveries d WHERE d.status = 'pending' AND d.next_attempt_at <= ? AND d.locked_until <= ?`
 	args := []any{micros(now), micros(now)}
 	var full []any
-	for ep, n := range inFlight {
+	for ep, n := range held {
 		if n >= perEndpoint {
 			full = append(full, ep)
 		}
@@ -132,7 +149,7 @@ func (t *Tx) ClaimDeliveries(ctx context.Context, now, lease time.Time, limit, p
 			rows.Close()
 			return nil, err
 		}
-		if inFlight[ep]+taken[ep] < perEndpoint {
+		if held[ep]+taken[ep] < perEndpoint {
 			taken[ep]++
 			ids = append(ids, id)
 		}
@@ -165,6 +182,27 @@ func (t *Tx) ClaimDeliveries(ctx context.Context, now, lease time.Time, limit, p
 		out = append(out, &c)
 	}
 	return out, rows.Err()
+}
+
+// leasedByEndpoint counts, by endpoint, the pending deliveries some process
+// holds a lease on now.
+func (t *Tx) leasedByEndpoint(ctx context.Context, now time.Time) (map[string]int, error) {
+	rows, err := t.Q.QueryContext(ctx, t.D.Rebind(`SELECT endpoint_id, COUNT(*) FROM webhook_deliveries
+ WHERE status = 'pending' AND locked_until > ? GROUP BY endpoint_id`), micros(now))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	held := map[string]int{}
+	for rows.Next() {
+		var ep string
+		var n int
+		if err := rows.Scan(&ep, &n); err != nil {
+			return nil, err
+		}
+		held[ep] = n
+	}
+	return held, rows.Err()
 }
 
 // FinishAttempt implements engine.Tx: logs the attempt as the delivery's
