@@ -283,6 +283,61 @@ func TestEmbeddedCheckoutCompletesThreeDSecureInItsFrame(t *testing.T) {
 	}
 }
 
+// TestEmbeddedCheckoutFailedChallengeReturnsToTheFormInItsFrame: a framed
+// checkout whose challenge fails comes back, inside the frame, to the card
+// form with the reason (the partitioned cookie proves the frame had the
+// token), and the payer pays with another card there.
+func TestEmbeddedCheckoutFailedChallengeReturnsToTheFormInItsFrame(t *testing.T) {
+	g := newGateway(t)
+	var checkoutURL atomic.Value
+	shop := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		switch r.URL.Path {
+		case "/":
+			fmt.Fprintf(w, `<!doctype html><title>shop</title><iframe id="pay" width="600" height="900" src="%s"></iframe>`, html.EscapeString(checkoutURL.Load().(string)))
+		case "/done":
+			fmt.Fprintf(w, `<!doctype html><title>done</title><p id="done">%s</p>`, html.EscapeString(r.URL.Query().Get("session_id")))
+		}
+	}))
+	t.Cleanup(shop.Close)
+	sid, u := g.session(`{"amount":2500,"currency":"EUR","success_url":"` + shop.URL + `/done","cancel_url":"` + shop.URL + `/","embed_origins":["` + shop.URL + `"]}`)
+	checkoutURL.Store(u)
+	ctx := browser(t, 1024, 1000)
+	do(t, ctx, chromedp.Navigate(shop.URL+"/"))
+	waitFor(t, ctx, "#pay")
+	pay := func(number string) {
+		frame := frameWith(t, ctx, "#pay-form")
+		do(t, ctx,
+			chromedp.SendKeys(css("#card-number"), number, chromedp.FromNode(frame)),
+			chromedp.SendKeys(css("#card-expiry"), "1231", chromedp.FromNode(frame)),
+			chromedp.SendKeys(css("#card-cvc"), "123", chromedp.FromNode(frame)),
+			chromedp.Click(css("#pay-button"), chromedp.FromNode(frame)),
+		)
+	}
+	pay("4000002760003184")
+	frame := frameWith(t, ctx, "#otp")
+	do(t, ctx, chromedp.SendKeys(css("#otp"), "wrong", chromedp.FromNode(frame)), chromedp.Click(css("#acs-submit"), chromedp.FromNode(frame)))
+	// Back on the form, inside the frame, with the reason.
+	frame = frameWith(t, ctx, "#pay-form")
+	reason := get(t, ctx, chromedp.Text(css("#form-errors"), chromedp.FromNode(frame)))
+	if strings.TrimSpace(reason) == "" {
+		t.Fatalf("the form came back without the reason the challenge failed")
+	}
+	if s := g.api("GET", "/v1/checkout/sessions/"+sid, ""); s["status"] != "open" {
+		t.Fatalf("after a failed challenge the session is %v, want open", s["status"])
+	}
+	pay("4242424242424242")
+	done := pollEval(t, ctx, `(function(){ try { var d = document.getElementById("pay").contentDocument; var p = d && d.getElementById("done"); return p ? p.textContent : ""; } catch (e) { return ""; } })()`)
+	s := g.api("GET", "/v1/checkout/sessions/"+sid, "")
+	if done != sid || s["status"] != "complete" {
+		t.Fatalf("frame shows %q; session %v", done, s)
+	}
+	p := g.api("GET", "/v1/payments/"+s["payment"].(string), "")
+	if p["status"] != "captured" || p["payment_method"].(map[string]any)["card"].(map[string]any)["last4"] != "4242" {
+		t.Fatalf("the session was paid by %v", p)
+	}
+}
+
 // frameWith waits until the page's iframe holds sel and returns the frame's
 // node (looked up afresh: a navigation inside the frame replaces its document).
 func frameWith(t *testing.T, ctx context.Context, sel string) *chromedp.Node {

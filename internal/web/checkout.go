@@ -17,9 +17,19 @@ import (
 // returnCookie remembers, in the payer's browser only, which checkout it was
 // paying, so the form can be shown again after a failed 3-D Secure detour
 // without the checkout token ever being stored on the server in clear. A
-// framed checkout gets no cookie (SameSite=Lax in a cross-site frame): its
-// return link is signed instead (see checkoutReturn).
+// framed checkout gets no such cookie (SameSite=Lax in a cross-site frame):
+// an embeddable session also sets frameCookie, and its return link is
+// signed as well (see checkoutReturn).
 const returnCookie = "pg_checkout"
+
+// frameCookie is returnCookie for a checkout framed by another site: a
+// partitioned cookie (CHIPS: SameSite=None, Secure, Partitioned), kept in
+// the browser's jar for that top-level site only, so the frame alone gets it
+// back and a failed challenge can return to the card form inside the frame.
+// Browsers take Secure cookies over HTTPS, and over plain HTTP from
+// localhost only; a browser that blocks it still gets the signed link's
+// answer (the reason and the way back to the shop).
+const frameCookie = "pg_checkout_frame"
 
 type savedView struct{ ID, Label string }
 
@@ -61,6 +71,10 @@ func (s *Server) checkoutPage(w http.ResponseWriter, r *http.Request) {
 	}
 	http.SetCookie(w, &http.Cookie{Name: returnCookie, Value: token, Path: "/checkout/return/", HttpOnly: true,
 		Secure: isHTTPS(r), SameSite: http.SameSiteLaxMode, Expires: v.Session.ExpiresAt})
+	if len(v.Session.EmbedOrigins) > 0 {
+		http.SetCookie(w, &http.Cookie{Name: frameCookie, Value: token, Path: "/checkout/return/", HttpOnly: true,
+			Secure: true, SameSite: http.SameSiteNoneMode, Partitioned: true, Expires: v.Session.ExpiresAt})
+	}
 	s.renderCheckout(w, r, v, http.StatusOK, errText, "")
 }
 

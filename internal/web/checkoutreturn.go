@@ -55,12 +55,17 @@ func (s *Server) signedReturn(r *http.Request, session string) (*engine.Checkout
 // checkoutReturn is where the payer lands after 3-D Secure. A payment that
 // succeeded goes on to the merchant's success page, one still waiting to
 // its challenge. One that failed goes back to the form with the reason when
-// the browser's cookie names the checkout (a top-level page); a framed page
-// has no cookie, and its signed link shows the reason with the way back to
-// the shop, which opens the checkout again.
+// the browser's cookie names the checkout: the first-party cookie on a
+// top-level page, the partitioned one inside another site's frame. Without
+// either, the signed link shows the reason with the way back to the shop,
+// which opens the checkout again.
 func (s *Server) checkoutReturn(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("session")
-	if c, err := r.Cookie(returnCookie); err == nil {
+	for _, name := range []string{returnCookie, frameCookie} {
+		c, err := r.Cookie(name)
+		if err != nil {
+			continue
+		}
 		if v, err := s.eng.OpenCheckout(r.Context(), c.Value); err == nil && v.Session.ID == id {
 			s.returnTo(w, r, v, "/checkout/"+url.PathEscape(c.Value))
 			return
