@@ -43,7 +43,15 @@ type response struct {
 	// member with no money yet), in XML <balances><balance>…</balance></balances>.
 	Balances    *[]balanceView `json:"balances,omitempty" xml:"-"`
 	BalancesXML *balancesXML   `json:"-" xml:"balances,omitempty"`
-	Timestamp   string         `json:"timestamp" xml:"timestamp"`
+	// Cards and Accounts answer getCardsAndAccounts; PaymentTypes and
+	// Currencies getPaymentAndCardType.
+	Cards           *[]savedCard       `json:"cards,omitempty" xml:"-"`
+	CardsXML        *savedCardsXML     `json:"-" xml:"cards,omitempty"`
+	Accounts        *[]string          `json:"accounts,omitempty" xml:"-"`
+	PaymentTypes    *[]paymentTypeView `json:"paymentTypes,omitempty" xml:"-"`
+	PaymentTypesXML *paymentTypesXML   `json:"-" xml:"paymentTypes,omitempty"`
+	Currencies      *[]string          `json:"currencies,omitempty" xml:"currencies>currency,omitempty"`
+	Timestamp       string             `json:"timestamp" xml:"timestamp"`
 }
 
 type result struct {

@@ -25,6 +25,8 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST "+v1+"/getTransactionList", s.authed(s.transactionList))
 	mux.HandleFunc("POST "+v1+"/getPayoutBalance/{memberId}", s.authed(s.payoutBalance))
 	mux.HandleFunc("POST "+v1+"/regenerateToken", s.authed(s.regenerateToken))
+	mux.HandleFunc("POST "+v1+"/getCardsAndAccounts", s.authed(s.cardsAndAccounts))
+	mux.HandleFunc("POST "+v1+"/getPaymentAndCardType", s.authed(s.paymentAndCardType))
 	const inv = "/invoiceServices/REST/v1"
 	mux.HandleFunc("POST "+inv+"/authToken", s.authToken)
 	mux.HandleFunc("POST "+inv+"/generate", s.authed(s.generateInvoice))

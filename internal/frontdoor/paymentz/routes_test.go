@@ -13,7 +13,7 @@ import (
 func TestEndpointsNotServedYetAnswerRecordNotFound(t *testing.T) {
 	e := newEnv(t)
 	tok := e.token()
-	for _, path := range []string{"/partnerAuthToken", "/getCardsAndAccounts", "/getPaymentAndCardType", "/QRCheckout", "/QRPayments", "/QRPayments/1", "/inquiryStatus/1", "/sendSMSCode",
+	for _, path := range []string{"/partnerAuthToken", "/QRCheckout", "/QRPayments", "/QRPayments/1", "/inquiryStatus/1", "/sendSMSCode",
 		"/generateTransactionOTP", "/verifyTransactionOTP", "/initiateAuthentication", "/authenticate"} {
 		t.Run(path, func(t *testing.T) {
 			if r := e.post(path, url.Values{"authentication.memberId": {e.member}}, "AuthToken", tok); r.status != 404 || r.code(t) != "10009" {
