@@ -40,6 +40,11 @@ type CheckoutChange struct {
 	CancelURL   *string
 	ExpiresIn   *time.Duration
 	Metadata    map[string]string
+	// Configs replaces the payment-method configurations (pg_codes) the
+	// session pays through: one decides, several leave the choice to
+	// routing among those only, none lets routing choose freely. Nil keeps
+	// them; either way they are checked against the session's currency.
+	Configs *[]string
 	// Close expires the session (Ottu's cancel, expire and delete).
 	Close bool
 	// PaymentID records a payment made for the session outside the hosted
@@ -106,6 +111,26 @@ func (e *Engine) applyCheckoutChange(ctx context.Context, a Actor, s *checkout.S
 			return err
 		}
 		s.Amount = *ch.Amount
+	}
+	if ch.Configs != nil || ch.Currency != nil {
+		in := CheckoutInput{Config: s.Config, AllowedConfigs: s.AllowedConfigs}
+		if ch.Configs != nil {
+			in = CheckoutInput{}
+			if len(*ch.Configs) == 1 {
+				in.Config = (*ch.Configs)[0]
+			} else {
+				in.AllowedConfigs = *ch.Configs
+			}
+		}
+		s.Config, s.AllowedConfigs = in.Config, nil
+		if in.Config != "" {
+			if _, err := e.paymentConfig(ctx, a, in.Config, s.Currency.Code); err != nil {
+				return err
+			}
+		}
+		if err := e.allowConfigs(ctx, a, s, in); err != nil {
+			return err
+		}
 	}
 	if ch.Customer != nil {
 		s.CustomerID = ""

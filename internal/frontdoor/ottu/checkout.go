@@ -312,6 +312,8 @@ func (s *Server) updateCheckout(partial bool) http.HandlerFunc {
 		codes := req.PGCodes
 		if !req.has("pg_codes") {
 			codes = strings.Fields(sess.Metadata[mdPGCodes])
+		} else {
+			ch.Configs = &codes // the payment goes through the new codes, not only the answer
 		}
 		if _, err := s.configs(ctx, a, codes, cur.Code); err != nil {
 			s.fail(w, r, err)
