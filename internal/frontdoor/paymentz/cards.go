@@ -68,10 +68,6 @@ func (s *Server) cardsAndAccounts(w http.ResponseWriter, r *http.Request, c *cal
 		Cards: &cards, CardsXML: &savedCardsXML{cards}, Accounts: &accounts, Timestamp: stamp(s.now())})
 }
 
-// doorBrands are the card brands the door takes (card.number decides the
-// brand; paymentBrand is only echoed).
-var doorBrands = []card.Brand{card.Visa, card.Mastercard, card.Amex, card.Discover, card.JCB, card.Diners, card.UnionPay, card.Maestro}
-
 // paymentAndCardType is POST /getPaymentAndCardType: the payment modes the
 // door serves (CC and DC: cards) with their brands, and the currencies the
 // member's enabled payment-method configurations accept (empty: every
@@ -96,8 +92,10 @@ func (s *Server) paymentAndCardType(w http.ResponseWriter, r *http.Request, c *c
 		}
 	}
 	slices.Sort(currencies)
-	brands := make([]string, 0, len(doorBrands))
-	for _, b := range doorBrands {
+	// The brands paygate validates (card.number decides the brand;
+	// paymentBrand is only echoed).
+	brands := make([]string, 0, len(card.Brands))
+	for _, b := range card.Brands {
 		brands = append(brands, brandName(string(b)))
 	}
 	types := []paymentTypeView{{PaymentMode: "CC", PaymentBrands: brands}, {PaymentMode: "DC", PaymentBrands: brands}}
