@@ -26,6 +26,7 @@ const (
 	PaymentVoided     Action = "payment.voided"
 	RefundCreated     Action = "refund.created"
 	PayoutCreated     Action = "payout.created"
+	CardDeleted       Action = "payment_method.deleted"
 	ConfigChanged     Action = "configuration.changed"
 )
 

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"github.com/paygate/paygate/internal/audit"
 	"strings"
 
 	"github.com/paygate/paygate/internal/customer"
@@ -87,7 +88,13 @@ func (e *Engine) DeletePaymentMethod(ctx context.Context, a Actor, customerRef, 
 		}
 		m.Status, m.Sealed, m.UpdatedAt = vault.MethodDeleted, nil, e.now()
 		out = m
-		return tx.UpdatePaymentMethod(ctx, m)
+		if err := tx.UpdatePaymentMethod(ctx, m); err != nil {
+			return err
+		}
+		// Who erased a card, from which front end, is a question an audit of
+		// the vault asks: the record says which card (brand, last four), never more.
+		return tx.InsertAuditEvent(ctx, e.auditEvent(a, audit.CardDeleted, "payment_method", m.ID,
+			map[string]string{"customer": c.ID, "card": m.Card.Brand + " " + m.Card.Last4}))
 	})
 	return out, err
 }

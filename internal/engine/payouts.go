@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"github.com/paygate/paygate/internal/audit"
 	"math/big"
 	"strings"
 	"time"
@@ -162,7 +163,12 @@ func (e *Engine) CreatePayout(ctx context.Context, a Actor, in PayoutInput, idem
 		if err := tx.InsertPayout(ctx, po); err != nil {
 			return err
 		}
-		return e.post(ctx, tx, ledger.PayoutReserve(a.MerchantID, a.Mode, po.ID, cur.Code, po.Amount))
+		if err := e.post(ctx, tx, ledger.PayoutReserve(a.MerchantID, a.Mode, po.ID, cur.Code, po.Amount)); err != nil {
+			return err
+		}
+		// Money leaving the merchant: who sent it is kept with the act.
+		return tx.InsertAuditEvent(ctx, e.auditEvent(a, audit.PayoutCreated, "payout", po.ID,
+			map[string]string{"amount": money.Format(po.Amount, cur), "currency": cur.Code}))
 	})
 	if replay != nil || err != nil {
 		return nil, replay, err

@@ -2,6 +2,7 @@ package engine_test
 
 import (
 	"context"
+	"github.com/paygate/paygate/internal/audit"
 	"sync"
 	"testing"
 	"time"
@@ -46,6 +47,11 @@ func TestConcurrentPayoutsOnBothStores(t *testing.T) {
 		}
 		if r, err := e.VerifyLedger(ctx); err != nil || !r.OK() || r.Payouts != 5 {
 			t.Fatalf("%v %v", r.String(), err)
+		}
+		// Every payout that reserved money is in the audit log; the refused ones are not.
+		logged, err := e.ListAuditEvents(ctx, a, engine.AuditFilter{Action: string(audit.PayoutCreated), Limit: 100})
+		if err != nil || len(logged) != 5 || logged[0].Details["amount"] != "10.00" || logged[0].TargetType != "payout" {
+			t.Fatalf("payout audit entries: %d %+v %v", len(logged), logged, err)
 		}
 	})
 }

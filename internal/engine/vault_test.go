@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/paygate/paygate/internal/audit"
 	"github.com/paygate/paygate/internal/connector"
 	"github.com/paygate/paygate/internal/engine"
 	"github.com/paygate/paygate/internal/payment"
@@ -143,6 +144,15 @@ func TestVaultAndCheckoutOnBothStores(t *testing.T) {
 		}
 		if left, _ := e.ListPaymentMethods(ctx, a, "r1"); len(left) != 0 {
 			t.Fatal("a deleted card is still listed")
+		}
+		logged, err := e.ListAuditEvents(ctx, a, engine.AuditFilter{Action: string(audit.CardDeleted), TargetID: cards[0].ID, Limit: 10})
+		if err != nil || len(logged) != 1 || logged[0].Details["card"] != "visa 4242" || logged[0].Details["customer"] != c.ID {
+			t.Fatalf("the deletion's audit entry: %+v %v", logged, err)
+		}
+		for k, v := range logged[0].Details {
+			if strings.Contains(v, "424242424242") {
+				t.Fatalf("the audit entry holds a card number in %s: %q", k, v)
+			}
 		}
 
 		// Encryption keys: one current, the rotated one in its grace period.
