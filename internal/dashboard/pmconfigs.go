@@ -34,6 +34,30 @@ type configView struct {
 	Checked        map[string]bool
 	Credentials    []credentialRow
 	HasCredentials bool
+	// Sets are the vocabularies shown as check boxes (wallets, payment
+	// services, plugins, tags).
+	Sets []checkSet
+}
+
+type checkSet struct {
+	Field, Legend string
+	Options       []checkOption
+}
+
+type checkOption struct {
+	Value   string
+	Checked bool
+}
+
+// vocabularies are the configuration's list fields and what each may hold.
+var vocabularies = []struct {
+	field, legend string
+	values        []string
+}{
+	{"wallets", "Wallets", pmconfig.Wallets},
+	{"payment_services", "Payment services", pmconfig.PaymentServices},
+	{"plugins", "Plugins (Payment Methods API)", pmconfig.Plugins},
+	{"tags", "Tags", pmconfig.Tags},
 }
 
 // configForm is what an existing configuration's form shows.
@@ -46,7 +70,95 @@ func configForm(c *pmconfig.Config) url.Values {
 	if c.Tokenizable {
 		f.Set("tokenizable", "1")
 	}
+	if c.AutoDebit {
+		f.Set("auto_debit", "1")
+	}
+	f.Set("logo", c.Logo)
+	f["wallets"], f["payment_services"], f["plugins"], f["tags"] = c.Wallets, c.PaymentServices, c.Plugins, c.Tags
+	f.Set("route_brands", strings.Join(c.Routing.Brands, ", "))
+	f.Set("route_countries", strings.Join(c.Routing.Countries, ", "))
+	for _, n := range []struct {
+		field string
+		v     int64
+	}{{"route_min", c.Routing.MinAmount}, {"route_max", c.Routing.MaxAmount}, {"route_timeout_ms", c.Routing.Timeout.Milliseconds()}} {
+		if n.v != 0 {
+			f.Set(n.field, strconv.FormatInt(n.v, 10))
+		}
+	}
+	f.Set("route_priority", strconv.Itoa(c.Routing.Priority))
+	f.Set("route_weight", strconv.Itoa(c.Routing.Weight))
 	return f
+}
+
+// list reads a comma- or space-separated field, each value once.
+func list(f url.Values, field string, upper bool) []string {
+	v := f.Get(field)
+	if upper {
+		v = strings.ToUpper(v)
+	}
+	out := []string{}
+	for _, x := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' }) {
+		if !slices.Contains(out, x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// boxes reads a check-box group, each value once (the engine checks each
+// against its vocabulary).
+func boxes(f url.Values, field string) []string {
+	out := []string{}
+	for _, v := range f[field] {
+		if !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// number reads a whole-number field; empty is 0.
+func number(f url.Values, field, label string) (int64, error) {
+	v := strings.TrimSpace(f.Get(field))
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n < 0 {
+		return 0, fault.InvalidParam(field, "parameter_invalid", "%s must be a whole number, 0 or more", label)
+	}
+	return n, nil
+}
+
+// routingInput reads the routing fields. Empty bounds and timeout mean
+// none; an empty priority or weight keeps the configuration's (on
+// creation, the engine's default of 1).
+func routingInput(f url.Values) (*engine.RoutingInput, error) {
+	var vals [5]int64
+	for i, n := range []struct{ field, label string }{{"route_priority", "Priority"}, {"route_weight", "Weight"},
+		{"route_min", "Minimum amount"}, {"route_max", "Maximum amount"}, {"route_timeout_ms", "Timeout"}} {
+		v, err := number(f, n.field, n.label)
+		if err != nil {
+			return nil, err
+		}
+		vals[i] = v
+	}
+	if vals[0] > 1<<30 || vals[1] > 1<<30 || vals[4] > 1<<30 {
+		return nil, fault.InvalidParam("route_priority", "parameter_invalid", "priority, weight and timeout are at most %d", 1<<30)
+	}
+	prio, weight, timeout := int(vals[0]), int(vals[1]), int(vals[4])
+	brands, countries := list(f, "route_brands", false), list(f, "route_countries", true)
+	for i := range brands {
+		brands[i] = strings.ToLower(brands[i])
+	}
+	in := &engine.RoutingInput{MinAmount: &vals[2], MaxAmount: &vals[3], Brands: &brands, Countries: &countries, TimeoutMS: &timeout}
+	if strings.TrimSpace(f.Get("route_priority")) != "" {
+		in.Priority = &prio
+	}
+	if strings.TrimSpace(f.Get("route_weight")) != "" {
+		in.Weight = &weight
+	}
+	return in, nil
 }
 
 // configInput reads the form. Every field is posted, so an unticked box
@@ -67,9 +179,16 @@ func configInput(f url.Values, create bool) (engine.ConfigInput, error) {
 			follow = append(follow, o)
 		}
 	}
-	on, tok := f.Get("enabled") != "", f.Get("tokenizable") != ""
+	on, tok, auto := f.Get("enabled") != "", f.Get("tokenizable") != "", f.Get("auto_debit") != ""
+	logo := strings.TrimSpace(f.Get("logo"))
+	wallets, services, plugins, tags := boxes(f, "wallets"), boxes(f, "payment_services"), boxes(f, "plugins"), boxes(f, "tags")
+	routing, err := routingInput(f)
+	if err != nil {
+		return engine.ConfigInput{}, err
+	}
 	in := engine.ConfigInput{NameEN: &name, NameAR: &nameAR, AcceptedCurrencies: &currencies, DefaultCurrency: &def,
-		Operation: &op, FollowUps: &follow, Enabled: &on, Tokenizable: &tok}
+		Operation: &op, FollowUps: &follow, Enabled: &on, Tokenizable: &tok, AutoDebit: &auto, Logo: &logo,
+		Wallets: &wallets, PaymentServices: &services, Plugins: &plugins, Tags: &tags, Routing: routing}
 	if create {
 		code, conn := strings.TrimSpace(f.Get("code")), f.Get("connector")
 		in.Code, in.Connector = &code, &conn
@@ -105,6 +224,13 @@ func (s *Server) configPage(w http.ResponseWriter, r *http.Request, q *request, 
 	for i := 1; i <= credentialRows; i++ {
 		v.Credentials = append(v.Credentials, credentialRow{N: i, Name: f.Get("cred_name_" + strconv.Itoa(i))})
 	}
+	for _, voc := range vocabularies {
+		set := checkSet{Field: voc.field, Legend: voc.legend}
+		for _, val := range voc.values {
+			set.Options = append(set.Options, checkOption{Value: val, Checked: slices.Contains(f[voc.field], val)})
+		}
+		v.Sets = append(v.Sets, set)
+	}
 	s.renderFor(w, r, q, status, "pmconfig", v)
 }
 
@@ -120,7 +246,8 @@ func typed(f url.Values) url.Values {
 }
 
 func (s *Server) newConfig(w http.ResponseWriter, r *http.Request, q *request) {
-	s.configPage(w, r, q, nil, url.Values{"operation": {"purchase"}, "enabled": {"1"}, "operations": pmconfig.FollowUps}, http.StatusOK, "")
+	s.configPage(w, r, q, nil, url.Values{"operation": {"purchase"}, "enabled": {"1"}, "operations": pmconfig.FollowUps,
+		"route_priority": {"1"}, "route_weight": {"1"}}, http.StatusOK, "")
 }
 
 // createConfig adds a configuration (manage_keys, as the API's POST

@@ -187,3 +187,72 @@ func TestPaymentMethodConfigsAddEditSwitchDelete(t *testing.T) {
 		}
 	}
 }
+
+// TestConfigRoutingAndListsFromThePages: routing rules, wallets, payment
+// services, plugins, tags and the logo that the API set are shown on a
+// configuration's page, come back unchanged when it is saved, and change
+// when the form does; a bad number is refused naming the field and changes
+// nothing.
+func TestConfigRoutingAndListsFromThePages(t *testing.T) {
+	e := newEnv(t)
+	owner := e.signIn("owner@shop.test")
+	e.api("POST", "/v1/payment-method-configs", `{"code":"knet","name":"KNET","connector":"sandbox","accepted_currencies":["KWD"],
+		"logo":"https://cdn.example/knet.png","wallets":["ApplePay"],"plugins":["e_commerce"],"tags":["retail"],
+		"routing":{"priority":2,"weight":3,"min_amount":100,"max_amount":50000,"card_brands":["visa"],"card_countries":["KW"],"timeout_ms":5000}}`)
+	c := e.config("knet")
+	page := owner.get("/dashboard/developers/configs/" + c.ID)
+	for _, want := range []string{`name="route_priority" inputmode="numeric" value="2"`, `name="route_weight" inputmode="numeric" value="3"`,
+		`name="route_min" inputmode="numeric" value="100"`, `name="route_max" inputmode="numeric" value="50000"`, `name="route_brands" value="visa"`,
+		`name="route_countries" value="KW"`, `name="route_timeout_ms" inputmode="numeric" value="5000"`, `value="https://cdn.example/knet.png"`,
+		`name="wallets" value="ApplePay" checked`, `name="plugins" value="e_commerce" checked`, `name="tags" value="retail" checked`} {
+		if !strings.Contains(page.body, want) {
+			t.Fatalf("the configuration page lacks %s", want)
+		}
+	}
+	// Saved as shown (a person renames it and touches nothing else).
+	shown := url.Values{"csrf": {page.csrf(t)}, "name": {"KNET Kuwait"}, "currencies": {"KWD"}, "operation": {"purchase"}, "enabled": {"1"},
+		"logo": {"https://cdn.example/knet.png"}, "wallets": {"ApplePay"}, "plugins": {"e_commerce"}, "tags": {"retail"},
+		"route_priority": {"2"}, "route_weight": {"3"}, "route_min": {"100"}, "route_max": {"50000"}, "route_brands": {"visa"},
+		"route_countries": {"KW"}, "route_timeout_ms": {"5000"}}
+	if p := owner.post("/dashboard/developers/configs/"+c.ID, shown); p.status != http.StatusOK && p.status != http.StatusSeeOther {
+		t.Fatalf("save: %d", p.status)
+	}
+	if got := e.config("knet"); got.NameEN != "KNET Kuwait" || got.Routing.Priority != 2 || got.Routing.Weight != 3 || got.Routing.MaxAmount != 50000 ||
+		got.Routing.Timeout.Milliseconds() != 5000 || len(got.Wallets) != 1 || got.Logo != "https://cdn.example/knet.png" {
+		t.Fatalf("a save as shown changed the rest: %+v", got)
+	}
+	// Changed on the page.
+	changed := url.Values{}
+	for k, v := range shown {
+		changed[k] = v
+	}
+	changed.Set("csrf", owner.get("/dashboard/developers/configs/"+c.ID).csrf(t))
+	changed["wallets"] = []string{"GooglePay"}
+	changed["tags"] = []string{"retail", "pos"}
+	changed.Set("route_priority", "5")
+	changed.Set("route_weight", "0")
+	changed.Set("route_countries", "kw, sa")
+	changed.Set("route_max", "")
+	owner.post("/dashboard/developers/configs/"+c.ID, changed)
+	got := e.config("knet")
+	if got.Routing.Priority != 5 || got.Routing.Weight != 0 || got.Routing.MaxAmount != 0 || strings.Join(got.Routing.Countries, ",") != "KW,SA" ||
+		strings.Join(got.Wallets, ",") != "GooglePay" || strings.Join(got.Tags, ",") != "retail,pos" {
+		t.Fatalf("after changing the form: routing %+v wallets %v tags %v", got.Routing, got.Wallets, got.Tags)
+	}
+	// Refused, naming the field; nothing changes.
+	for _, bad := range []struct{ field, value, says string }{{"route_priority", "abc", "Priority"}, {"route_priority", "0", "routing.priority"},
+		{"route_brands", "visa, bogus", "bogus"}} {
+		f := url.Values{}
+		for k, v := range changed {
+			f[k] = v
+		}
+		f.Set("csrf", owner.get("/dashboard/developers/configs/"+c.ID).csrf(t))
+		f.Set(bad.field, bad.value)
+		if p := owner.post("/dashboard/developers/configs/"+c.ID, f); p.status != http.StatusBadRequest || !strings.Contains(p.body, bad.says) {
+			t.Fatalf("%s=%q: %d, want 400 saying %q", bad.field, bad.value, p.status, bad.says)
+		}
+		if again := e.config("knet"); again.Routing.Priority != 5 || len(again.Routing.Brands) != 1 {
+			t.Fatalf("a refused save changed the configuration: %+v", again.Routing)
+		}
+	}
+}
