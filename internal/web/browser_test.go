@@ -247,19 +247,7 @@ func (g *gateway) seenCopy() map[string][]string {
 // origins, and the return needs no cookie a cross-site frame cannot keep.
 func TestEmbeddedCheckoutCompletesThreeDSecureInItsFrame(t *testing.T) {
 	g := newGateway(t)
-	var checkoutURL atomic.Value
-	var returned atomic.Value
-	shop := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		switch r.URL.Path {
-		case "/":
-			fmt.Fprintf(w, `<!doctype html><title>shop</title><iframe id="pay" width="600" height="900" src="%s"></iframe>`, html.EscapeString(checkoutURL.Load().(string)))
-		case "/done":
-			returned.Store(r.URL.RawQuery)
-			fmt.Fprintf(w, `<!doctype html><title>done</title><p id="done">%s</p>`, html.EscapeString(r.URL.Query().Get("session_id")))
-		}
-	}))
-	t.Cleanup(shop.Close)
+	shop, checkoutURL, returned := embeddingShop(t)
 	sid, u := g.session(`{"amount":2500,"currency":"EUR","success_url":"` + shop.URL + `/done","cancel_url":"` + shop.URL + `/","embed_origins":["` + shop.URL + `"]}`)
 	checkoutURL.Store(u)
 	ctx := browser(t, 1024, 1000)
@@ -289,17 +277,7 @@ func TestEmbeddedCheckoutCompletesThreeDSecureInItsFrame(t *testing.T) {
 // token), and the payer pays with another card there.
 func TestEmbeddedCheckoutFailedChallengeReturnsToTheFormInItsFrame(t *testing.T) {
 	g := newGateway(t)
-	var checkoutURL atomic.Value
-	shop := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		switch r.URL.Path {
-		case "/":
-			fmt.Fprintf(w, `<!doctype html><title>shop</title><iframe id="pay" width="600" height="900" src="%s"></iframe>`, html.EscapeString(checkoutURL.Load().(string)))
-		case "/done":
-			fmt.Fprintf(w, `<!doctype html><title>done</title><p id="done">%s</p>`, html.EscapeString(r.URL.Query().Get("session_id")))
-		}
-	}))
-	t.Cleanup(shop.Close)
+	shop, checkoutURL, _ := embeddingShop(t)
 	sid, u := g.session(`{"amount":2500,"currency":"EUR","success_url":"` + shop.URL + `/done","cancel_url":"` + shop.URL + `/","embed_origins":["` + shop.URL + `"]}`)
 	checkoutURL.Store(u)
 	ctx := browser(t, 1024, 1000)
@@ -336,6 +314,25 @@ func TestEmbeddedCheckoutFailedChallengeReturnsToTheFormInItsFrame(t *testing.T)
 	if p["status"] != "captured" || p["payment_method"].(map[string]any)["card"].(map[string]any)["last4"] != "4242" {
 		t.Fatalf("the session was paid by %v", p)
 	}
+}
+
+// embeddingShop is a shop on another site whose page frames the checkout
+// URL stored in checkoutURL; its /done page shows the session id it was
+// sent back with (the last query is kept in returned).
+func embeddingShop(t *testing.T) (shop *httptest.Server, checkoutURL, returned *atomic.Value) {
+	checkoutURL, returned = &atomic.Value{}, &atomic.Value{}
+	shop = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		switch r.URL.Path {
+		case "/":
+			fmt.Fprintf(w, `<!doctype html><title>shop</title><iframe id="pay" width="600" height="900" src="%s"></iframe>`, html.EscapeString(checkoutURL.Load().(string)))
+		case "/done":
+			returned.Store(r.URL.RawQuery)
+			fmt.Fprintf(w, `<!doctype html><title>done</title><p id="done">%s</p>`, html.EscapeString(r.URL.Query().Get("session_id")))
+		}
+	}))
+	t.Cleanup(shop.Close)
+	return shop, checkoutURL, returned
 }
 
 // frameWith waits until the page's iframe holds sel and returns the frame's

@@ -2,8 +2,6 @@ package paymentz_test
 
 import (
 	"context"
-	"io"
-	"net/http"
 	"net/url"
 	"path"
 	"strings"
@@ -17,16 +15,7 @@ import (
 // invoicePost sends a form to the invoice service.
 func (e *env) invoicePost(tok, op string, form url.Values) resp {
 	e.t.Helper()
-	req, _ := http.NewRequest("POST", e.srv.URL+"/invoiceServices/REST/v1/"+op, strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("AuthToken", tok)
-	hr, err := http.DefaultClient.Do(req)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer hr.Body.Close()
-	b, _ := io.ReadAll(hr.Body)
-	return resp{status: hr.StatusCode, header: hr.Header, body: b}
+	return e.postAt("/invoiceServices/REST/v1/"+op, tok, form)
 }
 
 // generate makes an invoice through the door and returns its answer.
