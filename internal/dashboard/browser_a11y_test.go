@@ -65,6 +65,7 @@ func TestEveryPageAt360HasLabelsAndNoSideScroll(t *testing.T) {
 		{"/dashboard/subscriptions/" + sub, "#pause-button"},
 		{"/dashboard/payouts", "#payouts"},
 		{"/dashboard/payouts/" + payout, "#payout-status"},
+		{"/dashboard/payouts/new", "#payout-form"},
 		{"/dashboard/developers", "#configs"},
 		{"/dashboard/developers/configs/new", "#config-form"},
 		{"/dashboard/developers/configs/" + cfg, "#config-form"},

@@ -68,6 +68,8 @@ func New(cfg Config) *Server {
 	m.HandleFunc("POST /dashboard/invoices/{id}/cancel", s.signed(auth.PermCreatePayments, s.invoiceAction("cancel")))
 	m.HandleFunc("POST /dashboard/invoices/{id}/send", s.signed(auth.PermCreatePayments, s.invoiceAction("send")))
 	m.HandleFunc("GET /dashboard/payouts", s.signed(auth.PermViewPayments, s.payouts))
+	m.HandleFunc("GET /dashboard/payouts/new", s.signed(auth.PermPayout, s.newPayout))
+	m.HandleFunc("POST /dashboard/payouts", s.signed(auth.PermPayout, s.createPayout))
 	m.HandleFunc("GET /dashboard/payouts/{id}", s.signed(auth.PermViewPayments, s.payoutDetail))
 	m.HandleFunc("GET /dashboard/subscriptions", s.signed(auth.PermViewPayments, s.subscriptions))
 	m.HandleFunc("GET /dashboard/subscriptions/{id}", s.signed(auth.PermViewPayments, s.subscriptionDetail))

@@ -226,6 +226,7 @@ func (s *Server) addEvents(r *http.Request, q *request, v *paymentDetailView, ob
 }
 
 var notices = map[string]string{
+	"payout":          "The payout was sent. Its status follows the processor's answer.",
 	"capture":         "The capture was sent. Its outcome is on the timeline.",
 	"void":            "The void was sent. Its outcome is on the timeline.",
 	"refund":          "The refund was sent. Its outcome is on the timeline.",

@@ -44,7 +44,7 @@ type payoutsView struct {
 }
 
 // payouts lists the mode's payouts, newest first (view_payments, as the
-// API's GET /v1/payouts). Payouts are made with the API (payouts scope).
+// API's GET /v1/payouts). New ones are made on payouts_new.go's form.
 func (s *Server) payouts(w http.ResponseWriter, r *http.Request, q *request) {
 	ps, err := s.eng.ListPayouts(r.Context(), q.actor, r.URL.Query().Get("after"), pageSize+1)
 	if err != nil {
@@ -73,7 +73,7 @@ func (s *Server) payoutDetail(w http.ResponseWriter, r *http.Request, q *request
 		s.fail(w, r, q, err)
 		return
 	}
-	s.renderFor(w, r, q, http.StatusOK, "payout", &payoutView{view: view{Title: "Payout " + p.ID, Nav: "payouts"}, payoutRow: payoutRowOf(p, q)})
+	s.renderFor(w, r, q, http.StatusOK, "payout", &payoutView{view: view{Title: "Payout " + p.ID, Nav: "payouts", Notice: notices[r.URL.Query().Get("done")]}, payoutRow: payoutRowOf(p, q)})
 }
 
 type scheduleRow struct {

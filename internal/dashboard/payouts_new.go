@@ -1,0 +1,131 @@
+package dashboard
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/paygate/paygate/internal/engine"
+	"github.com/paygate/paygate/internal/fault"
+	"github.com/paygate/paygate/internal/money"
+)
+
+// payoutFormView is the new-payout form (to a bank account) and its
+// confirmation page.
+type payoutFormView struct {
+	view
+	F        url.Values
+	Balances []balanceRow
+	// Confirmation page only.
+	Key, AmountText, Account, AvailableText string
+	Fields                                  []string
+}
+
+type balanceRow struct{ Currency, Available string }
+
+// payoutFields are the form's fields, carried from the form to the
+// confirmation page and back.
+var payoutFields = []string{"amount", "currency", "holder", "iban", "reference", "description"}
+
+func (s *Server) payoutForm(w http.ResponseWriter, r *http.Request, q *request, f url.Values, status int, msg string) {
+	v := &payoutFormView{view: view{Title: "New payout", Nav: "payouts", Error: msg}, F: f}
+	bs, err := s.eng.Balance(r.Context(), q.actor)
+	if err != nil {
+		s.fail(w, r, q, err)
+		return
+	}
+	for _, b := range bs {
+		v.Balances = append(v.Balances, balanceRow{Currency: b.Currency, Available: formatMoney(b.Available, b.Currency)})
+	}
+	s.renderFor(w, r, q, status, "payout-new", v)
+}
+
+// newPayout is the form (payout permission, as the API's POST /v1/payouts).
+func (s *Server) newPayout(w http.ResponseWriter, r *http.Request, q *request) {
+	f := url.Values{}
+	if bs, err := s.eng.Balance(r.Context(), q.actor); err == nil && len(bs) > 0 {
+		f.Set("currency", bs[0].Currency)
+	}
+	s.payoutForm(w, r, q, f, http.StatusOK, "")
+}
+
+// createPayout is the two-step payout: step=review shows what will leave
+// the balance and where to; the confirmation posts step=confirm with an
+// idempotency key made for that page, so a double click or a reload pays
+// out once. The engine reserves the amount under the balance lock, so two
+// people paying out at once never overdraw it.
+func (s *Server) createPayout(w http.ResponseWriter, r *http.Request, q *request) {
+	ctx := r.Context()
+	f := url.Values{}
+	for _, k := range payoutFields {
+		f.Set(k, strings.TrimSpace(r.PostForm.Get(k)))
+	}
+	cur, err := money.Lookup(strings.ToUpper(f.Get("currency")))
+	if err != nil {
+		s.payoutForm(w, r, q, f, http.StatusBadRequest, "Currency: "+f.Get("currency")+" is not a currency code such as EUR.")
+		return
+	}
+	f.Set("currency", cur.Code)
+	amount, err := money.Parse(f.Get("amount"), cur)
+	if err != nil || amount <= 0 {
+		s.payoutForm(w, r, q, f, http.StatusBadRequest, "Amount: "+f.Get("amount")+" is not an amount of "+cur.Code+" such as "+money.Format(6000, cur)+".")
+		return
+	}
+	iban := strings.ToUpper(strings.ReplaceAll(f.Get("iban"), " ", ""))
+	if r.PostForm.Get("step") != "confirm" {
+		if f.Get("holder") == "" || len(iban) < 8 {
+			s.payoutForm(w, r, q, f, http.StatusBadRequest, "Bank account: the holder's name and the IBAN are required.")
+			return
+		}
+		v := &payoutFormView{view: view{Title: "Confirm payout", Nav: "payouts"}, F: f, Key: "dash_" + randomKey(), Fields: payoutFields,
+			AmountText: formatMoney(amount, cur.Code), Account: f.Get("holder") + ", IBAN ••••" + iban[len(iban)-4:]}
+		if bs, err := s.eng.Balance(ctx, q.actor); err == nil {
+			v.AvailableText = formatMoney(0, cur.Code)
+			for _, b := range bs {
+				if b.Currency == cur.Code {
+					v.AvailableText = formatMoney(b.Available, cur.Code)
+				}
+			}
+		}
+		s.renderFor(w, r, q, http.StatusOK, "payout-confirm", v)
+		return
+	}
+	key := r.PostForm.Get("key")
+	if !strings.HasPrefix(key, "dash_") || len(key) > 64 {
+		s.payoutForm(w, r, q, f, http.StatusBadRequest, "The confirmation is malformed; check the payout and confirm again.")
+		return
+	}
+	var fp strings.Builder
+	for _, k := range payoutFields {
+		fp.WriteString(f.Get(k) + "|")
+	}
+	idem := &engine.Idempotency{Key: key, Fingerprint: "payout|" + fp.String(),
+		Render: func(res engine.Result, _ error) (int, []byte) {
+			if res.Payout != nil {
+				return http.StatusOK, []byte(res.Payout.ID)
+			}
+			return http.StatusOK, nil
+		}}
+	po, replay, err := s.eng.CreatePayout(ctx, q.actor, engine.PayoutInput{Amount: amount, Currency: cur.Code,
+		Bank: &engine.BankInput{Holder: f.Get("holder"), IBAN: iban}, Reference: f.Get("reference"), Description: f.Get("description")}, idem)
+	switch {
+	case err != nil && (fault.KindOf(err) == fault.Invalid || fault.KindOf(err) == fault.Conflict):
+		s.payoutForm(w, r, q, f, http.StatusBadRequest, fault.As(err).Message)
+		return
+	case err != nil:
+		s.fail(w, r, q, err)
+		return
+	}
+	id, done := "", "payout"
+	if po != nil {
+		id = po.ID
+	}
+	if replay != nil {
+		id, done = string(replay.Body), "replay"
+	}
+	if id == "" {
+		http.Redirect(w, r, "/dashboard/payouts?done="+done, http.StatusSeeOther)
+		return
+	}
+	http.Redirect(w, r, "/dashboard/payouts/"+url.PathEscape(id)+"?done="+done, http.StatusSeeOther)
+}

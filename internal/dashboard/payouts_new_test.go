@@ -1,0 +1,104 @@
+package dashboard_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/paygate/paygate/internal/audit"
+	"github.com/paygate/paygate/internal/engine"
+	"github.com/paygate/paygate/internal/payment"
+)
+
+// TestPayoutFromThePagesIsConfirmedOnceAndNeverOverdraws: a person with
+// the payout permission reviews a payout to a bank account, confirms it,
+// and a second click on the same confirmation pays nothing more; a payout
+// above what is left is refused with the reason; people without the
+// permission cannot reach the form or post it.
+func TestPayoutFromThePagesIsConfirmedOnceAndNeverOverdraws(t *testing.T) {
+	e := newEnv(t)
+	e.pay(10000, "4242424242424242", "sale")
+	ctx := context.Background()
+	a := engine.Actor{MerchantID: e.merchant, Mode: payment.Sandbox}
+	payouts := func() int {
+		ps, err := e.eng.ListPayouts(ctx, a, "", 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(ps)
+	}
+	owner, analyst := e.signIn("owner@shop.test"), e.signIn("analyst@shop.test")
+	if p := analyst.get("/dashboard/payouts/new"); p.status != http.StatusForbidden {
+		t.Fatalf("the form without the payout permission: %d", p.status)
+	}
+	mine := analyst.get("/dashboard/payouts")
+	if strings.Contains(mine.body, `id="new-payout"`) {
+		t.Fatal("the payouts page offers a payout to a person who may not make one")
+	}
+	forged := url.Values{"csrf": {mine.csrf(t)}, "step": {"confirm"}, "key": {"dash_forged"}, "amount": {"10.00"}, "currency": {"USD"},
+		"holder": {"Evil"}, "iban": {"DE89370400440532013000"}}
+	if p := analyst.post("/dashboard/payouts", forged); p.status != http.StatusForbidden || payouts() != 0 {
+		t.Fatalf("a forged payout without the permission: %d, %d payouts", p.status, payouts())
+	}
+
+	form := owner.get("/dashboard/payouts/new")
+	if form.status != 200 || !strings.Contains(form.body, `id="payout-form"`) || !strings.Contains(form.body, "USD 100.00") {
+		t.Fatalf("payout form: %d\n%s", form.status, form.body)
+	}
+	review := url.Values{"csrf": {form.csrf(t)}, "step": {"review"}, "amount": {"60.00"}, "currency": {"usd"}, "holder": {"Shop LLC"},
+		"iban": {"DE89 3704 0044 0532 0130 00"}, "reference": {"po-dash"}}
+	conf := owner.post("/dashboard/payouts", review)
+	key := regexpMust(`name="key" value="(dash_[^"]+)"`).FindStringSubmatch(conf.body)
+	if conf.status != 200 || key == nil || !strings.Contains(conf.body, "USD 60.00") || !strings.Contains(conf.body, "IBAN ••••3000") || payouts() != 0 {
+		t.Fatalf("review: %d (%d payouts)\n%s", conf.status, payouts(), conf.body)
+	}
+	confirm := url.Values{"csrf": {conf.csrf(t)}, "step": {"confirm"}, "key": {key[1]}}
+	for _, k := range []string{"amount", "currency", "holder", "iban", "reference"} {
+		confirm.Set(k, regexpMust(`name="`+k+`" value="([^"]*)"`).FindStringSubmatch(conf.body)[1])
+	}
+	done := owner.post("/dashboard/payouts", confirm)
+	loc := done.header.Get("Location")
+	if done.status != http.StatusSeeOther || !strings.HasPrefix(loc, "/dashboard/payouts/po_") || !strings.HasSuffix(loc, "done=payout") || payouts() != 1 {
+		t.Fatalf("confirm: %d %q (%d payouts)\n%s", done.status, loc, payouts(), done.body)
+	}
+	again := owner.post("/dashboard/payouts", confirm)
+	if again.status != http.StatusSeeOther || again.header.Get("Location") != strings.TrimSuffix(loc, "payout")+"replay" || payouts() != 1 {
+		t.Fatalf("a second click: %d %q (%d payouts)", again.status, again.header.Get("Location"), payouts())
+	}
+	detail := owner.get(strings.TrimPrefix(loc, e.url))
+	if !strings.Contains(detail.body, "USD 60.00") || !strings.Contains(detail.body, `id="notice"`) || strings.Contains(detail.body, "DE89370400440532013000") {
+		t.Fatalf("payout page:\n%s", detail.body)
+	}
+	if bal, _ := e.eng.Balance(ctx, a); len(bal) != 1 || bal[0].Available != 4000 {
+		t.Fatalf("balance after a 60.00 payout: %+v", bal)
+	}
+	logged, _ := e.eng.ListAuditEvents(ctx, a, engine.AuditFilter{MerchantID: e.merchant, Action: string(audit.PayoutCreated), Limit: 10})
+	if len(logged) != 1 || logged[0].ActorID != e.user("owner@shop.test").ID || logged[0].Details["amount"] != "60.00" {
+		t.Fatalf("the payout's audit entry: %d %+v", len(logged), logged)
+	}
+
+	// More than is left: refused with the reason, nothing paid.
+	review.Set("csrf", owner.get("/dashboard/payouts/new").csrf(t))
+	review.Set("amount", "50.00")
+	conf = owner.post("/dashboard/payouts", review)
+	confirm.Set("csrf", conf.csrf(t))
+	confirm.Set("key", regexpMust(`name="key" value="(dash_[^"]+)"`).FindStringSubmatch(conf.body)[1])
+	confirm.Set("amount", "50.00")
+	if p := owner.post("/dashboard/payouts", confirm); p.status != http.StatusBadRequest || !strings.Contains(p.body, "exceeds") || payouts() != 1 {
+		t.Fatalf("an overdraft: %d (%d payouts)\n%s", p.status, payouts(), p.body)
+	}
+	// Bad input names the field and pays nothing.
+	for field, value := range map[string]string{"amount": "sixty", "currency": "EURO", "iban": ""} {
+		bad := url.Values{}
+		for k, v := range review {
+			bad[k] = v
+		}
+		bad.Set("csrf", owner.get("/dashboard/payouts/new").csrf(t))
+		bad.Set(field, value)
+		if p := owner.post("/dashboard/payouts", bad); p.status != http.StatusBadRequest || payouts() != 1 {
+			t.Fatalf("%s=%q: %d (%d payouts)", field, value, p.status, payouts())
+		}
+	}
+}
