@@ -56,7 +56,7 @@ func TestPayoutFromThePagesIsConfirmedOnceAndNeverOverdraws(t *testing.T) {
 	}
 	confirm := url.Values{"csrf": {conf.csrf(t)}, "step": {"confirm"}, "key": {key[1]}}
 	for _, k := range []string{"amount", "currency", "holder", "iban", "reference"} {
-		confirm.Set(k, regexpMust(`name="`+k+`" value="([^"]*)"`).FindStringSubmatch(conf.body)[1])
+		confirm.Set(k, regexpMust(`name="` + k + `" value="([^"]*)"`).FindStringSubmatch(conf.body)[1])
 	}
 	done := owner.post("/dashboard/payouts", confirm)
 	loc := done.header.Get("Location")
