@@ -50,7 +50,7 @@ func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond)
 
 func benchCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	var duration time.Duration
-	var concurrency int
+	var concurrency, runs int
 	var webhooks bool
 	tmp, err := os.MkdirTemp("", "paygate-bench-")
 	if err != nil {
@@ -63,11 +63,14 @@ func benchCmd(ctx context.Context, args []string, getenv func(string) string, st
 		}
 	}()
 	// --database takes the short names sqlite (a fresh temporary file, the
-	// default) and postgres (PAYGATE_TEST_POSTGRES_URL or the local server).
+	// default) and postgres (PAYGATE_TEST_POSTGRES_URL or the local server);
+	// with a short name every run gets a database of its own.
 	args = append([]string(nil), args...)
+	short, shortUsed := "sqlite", false
 	for i, a := range args {
 		for _, name := range []string{"sqlite", "postgres"} {
 			if a == "--database="+name || ((a == "--database" || a == "-database") && i+1 < len(args) && args[i+1] == name) {
+				short, shortUsed = name, true
 				url := benchDatabase(name, tmp, getenv)
 				if strings.Contains(a, "=") {
 					args[i] = "--database=" + url
@@ -80,15 +83,20 @@ func benchCmd(ctx context.Context, args []string, getenv func(string) string, st
 	c, fs, err := parse("bench", args, getenv, stderr, func(fs *flag.FlagSet) {
 		fs.DurationVar(&duration, "duration", 10*time.Second, "how long each load runs")
 		fs.IntVar(&concurrency, "concurrency", 64, "concurrent requests in flight")
+		fs.IntVar(&runs, "runs", 1, "run both loads this many times, alternating, and report the medians (this machine's spread is ±25 %)")
 		fs.BoolVar(&webhooks, "webhooks", false, "also deliver every sale's webhook to a local receiver and report the time from payment to delivery")
 	})
 	if err != nil {
 		return err
 	}
+	if runs < 1 || runs > 50 {
+		return fmt.Errorf("--runs must be 1 to 50")
+	}
 	dbURL := benchDatabase("sqlite", tmp, getenv)
+	explicit := false
 	fs.Visit(func(f *flag.Flag) {
 		if f.Name == "database" {
-			dbURL = c.DatabaseURL
+			dbURL, explicit = c.DatabaseURL, !shortUsed
 		}
 	})
 	self, err := os.Executable()
@@ -100,11 +108,47 @@ func benchCmd(ctx context.Context, args []string, getenv func(string) string, st
 	tuneGC(getenv)
 	fmt.Fprintf(stdout, "paygate bench: concurrency %d, duration %s, database %s, GOMAXPROCS of this machine: %d cores\n",
 		concurrency, duration, redactURL(dbURL), numCPU())
+	b := &bencher{self: self, getenv: getenv, stdout: stdout, stderr: stderr, duration: duration, concurrency: concurrency, webhooks: webhooks}
+	var bares, sales []benchResult
+	for i := 0; i < runs; i++ {
+		url := dbURL
+		if i > 0 && !explicit {
+			url = benchDatabase(short, filepath.Join(tmp, fmt.Sprintf("run-%d", i+1)), getenv)
+		}
+		if runs > 1 {
+			fmt.Fprintf(stdout, "run %d of %d\n", i+1, runs)
+		}
+		bare, sale, err := b.run(ctx, url)
+		if err != nil {
+			return err
+		}
+		bares, sales = append(bares, bare), append(sales, sale)
+	}
+	if runs > 1 {
+		fmt.Fprintln(stdout, medianLine(bares, sales))
+	}
+	fmt.Fprintf(stdout, "sale/bare ratio: %.2f\n", medianRatio(bares, sales))
+	return nil
+}
 
+// bencher runs the two loads; one run is the bare handler, then sales.
+type bencher struct {
+	self         string
+	getenv       func(string) string
+	stdout       io.Writer
+	stderr       io.Writer
+	duration     time.Duration
+	concurrency  int
+	webhooks     bool
+	profileTaken bool
+}
+
+func (b *bencher) run(ctx context.Context, dbURL string) (benchResult, benchResult, error) {
+	stdout, concurrency, duration := b.stdout, b.concurrency, b.duration
 	// (a) the bare handler.
-	bareSrv, err := startChild(ctx, self, []string{benchBareCmd}, "")
+	bareSrv, err := startChild(ctx, b.self, []string{benchBareCmd}, "")
 	if err != nil {
-		return fmt.Errorf("start bare server: %w", err)
+		return benchResult{}, benchResult{}, fmt.Errorf("start bare server: %w", err)
 	}
 	hc := benchHTTPClient(concurrency)
 	bareSrvCPU, bareCPU := cpuTime(bareSrv.pid), cpuTime(os.Getpid())
@@ -128,26 +172,26 @@ func benchCmd(ctx context.Context, args []string, getenv func(string) string, st
 	fmt.Fprintf(stdout, "bare CPU: server %s, load generator %s\n", perRequest(bareSrvCPU, bare), perRequest(bareCPU, bare))
 
 	// (b) paygate sales, each with a fresh idempotency key.
-	secret, err := benchMerchant(ctx, dbURL, stderr)
+	secret, err := benchMerchant(ctx, dbURL, b.stderr)
 	if err != nil {
-		return err
+		return bare, benchResult{}, err
 	}
 	addr, err := freeAddr()
 	if err != nil {
-		return err
+		return bare, benchResult{}, err
 	}
-	gw, err := startChild(ctx, self, []string{"serve", "--addr", addr, "--database", dbURL, "--log-level", "warn",
+	gw, err := startChild(ctx, b.self, []string{"serve", "--addr", addr, "--database", dbURL, "--log-level", "warn",
 		// The limiters run (their cost is part of the figure) but never refuse.
 		"--rate-limit", "1e9", "--ip-rate-limit", "1e9"}, addr)
 	if err != nil {
-		return fmt.Errorf("start paygate: %w", err)
+		return bare, benchResult{}, fmt.Errorf("start paygate: %w", err)
 	}
 	cl := client.New("http://"+addr, secret, client.WithHTTPClient(hc))
 	var hooks *hookReceiver
-	if webhooks {
+	if b.webhooks {
 		if hooks, err = startHookReceiver(ctx, "http://"+addr, secret); err != nil {
 			gw.stop()
-			return err
+			return bare, benchResult{}, err
 		}
 		defer hooks.close()
 	}
@@ -159,13 +203,14 @@ func benchCmd(ctx context.Context, args []string, getenv func(string) string, st
 	run := strconv.FormatInt(time.Now().UnixNano(), 36)
 	commitsBefore, _ := scrapeCommits(ctx, addr)
 	gwCPU, loadCPU, dbCPU := cpuTime(gw.pid), cpuTime(os.Getpid()), localPostgresCPU(dbURL)
-	// The load generator's own profile (the gateway writes its own with
-	// PAYGATE_CPUPROFILE): what a request costs the client side.
-	if path := getenv("PAYGATE_BENCH_CPUPROFILE"); path != "" {
+	// The load generator's own profile of the first run (the gateway writes
+	// its own with PAYGATE_CPUPROFILE): what a request costs the client side.
+	if path := b.getenv("PAYGATE_BENCH_CPUPROFILE"); path != "" && !b.profileTaken {
+		b.profileTaken = true
 		stop, err := startCPUProfile(path)
 		if err != nil {
 			gw.stop()
-			return err
+			return bare, benchResult{}, err
 		}
 		defer stop()
 	}
@@ -196,11 +241,10 @@ func benchCmd(ctx context.Context, args []string, getenv func(string) string, st
 		fmt.Fprintln(stdout, commitsAfter.since(commitsBefore).String(sale.elapsed))
 	}
 	fmt.Fprintf(stdout, "paygate peak RSS: %.1f MB\n", float64(peak)/(1<<20))
-	fmt.Fprintf(stdout, "sale/bare ratio: %.2f\n", sale.rps()/bare.rps())
 	if sale.errors > 0 || bare.errors > 0 {
-		return fmt.Errorf("%d sale errors, %d bare errors", sale.errors, bare.errors)
+		return bare, sale, fmt.Errorf("%d sale errors, %d bare errors", sale.errors, bare.errors)
 	}
-	return nil
+	return bare, sale, nil
 }
 
 // localPostgresCPU is the CPU used so far by this machine's PostgreSQL

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -115,4 +116,40 @@ func (c commitStats) String(elapsed time.Duration) string {
 	}
 	return fmt.Sprintf("store: %.0f commits, %.1f transactions per commit, mean commit %.2f ms, writer busy %.2f s per s",
 		c.commits, c.transactions/c.commits, c.seconds/c.commits*1000, c.seconds/elapsed.Seconds())
+}
+
+// medianRatio is the median of the runs' sale/bare ratios, each run's
+// sales divided by the bare handler's of the same run (one run: its ratio).
+func medianRatio(bares, sales []benchResult) float64 {
+	ratios := make([]float64, len(sales))
+	for i := range sales {
+		ratios[i] = sales[i].rps() / bares[i].rps()
+	}
+	return median(ratios)
+}
+
+// medianLine sums several runs up: the medians of each figure and every
+// run's ratio, so a reader sees the spread the median hides.
+func medianLine(bares, sales []benchResult) string {
+	var br, sr, p99 []float64
+	ratios := make([]string, len(sales))
+	for i := range sales {
+		br, sr, p99 = append(br, bares[i].rps()), append(sr, sales[i].rps()), append(p99, ms(sales[i].p99))
+		ratios[i] = fmt.Sprintf("%.2f", sales[i].rps()/bares[i].rps())
+	}
+	return fmt.Sprintf("median of %d runs: bare %.0f req/s, sale %.0f req/s, sale p99 %.2f ms; ratios %s",
+		len(sales), median(br), median(sr), median(p99), strings.Join(ratios, " "))
+}
+
+func median(v []float64) float64 {
+	s := slices.Clone(v)
+	slices.Sort(s)
+	n := len(s)
+	if n == 0 {
+		return 0
+	}
+	if n%2 == 1 {
+		return s[n/2]
+	}
+	return (s[n/2-1] + s[n/2]) / 2
 }

@@ -78,3 +78,24 @@ func TestCommandCPUFindsProcessesByName(t *testing.T) {
 		t.Fatalf("an SQLite database counted %v of PostgreSQL CPU", got)
 	}
 }
+
+func TestMediansOfRuns(t *testing.T) {
+	run := func(name string, requests int, p99 time.Duration) benchResult {
+		return benchResult{name: name, requests: requests, elapsed: time.Second, p99: p99}
+	}
+	bares := []benchResult{run("bare", 20000, 0), run("bare", 30000, 0), run("bare", 25000, 0)}
+	sales := []benchResult{run("sale", 3000, 40*time.Millisecond), run("sale", 3600, 30*time.Millisecond), run("sale", 5000, 50*time.Millisecond)}
+	// Ratios 0.15, 0.12, 0.20: the median is the middle one, not the ratio of medians (3600/25000 = 0.144).
+	if got := medianRatio(bares, sales); got < 0.1499 || got > 0.1501 {
+		t.Fatalf("median ratio %v, want 0.15", got)
+	}
+	if got, want := medianLine(bares, sales), "median of 3 runs: bare 25000 req/s, sale 3600 req/s, sale p99 40.00 ms; ratios 0.15 0.12 0.20"; got != want {
+		t.Fatalf("got %q\nwant %q", got, want)
+	}
+	if got := median([]float64{4, 1, 3, 2}); got != 2.5 {
+		t.Fatalf("median of an even count %v", got)
+	}
+	if got := medianRatio(bares[:1], sales[:1]); got != 0.15 {
+		t.Fatalf("one run's ratio %v", got)
+	}
+}
