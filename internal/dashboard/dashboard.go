@@ -59,6 +59,8 @@ func New(cfg Config) *Server {
 	m.HandleFunc("POST /dashboard/payments/{id}/void", s.signed(auth.PermVoid, s.paymentAction(actVoid)))
 	m.HandleFunc("POST /dashboard/payments/{id}/refund", s.signed(auth.PermRefund, s.paymentAction(actRefund)))
 	m.HandleFunc("GET /dashboard/customers", s.signed(auth.PermViewPayments, s.customers))
+	m.HandleFunc("GET /dashboard/customers/new", s.signed(auth.PermManageCustomer, s.newCustomer))
+	m.HandleFunc("POST /dashboard/customers", s.signed(auth.PermManageCustomer, s.createCustomer))
 	m.HandleFunc("GET /dashboard/customers/{id}", s.signed(auth.PermViewPayments, s.customerDetail))
 	m.HandleFunc("POST /dashboard/customers/{id}/cards/{pm}/delete", s.signed(auth.PermManageCustomer, s.deleteCard))
 	m.HandleFunc("GET /dashboard/invoices", s.signed(auth.PermViewPayments, s.invoices))
