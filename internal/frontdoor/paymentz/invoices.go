@@ -228,9 +228,7 @@ func (s *Server) invoicePayment(w http.ResponseWriter, r *http.Request, c *call,
 		s.fail(w, r, err)
 		return
 	}
-	v := paymentView(p, s.now())
-	v.Result = result{codeRecordFound, "Record found"}
-	encode(w, r, http.StatusOK, v)
+	s.found(w, r, p)
 }
 
 func expirationDays(v string) (int, error) {

@@ -32,6 +32,11 @@ func (s *Server) transactionDetails(w http.ResponseWriter, r *http.Request, c *c
 		s.fail(w, r, err)
 		return
 	}
+	s.found(w, r, p)
+}
+
+// found answers a payment looked up (an inquiry's view, "Record found").
+func (s *Server) found(w http.ResponseWriter, r *http.Request, p *payment.Payment) {
 	v := paymentView(p, s.now())
 	v.Result = result{codeRecordFound, "Record found"}
 	encode(w, r, http.StatusOK, v)
