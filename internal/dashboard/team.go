@@ -34,12 +34,13 @@ type teamView struct {
 
 type userView struct {
 	view
-	U       *auth.User
-	Roles   []roleRow
-	Codes   []string
-	Role    string
-	Granted map[string]bool
-	Self    bool
+	U          *auth.User
+	Roles      []roleRow
+	Codes      []string
+	Role       string
+	Granted    map[string]bool
+	Operations []operationRow
+	Self       bool
 }
 
 func roleRows() []roleRow {
@@ -71,13 +72,15 @@ func (s *Server) methodCodes(ctx context.Context, a engine.Actor) ([]string, err
 	return append([]string{"*"}, codes...), nil
 }
 
-// useGrants reads the method checkboxes and keeps the person's other
-// grants (operation permissions granted with the API, codes no longer
-// configured), which this form does not show.
+// useGrants reads the method and operation checkboxes and keeps the
+// person's other grants (codes no longer configured), which the form does
+// not show.
 func useGrants(f url.Values, codes []string, keep auth.Permissions) []string {
 	out := []string{}
 	for _, g := range keep {
-		if code, ok := strings.CutPrefix(string(g), "use:"); !ok || !slices.Contains(codes, code) {
+		code, isUse := strings.CutPrefix(string(g), "use:")
+		shown := (isUse && slices.Contains(codes, code)) || slices.Contains(auth.OperationPermissions, g)
+		if !shown {
 			out = append(out, string(g))
 		}
 	}
@@ -86,17 +89,40 @@ func useGrants(f url.Values, codes []string, keep auth.Permissions) []string {
 			out = append(out, "use:"+c)
 		}
 	}
+	for _, p := range f["perm"] {
+		if slices.Contains(auth.OperationPermissions, auth.Permission(p)) && !slices.Contains(out, p) {
+			out = append(out, p)
+		}
+	}
 	return out
 }
 
+// grantedCodes is what the form shows ticked: "use:<code>" grants by code,
+// operation grants by their name.
 func grantedCodes(gs []string) map[string]bool {
 	m := map[string]bool{}
 	for _, g := range gs {
 		if code, ok := strings.CutPrefix(g, "use:"); ok {
 			m[code] = true
+		} else {
+			m["perm:"+g] = true
 		}
 	}
 	return m
+}
+
+// operationRow is one operation permission's check box.
+type operationRow struct {
+	Perm    string
+	Checked bool
+}
+
+func operationRows(granted map[string]bool) []operationRow {
+	out := make([]operationRow, 0, len(auth.OperationPermissions))
+	for _, p := range auth.OperationPermissions {
+		out = append(out, operationRow{Perm: string(p), Checked: granted["perm:"+string(p)]})
+	}
+	return out
 }
 
 // refusal words the engine's "nobody grants what they lack" for a person.
@@ -173,7 +199,8 @@ func (s *Server) userPage(w http.ResponseWriter, r *http.Request, q *request, u 
 		return
 	}
 	s.renderFor(w, r, q, status, "user", &userView{view: view{Title: "Team member " + u.Email, Nav: "team", Error: msg, Notice: notices[r.URL.Query().Get("done")]},
-		U: u, Roles: roleRows(), Codes: codes, Role: role, Granted: grantedCodes(grants), Self: u.ID == q.actor.Principal.UserID})
+		U: u, Roles: roleRows(), Codes: codes, Role: role, Granted: grantedCodes(grants), Operations: operationRows(grantedCodes(grants)),
+		Self: u.ID == q.actor.Principal.UserID})
 }
 
 func (s *Server) userDetail(w http.ResponseWriter, r *http.Request, q *request) {
