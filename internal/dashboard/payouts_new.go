@@ -10,8 +10,8 @@ import (
 	"github.com/paygate/paygate/internal/money"
 )
 
-// payoutFormView is the new-payout form (to a bank account) and its
-// confirmation page.
+// payoutFormView is the new-payout form (to a bank account or a saved
+// card) and its confirmation page.
 type payoutFormView struct {
 	view
 	F        url.Values
@@ -25,7 +25,7 @@ type balanceRow struct{ Currency, Available string }
 
 // payoutFields are the form's fields, carried from the form to the
 // confirmation page and back.
-var payoutFields = []string{"amount", "currency", "holder", "iban", "reference", "description"}
+var payoutFields = []string{"amount", "currency", "holder", "iban", "saved_card", "reference", "description"}
 
 func (s *Server) payoutForm(w http.ResponseWriter, r *http.Request, q *request, f url.Values, status int, msg string) {
 	v := &payoutFormView{view: view{Title: "New payout", Nav: "payouts", Error: msg}, F: f}
@@ -72,13 +72,35 @@ func (s *Server) createPayout(w http.ResponseWriter, r *http.Request, q *request
 		return
 	}
 	iban := strings.ToUpper(strings.ReplaceAll(f.Get("iban"), " ", ""))
-	if r.PostForm.Get("step") != "confirm" {
-		if f.Get("holder") == "" || len(iban) < 8 {
-			s.payoutForm(w, r, q, f, http.StatusBadRequest, "Bank account: the holder's name and the IBAN are required.")
+	saved := f.Get("saved_card")
+	dest := engine.PayoutInput{Amount: amount, Currency: cur.Code, Reference: f.Get("reference"), Description: f.Get("description")}
+	var account string
+	switch {
+	case saved != "" && (f.Get("holder") != "" || iban != ""):
+		s.payoutForm(w, r, q, f, http.StatusBadRequest, "Destination: give a bank account or a saved card, not both.")
+		return
+	case saved != "":
+		m, err := s.eng.GetPaymentMethod(ctx, q.actor, saved)
+		if fault.IsNotFound(err) {
+			s.payoutForm(w, r, q, f, http.StatusBadRequest, "Saved card: there is no saved card "+saved+" in this mode.")
 			return
 		}
+		if err != nil {
+			s.fail(w, r, q, err)
+			return
+		}
+		dest.PaymentMethodID = m.ID
+		account = "the saved card " + m.ID + " (" + m.Card.Brand + " ••••" + m.Card.Last4 + ")"
+	case f.Get("holder") == "" || len(iban) < 8:
+		s.payoutForm(w, r, q, f, http.StatusBadRequest, "Bank account: the holder's name and the IBAN are required (or give a saved card).")
+		return
+	default:
+		dest.Bank = &engine.BankInput{Holder: f.Get("holder"), IBAN: iban}
+		account = f.Get("holder") + ", IBAN ••••" + iban[len(iban)-4:]
+	}
+	if r.PostForm.Get("step") != "confirm" {
 		v := &payoutFormView{view: view{Title: "Confirm payout", Nav: "payouts"}, F: f, Key: "dash_" + randomKey(), Fields: payoutFields,
-			AmountText: formatMoney(amount, cur.Code), Account: f.Get("holder") + ", IBAN ••••" + iban[len(iban)-4:]}
+			AmountText: formatMoney(amount, cur.Code), Account: account}
 		if bs, err := s.eng.Balance(ctx, q.actor); err == nil {
 			v.AvailableText = formatMoney(0, cur.Code)
 			for _, b := range bs {
@@ -106,8 +128,7 @@ func (s *Server) createPayout(w http.ResponseWriter, r *http.Request, q *request
 			}
 			return http.StatusOK, nil
 		}}
-	po, replay, err := s.eng.CreatePayout(ctx, q.actor, engine.PayoutInput{Amount: amount, Currency: cur.Code,
-		Bank: &engine.BankInput{Holder: f.Get("holder"), IBAN: iban}, Reference: f.Get("reference"), Description: f.Get("description")}, idem)
+	po, replay, err := s.eng.CreatePayout(ctx, q.actor, dest, idem)
 	switch {
 	case err != nil && (fault.KindOf(err) == fault.Invalid || fault.KindOf(err) == fault.Conflict):
 		s.payoutForm(w, r, q, f, http.StatusBadRequest, fault.As(err).Message)

@@ -102,3 +102,37 @@ func TestPayoutFromThePagesIsConfirmedOnceAndNeverOverdraws(t *testing.T) {
 		}
 	}
 }
+
+// A payout from the pages may go to a saved card instead of a bank account;
+// naming both, or a card that is not saved here, is refused.
+func TestPayoutFromThePagesToASavedCard(t *testing.T) {
+	e := newEnv(t)
+	e.pay(10000, "4242424242424242", "sale")
+	_, pm := e.savedCard("ana", "Ana Lima", "5555555555554444")
+	owner := e.signIn("owner@shop.test")
+	review := url.Values{"csrf": {owner.get("/dashboard/payouts/new").csrf(t)}, "step": {"review"}, "amount": {"25.00"}, "currency": {"USD"}, "saved_card": {pm}}
+	conf := owner.post("/dashboard/payouts", review)
+	if conf.status != 200 || !strings.Contains(conf.body, "••••4444") || !strings.Contains(conf.body, pm) {
+		t.Fatalf("review: %d\n%s", conf.status, conf.body)
+	}
+	confirm := url.Values{"csrf": {conf.csrf(t)}, "step": {"confirm"}, "key": {regexpMust(`name="key" value="(dash_[^"]+)"`).FindStringSubmatch(conf.body)[1]},
+		"amount": {"25.00"}, "currency": {"USD"}, "saved_card": {pm}}
+	done := owner.post("/dashboard/payouts", confirm)
+	loc := done.header.Get("Location")
+	if done.status != http.StatusSeeOther || !strings.HasPrefix(loc, "/dashboard/payouts/po_") {
+		t.Fatalf("confirm: %d %q\n%s", done.status, loc, done.body)
+	}
+	po, err := e.eng.GetPayout(context.Background(), engine.Actor{MerchantID: e.merchant, Mode: payment.Sandbox}, strings.TrimSuffix(strings.TrimPrefix(loc, "/dashboard/payouts/"), "?done=payout"))
+	if err != nil || po.Destination.PaymentMethodID != pm || po.Amount != 2500 {
+		t.Fatalf("payout %+v %v", po, err)
+	}
+	for _, bad := range []url.Values{{"saved_card": {pm}, "holder": {"Shop"}, "iban": {"DE89370400440532013000"}}, {"saved_card": {"pm_nope"}}} {
+		f := url.Values{"csrf": {owner.get("/dashboard/payouts/new").csrf(t)}, "step": {"review"}, "amount": {"1.00"}, "currency": {"USD"}}
+		for k, v := range bad {
+			f[k] = v
+		}
+		if p := owner.post("/dashboard/payouts", f); p.status != http.StatusBadRequest {
+			t.Fatalf("%v: %d", bad, p.status)
+		}
+	}
+}
