@@ -245,6 +245,7 @@ var notices = map[string]string{
 	"user-updated":     "The team member was saved.",
 	"user-disabled":    "The team member was disabled: they can no longer sign in.",
 	"user-enabled":     "The team member was enabled again.",
+	"totp-reset":       "Two-factor was turned off for this person; they can set it up again after signing in.",
 	"totp-on":          "Two-factor authentication is on. Signing in now asks for a code from your app.",
 }
 

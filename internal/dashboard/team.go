@@ -282,3 +282,44 @@ func (s *Server) switchUser(disable bool) func(http.ResponseWriter, *http.Reques
 		http.Redirect(w, r, back+"?done="+done, http.StatusSeeOther)
 	}
 }
+
+// resetTwoFactor turns a person's second factor off after a confirmation,
+// for someone who lost their authenticator (they set it up again after
+// signing in with their password). The engine refuses it for someone the
+// actor may not manage, and audits it as user.totp_reset; nobody resets
+// their own from here (they would not be signed in if they had lost it).
+func (s *Server) resetTwoFactor(w http.ResponseWriter, r *http.Request, q *request) {
+	ctx := r.Context()
+	u, err := s.eng.GetUser(ctx, q.actor, r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, q, err)
+		return
+	}
+	back := "/dashboard/team/users/" + url.PathEscape(u.ID)
+	if u.ID == q.actor.Principal.UserID {
+		s.userPage(w, r, q, u, string(u.Role), u.Grants.Strings(), http.StatusBadRequest, "Your own two-factor is changed on the two-factor page.")
+		return
+	}
+	if r.PostForm.Get("step") != "confirm" {
+		s.renderFor(w, r, q, http.StatusOK, "ask", &askView{view: view{Title: "Reset two-factor", Nav: "team"},
+			Heading: "Reset two-factor",
+			Text: "Turn two-factor off for " + u.Email + "? They then sign in with their password alone until they set it up again. " +
+				"Do this only once you are sure the request comes from them.",
+			Action: back + "/reset-two-factor", Button: "Yes, reset two-factor for " + u.Email, Back: back})
+		return
+	}
+	if _, err := s.eng.ResetTOTP(ctx, q.actor, u.ID); err != nil {
+		switch fault.KindOf(err) {
+		case fault.Conflict, fault.Forbidden:
+			status := http.StatusConflict
+			if fault.KindOf(err) == fault.Forbidden {
+				status = http.StatusForbidden
+			}
+			s.userPage(w, r, q, u, string(u.Role), u.Grants.Strings(), status, refusal(err))
+		default:
+			s.fail(w, r, q, err)
+		}
+		return
+	}
+	http.Redirect(w, r, back+"?done=totp-reset", http.StatusSeeOther)
+}
