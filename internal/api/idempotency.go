@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"io"
 	"net/http"
 	"strings"
 
@@ -105,4 +106,84 @@ func withoutCardData(v any) {
 	if n, ok := c["number"].(string); ok {
 		c["number"] = card.Mask(n)
 	}
+}
+
+// once gives a POST whose use case has no idempotency of its own the
+// Idempotency-Key contract: a success's answer is kept and replayed to a
+// retry with the same body; the same key with another body answers 422,
+// one still running 409; a failure keeps nothing. A route whose answer
+// shows a secret once (an API key, a token, a checkout or invoice link, a
+// signing secret, a password) passes secret: its answer is never stored,
+// and a retry gets 409 idempotency_key_used instead of a second object.
+func (s *Server) once(h http.HandlerFunc, secret bool) http.HandlerFunc {
+	var keep func(int, []byte) (int, []byte)
+	if secret {
+		keep = func(int, []byte) (int, []byte) {
+			return problemFor(fault.New(fault.Conflict, "idempotency_key_used",
+				"a request with this Idempotency-Key already succeeded; its answer showed a secret once and is not kept: list or get the object instead"), "")
+		}
+	}
+	return func(w http.ResponseWriter, r *http.Request) {
+		key, err := idempotencyKey(r)
+		if err != nil {
+			writeProblem(w, r, err)
+			return
+		}
+		if key == "" {
+			h(w, r)
+			return
+		}
+		body, err := readBody(r, s.limit, true)
+		if err != nil {
+			writeProblem(w, r, err)
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		rec := &recorded{header: http.Header{}}
+		replay, err := s.engine.Once(r.Context(), actorOf(r.Context()), &engine.Idempotency{Key: key, Fingerprint: fingerprint(r, body)},
+			func() (int, []byte) {
+				h(rec, r)
+				return rec.status(), rec.body.Bytes()
+			}, keep)
+		switch {
+		case err != nil:
+			writeProblem(w, r, err)
+		case replay != nil:
+			writeReplay(w, replay)
+		default:
+			for k, v := range rec.header {
+				w.Header()[k] = v
+			}
+			w.WriteHeader(rec.status())
+			w.Write(rec.body.Bytes())
+		}
+	}
+}
+
+// recorded is a handler's answer kept in memory, to be stored for its key
+// before it is sent.
+type recorded struct {
+	header http.Header
+	code   int
+	body   bytes.Buffer
+}
+
+func (r *recorded) Header() http.Header { return r.header }
+
+func (r *recorded) WriteHeader(code int) {
+	if r.code == 0 {
+		r.code = code
+	}
+}
+
+func (r *recorded) Write(b []byte) (int, error) {
+	r.WriteHeader(http.StatusOK)
+	return r.body.Write(b)
+}
+
+func (r *recorded) status() int {
+	if r.code == 0 {
+		return http.StatusOK
+	}
+	return r.code
 }

@@ -92,6 +92,9 @@ func New(cfg Config) *Server {
 	mux := http.NewServeMux()
 	for _, rt := range s.routes() {
 		h := rt.handler
+		if rt.once || rt.onceSecret {
+			h = s.once(h, rt.onceSecret)
+		}
 		if !rt.public {
 			h = s.guard(rt.need, h)
 		}

@@ -292,6 +292,9 @@ type Tx interface {
 	InsertIdempotency(ctx context.Context, r *IdempotencyRecord) (bool, error)
 	// CompleteIdempotency stores the response of a finished request.
 	CompleteIdempotency(ctx context.Context, r *IdempotencyRecord) error
+	// ReleaseIdempotency deletes a key still in progress, for a request
+	// that failed having changed nothing: it may be corrected and retried.
+	ReleaseIdempotency(ctx context.Context, merchantID string, mode payment.Mode, key string) error
 
 	// InsertDoorCredential stores a front door's credential; a taken member
 	// id or username is a Conflict (code door_credential_taken).

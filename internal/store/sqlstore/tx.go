@@ -193,6 +193,13 @@ func (t *Tx) CompleteIdempotency(ctx context.Context, r *engine.IdempotencyRecor
 	return nil
 }
 
+// ReleaseIdempotency implements engine.Tx.
+func (t *Tx) ReleaseIdempotency(ctx context.Context, merchantID string, mode payment.Mode, key string) error {
+	_, err := t.exec(ctx, `DELETE FROM idempotency_keys WHERE merchant_id = ? AND mode = ? AND key = ? AND state = ?`,
+		merchantID, string(mode), key, string(engine.IdemInProgress))
+	return err
+}
+
 // InsertOutcome implements engine.Tx. PostgreSQL gets one statement of
 // data-modifying CTEs (one round trip instead of three); SQLite, where
 // statements cost no round trip, runs them one by one.
