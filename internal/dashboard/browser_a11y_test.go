@@ -67,6 +67,7 @@ func TestEveryPageAt360HasLabelsAndNoSideScroll(t *testing.T) {
 		{"/dashboard/payouts/" + payout, "#payout-status"},
 		{"/dashboard/payouts/new", "#payout-form"},
 		{"/dashboard/customers/new", "#customer-form"},
+		{"/dashboard/subscriptions/new", "#subscription-form"},
 		{"/dashboard/developers", "#configs"},
 		{"/dashboard/developers/configs/new", "#config-form"},
 		{"/dashboard/developers/configs/" + cfg, "#config-form"},

@@ -74,6 +74,8 @@ func New(cfg Config) *Server {
 	m.HandleFunc("POST /dashboard/payouts", s.signed(auth.PermPayout, s.createPayout))
 	m.HandleFunc("GET /dashboard/payouts/{id}", s.signed(auth.PermViewPayments, s.payoutDetail))
 	m.HandleFunc("GET /dashboard/subscriptions", s.signed(auth.PermViewPayments, s.subscriptions))
+	m.HandleFunc("GET /dashboard/subscriptions/new", s.signed(auth.PermCreatePayments, s.newSubscription))
+	m.HandleFunc("POST /dashboard/subscriptions", s.signed(auth.PermCreatePayments, s.createSubscription))
 	m.HandleFunc("GET /dashboard/subscriptions/{id}", s.signed(auth.PermViewPayments, s.subscriptionDetail))
 	m.HandleFunc("POST /dashboard/subscriptions/{id}/pause", s.signed(auth.PermCreatePayments, s.subscriptionAction("pause")))
 	m.HandleFunc("POST /dashboard/subscriptions/{id}/resume", s.signed(auth.PermCreatePayments, s.subscriptionAction("resume")))

@@ -227,6 +227,7 @@ func (s *Server) addEvents(r *http.Request, q *request, v *paymentDetailView, ob
 
 var notices = map[string]string{
 	"payout":           "The payout was sent. Its status follows the processor's answer.",
+	"subscription":     "The subscription was created. Its first charge is due now.",
 	"customer-created": "The customer was created. Payments that name it (by id or reference) can save its cards.",
 	"capture":          "The capture was sent. Its outcome is on the timeline.",
 	"void":             "The void was sent. Its outcome is on the timeline.",
