@@ -7,7 +7,6 @@ import (
 
 	"github.com/paygate/paygate/internal/engine"
 	"github.com/paygate/paygate/internal/fault"
-	"github.com/paygate/paygate/internal/money"
 )
 
 // payoutFormView is the new-payout form (to a bank account or a saved
@@ -56,19 +55,10 @@ func (s *Server) newPayout(w http.ResponseWriter, r *http.Request, q *request) {
 // people paying out at once never overdraw it.
 func (s *Server) createPayout(w http.ResponseWriter, r *http.Request, q *request) {
 	ctx := r.Context()
-	f := url.Values{}
-	for _, k := range payoutFields {
-		f.Set(k, strings.TrimSpace(r.PostForm.Get(k)))
-	}
-	cur, err := money.Lookup(strings.ToUpper(f.Get("currency")))
-	if err != nil {
-		s.payoutForm(w, r, q, f, http.StatusBadRequest, "Currency: "+f.Get("currency")+" is not a currency code such as EUR.")
-		return
-	}
-	f.Set("currency", cur.Code)
-	amount, err := money.Parse(f.Get("amount"), cur)
-	if err != nil || amount <= 0 {
-		s.payoutForm(w, r, q, f, http.StatusBadRequest, "Amount: "+f.Get("amount")+" is not an amount of "+cur.Code+" such as "+money.Format(6000, cur)+".")
+	f := postedFields(r, payoutFields)
+	cur, amount, msg := amountOf(f, 6000)
+	if msg != "" {
+		s.payoutForm(w, r, q, f, http.StatusBadRequest, msg)
 		return
 	}
 	iban := strings.ToUpper(strings.ReplaceAll(f.Get("iban"), " ", ""))
@@ -112,16 +102,12 @@ func (s *Server) createPayout(w http.ResponseWriter, r *http.Request, q *request
 		s.renderFor(w, r, q, http.StatusOK, "payout-confirm", v)
 		return
 	}
-	key := r.PostForm.Get("key")
-	if !strings.HasPrefix(key, "dash_") || len(key) > 64 {
+	key, fp, ok := confirmation(r, "payout", f, payoutFields)
+	if !ok {
 		s.payoutForm(w, r, q, f, http.StatusBadRequest, "The confirmation is malformed; check the payout and confirm again.")
 		return
 	}
-	var fp strings.Builder
-	for _, k := range payoutFields {
-		fp.WriteString(f.Get(k) + "|")
-	}
-	idem := &engine.Idempotency{Key: key, Fingerprint: "payout|" + fp.String(),
+	idem := &engine.Idempotency{Key: key, Fingerprint: fp,
 		Render: func(res engine.Result, _ error) (int, []byte) {
 			if res.Payout != nil {
 				return http.StatusOK, []byte(res.Payout.ID)

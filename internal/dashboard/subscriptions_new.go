@@ -4,11 +4,9 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 
 	"github.com/paygate/paygate/internal/engine"
 	"github.com/paygate/paygate/internal/fault"
-	"github.com/paygate/paygate/internal/money"
 	"github.com/paygate/paygate/internal/recurring"
 )
 
@@ -41,19 +39,10 @@ func (s *Server) newSubscription(w http.ResponseWriter, r *http.Request, q *requ
 // or a reload schedules one subscription, not two (engine.Once).
 func (s *Server) createSubscription(w http.ResponseWriter, r *http.Request, q *request) {
 	ctx := r.Context()
-	f := url.Values{}
-	for _, k := range subscriptionFields {
-		f.Set(k, strings.TrimSpace(r.PostForm.Get(k)))
-	}
-	cur, err := money.Lookup(strings.ToUpper(f.Get("currency")))
-	if err != nil {
-		s.subscriptionForm(w, r, q, f, http.StatusBadRequest, "Currency: "+f.Get("currency")+" is not a currency code such as EUR.")
-		return
-	}
-	f.Set("currency", cur.Code)
-	amount, err := money.Parse(f.Get("amount"), cur)
-	if err != nil || amount <= 0 {
-		s.subscriptionForm(w, r, q, f, http.StatusBadRequest, "Amount: "+f.Get("amount")+" is not an amount of "+cur.Code+" such as "+money.Format(900, cur)+".")
+	f := postedFields(r, subscriptionFields)
+	cur, amount, msg := amountOf(f, 900)
+	if msg != "" {
+		s.subscriptionForm(w, r, q, f, http.StatusBadRequest, msg)
 		return
 	}
 	count, err1 := strconv.Atoi(f.Get("interval_count"))
@@ -80,18 +69,14 @@ func (s *Server) createSubscription(w http.ResponseWriter, r *http.Request, q *r
 			F: f, Fields: subscriptionFields, Key: "dash_" + randomKey(), Summary: summary + "?"})
 		return
 	}
-	key := r.PostForm.Get("key")
-	if !strings.HasPrefix(key, "dash_") || len(key) > 64 {
+	key, fp, ok := confirmation(r, "subscription", f, subscriptionFields)
+	if !ok {
 		s.subscriptionForm(w, r, q, f, http.StatusBadRequest, "The confirmation is malformed; check the subscription and confirm again.")
 		return
 	}
-	var fp strings.Builder
-	for _, k := range subscriptionFields {
-		fp.WriteString(f.Get(k) + "|")
-	}
 	var createErr error
 	id := ""
-	replay, err := s.eng.Once(ctx, q.actor, &engine.Idempotency{Key: key, Fingerprint: "subscription|" + fp.String()}, func() (int, []byte) {
+	replay, err := s.eng.Once(ctx, q.actor, &engine.Idempotency{Key: key, Fingerprint: fp}, func() (int, []byte) {
 		sub, err := s.eng.CreateSubscription(ctx, q.actor, in)
 		if err != nil {
 			createErr = err

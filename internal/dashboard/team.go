@@ -263,16 +263,7 @@ func (s *Server) switchUser(disable bool) func(http.ResponseWriter, *http.Reques
 			return
 		}
 		if _, err := s.eng.UpdateUser(ctx, q.actor, u.ID, engine.UserUpdate{Disabled: &disable}); err != nil {
-			switch fault.KindOf(err) {
-			case fault.Invalid, fault.Forbidden:
-				status := http.StatusBadRequest
-				if fault.KindOf(err) == fault.Forbidden {
-					status = http.StatusForbidden
-				}
-				s.userPage(w, r, q, u, string(u.Role), u.Grants.Strings(), status, refusal(err))
-			default:
-				s.fail(w, r, q, err)
-			}
+			s.refused(w, r, q, u, err)
 			return
 		}
 		done := "user-enabled"
@@ -309,17 +300,20 @@ func (s *Server) resetTwoFactor(w http.ResponseWriter, r *http.Request, q *reque
 		return
 	}
 	if _, err := s.eng.ResetTOTP(ctx, q.actor, u.ID); err != nil {
-		switch fault.KindOf(err) {
-		case fault.Conflict, fault.Forbidden:
-			status := http.StatusConflict
-			if fault.KindOf(err) == fault.Forbidden {
-				status = http.StatusForbidden
-			}
-			s.userPage(w, r, q, u, string(u.Role), u.Grants.Strings(), status, refusal(err))
-		default:
-			s.fail(w, r, q, err)
-		}
+		s.refused(w, r, q, u, err)
 		return
 	}
 	http.Redirect(w, r, back+"?done=totp-reset", http.StatusSeeOther)
+}
+
+// refused answers an act on a person the engine refused with the person's
+// page and the reason: 400 for a bad change, 409 for one their state
+// forbids, 403 for one the actor may not make; other errors are failures.
+func (s *Server) refused(w http.ResponseWriter, r *http.Request, q *request, u *auth.User, err error) {
+	status := map[fault.Kind]int{fault.Invalid: http.StatusBadRequest, fault.Conflict: http.StatusConflict, fault.Forbidden: http.StatusForbidden}[fault.KindOf(err)]
+	if status == 0 {
+		s.fail(w, r, q, err)
+		return
+	}
+	s.userPage(w, r, q, u, string(u.Role), u.Grants.Strings(), status, refusal(err))
 }
