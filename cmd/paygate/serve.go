@@ -140,6 +140,13 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 		}
 		defer stopProfile()
 	}
+	if path := getenv("PAYGATE_TRACE"); path != "" {
+		stopTrace, err := startTrace(path)
+		if err != nil {
+			return err
+		}
+		defer stopTrace()
+	}
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {
 		return err

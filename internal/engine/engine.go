@@ -87,6 +87,7 @@ type Engine struct {
 	keyring    *vault.Keyring
 	vk         vaultKeys
 	cvcs       *cvcCache
+	claims     keyClaims
 	cardTTL    time.Duration
 	challenge  time.Duration
 	pendingTTL time.Duration

@@ -18,6 +18,11 @@ import (
 // writes. The idempotency row is inserted before the call, so a concurrent
 // duplicate still waits or gets 409 and the processor is asked once.
 func (e *Engine) createInProcess(ctx context.Context, a Actor, rt route, p *payment.Payment, op *payment.Operation, req connector.AuthorizeRequest, src *cardSource, idem *Idempotency) (*payment.Payment, *Replay, error) {
+	if src.save == nil && !src.initial {
+		if out, replay, handled, err := e.createDecided(ctx, a, rt, p, op, req, src, idem); handled {
+			return out, replay, err
+		}
+	}
 	pctx, cancel := e.processorContext(ctx)
 	defer cancel()
 	var out *payment.Payment

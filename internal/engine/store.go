@@ -58,6 +58,8 @@ type Reader interface {
 	// ListAuditEvents returns a merchant's audit events, newest first.
 	ListAuditEvents(ctx context.Context, f AuditFilter) ([]*audit.Event, error)
 	GetPayment(ctx context.Context, merchantID string, mode payment.Mode, id string) (*payment.Payment, error)
+	// FindIdempotency returns the record for (merchant, mode, key) or nil, nil.
+	FindIdempotency(ctx context.Context, merchantID string, mode payment.Mode, key string) (*IdempotencyRecord, error)
 	ListPayments(ctx context.Context, f PaymentFilter) ([]*payment.Payment, error)
 	// ListOperations returns a payment's operations, oldest first.
 	ListOperations(ctx context.Context, merchantID string, mode payment.Mode, paymentID string) ([]*payment.Operation, error)
@@ -195,6 +197,11 @@ type Tx interface {
 	// and, when rec is not nil, completes its idempotency key: in as few
 	// statements as the database allows.
 	InsertOutcome(ctx context.Context, p *payment.Payment, op *payment.Operation, postings []ledger.Posting, events []*webhook.Event, rec *IdempotencyRecord) error
+	// ClaimOutcome is InsertOutcome for a request decided before its
+	// transaction: rec is written as a new key rather than completing one.
+	// When the key already exists it reports false and the caller must
+	// return an error, so that nothing the transaction wrote is kept.
+	ClaimOutcome(ctx context.Context, p *payment.Payment, op *payment.Operation, postings []ledger.Posting, events []*webhook.Event, rec *IdempotencyRecord) (bool, error)
 	// InsertPostings writes postings and their lines; the caller has validated them.
 	InsertPostings(ctx context.Context, ps []ledger.Posting) error
 

@@ -146,11 +146,15 @@ func postingValues(ps []ledger.Posting) (string, []any) {
 
 // GetIdempotency implements engine.Tx.
 func (t *Tx) GetIdempotency(ctx context.Context, merchantID string, mode payment.Mode, key string) (*engine.IdempotencyRecord, error) {
+	return getIdempotency(ctx, t.Q, t.D, t.D.ForUpdate, merchantID, mode, key)
+}
+
+func getIdempotency(ctx context.Context, q Querier, d *Dialect, lock, merchantID string, mode payment.Mode, key string) (*engine.IdempotencyRecord, error) {
 	r := engine.IdempotencyRecord{MerchantID: merchantID, Mode: mode, Key: key}
 	var created int64
 	var completed sql.NullInt64
-	err := t.Q.QueryRowContext(ctx, t.D.Rebind(`SELECT fingerprint, state, resource_id, response_status, response_body, created_at, completed_at
- FROM idempotency_keys WHERE merchant_id = ? AND mode = ? AND key = ?`+t.D.ForUpdate), merchantID, string(mode), key).
+	err := q.QueryRowContext(ctx, d.Rebind(`SELECT fingerprint, state, resource_id, response_status, response_body, created_at, completed_at
+ FROM idempotency_keys WHERE merchant_id = ? AND mode = ? AND key = ?`+lock), merchantID, string(mode), key).
 		Scan(&r.Fingerprint, &r.State, &r.ResourceID, &r.ResponseStatus, &r.ResponseBody, &created, &completed)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
@@ -162,13 +166,18 @@ func (t *Tx) GetIdempotency(ctx context.Context, merchantID string, mode payment
 	return &r, nil
 }
 
+const insertIdempotency = `INSERT INTO idempotency_keys (merchant_id, mode, key, fingerprint, state, resource_id, response_status, response_body, created_at, completed_at)
+ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
+func idempotencyArgs(r *engine.IdempotencyRecord) []any {
+	return []any{r.MerchantID, string(r.Mode), r.Key, r.Fingerprint, string(r.State), r.ResourceID, r.ResponseStatus, r.ResponseBody, micros(r.CreatedAt), nullMicros(r.CompletedAt)}
+}
+
 // InsertIdempotency implements engine.Tx. ON CONFLICT DO NOTHING keeps a
 // PostgreSQL transaction usable when the key exists (a failed INSERT would
 // abort it); a concurrent inserter waits for the first to commit.
 func (t *Tx) InsertIdempotency(ctx context.Context, r *engine.IdempotencyRecord) (bool, error) {
-	res, err := t.Q.ExecContext(ctx, t.D.Rebind(`INSERT INTO idempotency_keys (merchant_id, mode, key, fingerprint, state, resource_id, response_status, response_body, created_at, completed_at)
- VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (merchant_id, mode, key) DO NOTHING`),
-		r.MerchantID, string(r.Mode), r.Key, r.Fingerprint, string(r.State), r.ResourceID, r.ResponseStatus, r.ResponseBody, micros(r.CreatedAt), nullMicros(r.CompletedAt))
+	res, err := t.Q.ExecContext(ctx, t.D.Rebind(insertIdempotency+` ON CONFLICT (merchant_id, mode, key) DO NOTHING`), idempotencyArgs(r)...)
 	if err != nil {
 		return false, err
 	}
@@ -204,6 +213,35 @@ func (t *Tx) ReleaseIdempotency(ctx context.Context, merchantID string, mode pay
 // data-modifying CTEs (one round trip instead of three); SQLite, where
 // statements cost no round trip, runs them one by one.
 func (t *Tx) InsertOutcome(ctx context.Context, p *payment.Payment, op *payment.Operation, ps []ledger.Posting, events []*webhook.Event, rec *engine.IdempotencyRecord) error {
+	return t.outcome(ctx, p, op, ps, events, rec, false)
+}
+
+// ClaimOutcome implements engine.Tx. The key goes first: SQLite skips an
+// existing one (nothing else is written); PostgreSQL's single statement
+// fails on it with a unique violation, which aborts the transaction the
+// caller is told to give up anyway. A concurrent inserter of the same key
+// waits for the first to finish either way.
+func (t *Tx) ClaimOutcome(ctx context.Context, p *payment.Payment, op *payment.Operation, ps []ledger.Posting, events []*webhook.Event, rec *engine.IdempotencyRecord) (bool, error) {
+	if rec == nil {
+		return true, t.outcome(ctx, p, op, ps, events, nil, false)
+	}
+	if !t.D.Numbered {
+		inserted, err := t.InsertIdempotency(ctx, rec)
+		if err != nil || !inserted {
+			return false, err
+		}
+		return true, t.outcome(ctx, p, op, ps, events, nil, false)
+	}
+	err := t.outcome(ctx, p, op, ps, events, rec, true)
+	if err != nil && t.D.IsUniqueViolation(err) && strings.Contains(err.Error(), "idempotency_keys") {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// outcome writes what InsertOutcome and ClaimOutcome describe; newKey
+// inserts rec instead of completing it (PostgreSQL only).
+func (t *Tx) outcome(ctx context.Context, p *payment.Payment, op *payment.Operation, ps []ledger.Posting, events []*webhook.Event, rec *engine.IdempotencyRecord, newKey bool) error {
 	if !t.D.Numbered {
 		for _, ev := range events {
 			if err := t.InsertEvent(ctx, ev); err != nil {
@@ -231,6 +269,10 @@ func (t *Tx) InsertOutcome(ctx context.Context, p *payment.Payment, op *payment.
 	var b strings.Builder
 	var args []any
 	b.WriteString(`WITH `)
+	if newKey {
+		b.WriteString(`k AS (` + insertIdempotency + `), `)
+		args = append(args, idempotencyArgs(rec)...)
+	}
 	if p != nil {
 		b.WriteString(`p AS (` + insertPayment + `), `)
 		args = append(args, paymentArgs(p)...)
@@ -261,7 +303,7 @@ func (t *Tx) InsertOutcome(ctx context.Context, p *payment.Payment, op *payment.
 		}
 		b.WriteString(`)`)
 	}
-	if rec != nil {
+	if rec != nil && !newKey {
 		b.WriteString(` UPDATE idempotency_keys SET state = ?, response_status = ?, response_body = ?, completed_at = ? WHERE merchant_id = ? AND mode = ? AND key = ?`)
 		args = append(args, string(rec.State), rec.ResponseStatus, rec.ResponseBody, nullMicros(rec.CompletedAt), rec.MerchantID, string(rec.Mode), rec.Key)
 	} else {
