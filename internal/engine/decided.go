@@ -46,18 +46,13 @@ func (e *Engine) createDecided(ctx context.Context, a Actor, rt route, p *paymen
 	}
 	pctx, cancel := e.processorContext(ctx)
 	defer cancel()
-	cur, curOp := *p, *op
-	res, callErr := e.authorizeAt(pctx, rt, req)
-	postings := e.resolveAuthorization(pctx, &cur, &curOp, res, callErr)
-	if err := cur.Check(); err != nil {
-		return nil, nil, true, err
-	}
-	if err := e.preparePostings(postings); err != nil {
+	cur, curOp, postings, err := e.authorizeOutcome(pctx, rt, p, op, req)
+	if err != nil {
 		return nil, nil, true, err
 	}
 	var rec *IdempotencyRecord
 	if keyed {
-		rec = e.completion(a, idem, Result{Payment: &cur}, nil)
+		rec = e.completion(a, idem, Result{Payment: cur}, nil)
 		if rec == nil || cur.Status == payment.Processing {
 			// Unknown even after a lookup: recovery resolves it, the key stays in progress.
 			rec = &IdempotencyRecord{MerchantID: a.MerchantID, Mode: a.Mode, Key: idem.Key, Fingerprint: idem.Fingerprint, State: IdemInProgress}
@@ -67,7 +62,7 @@ func (e *Engine) createDecided(ctx context.Context, a Actor, rt route, p *paymen
 	var object []byte
 	typ := webhook.ForStatus(cur.Status)
 	if typ != "" && cur.Status != payment.Processing {
-		object = e.render(&cur)
+		object = e.render(cur)
 	}
 	err = e.store.Update(pctx, func(tx Tx) error {
 		if err := src.consume(pctx, tx, cur.CreatedAt); err != nil {
@@ -83,13 +78,13 @@ func (e *Engine) createDecided(ctx context.Context, a Actor, rt route, p *paymen
 					return errKeyTaken
 				}
 			}
-			return tx.InsertPayment(pctx, &cur)
+			return tx.InsertPayment(pctx, cur)
 		}
 		var events []*webhook.Event
 		if object != nil {
-			events = []*webhook.Event{e.draftedEvent(tx, &cur, typ, object)}
+			events = []*webhook.Event{e.draftedEvent(tx, cur, typ, object)}
 		}
-		claimed, err := tx.ClaimOutcome(pctx, &cur, &curOp, postings, events, rec)
+		claimed, err := tx.ClaimOutcome(pctx, cur, curOp, postings, events, rec)
 		if err == nil && !claimed {
 			err = errKeyTaken
 		}
@@ -104,8 +99,8 @@ func (e *Engine) createDecided(ctx context.Context, a Actor, rt route, p *paymen
 		}
 		return nil, nil, true, err
 	}
-	e.notify(&cur)
-	return &cur, nil, true, nil
+	e.notify(cur)
+	return cur, nil, true, nil
 }
 
 // draftedEvent is a payment's status event around an object rendered before

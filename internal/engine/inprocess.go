@@ -6,6 +6,7 @@ import (
 
 	"github.com/paygate/paygate/internal/connector"
 	"github.com/paygate/paygate/internal/fault"
+	"github.com/paygate/paygate/internal/ledger"
 	"github.com/paygate/paygate/internal/payment"
 )
 
@@ -40,27 +41,22 @@ func (e *Engine) createInProcess(ctx context.Context, a Actor, rt route, p *paym
 			return err
 		}
 		// Work on copies: a group commit may run this function again.
-		cur, curOp := *p, *op
-		res, callErr := e.authorizeAt(pctx, rt, req)
-		postings := e.resolveAuthorization(pctx, &cur, &curOp, res, callErr)
-		if err := cur.Check(); err != nil {
+		cur, curOp, postings, err := e.authorizeOutcome(pctx, rt, p, op, req)
+		if err != nil {
 			return err
 		}
-		if err := src.keep(pctx, tx, &cur); err != nil {
+		if err := src.keep(pctx, tx, cur); err != nil {
 			return err
 		}
-		if err := src.keepMandate(pctx, tx, &cur, cur.CreatedAt); err != nil {
+		if err := src.keepMandate(pctx, tx, cur, cur.CreatedAt); err != nil {
 			return err
 		}
-		out = &cur
+		out = cur
 		if cur.Status == payment.Processing {
 			// Unknown even after a lookup: recovery resolves it, the key stays in progress.
-			return tx.InsertPayment(pctx, &cur)
+			return tx.InsertPayment(pctx, cur)
 		}
-		if err := e.preparePostings(postings); err != nil {
-			return err
-		}
-		return tx.InsertOutcome(pctx, &cur, &curOp, postings, nil, e.completion(a, idem, Result{Payment: &cur}, nil))
+		return tx.InsertOutcome(pctx, cur, curOp, postings, nil, e.completion(a, idem, Result{Payment: cur}, nil))
 	})
 	if err != nil && src.cvcBack != nil && !consumedBy(err) {
 		src.cvcBack()
@@ -78,3 +74,22 @@ func (e *Engine) createInProcess(ctx context.Context, a Actor, rt route, p *paym
 // consumedBy reports whether a failed payment still used up its token's CVC:
 // only when the token itself was already used.
 func consumedBy(err error) bool { return fault.As(err).Code == "token_used" }
+
+// authorizeOutcome asks the processor and works a payment out from its
+// answer, on copies of p and op so that the caller's may be used again: its
+// state checked, its postings ready to write (none while the outcome is
+// still unknown).
+func (e *Engine) authorizeOutcome(ctx context.Context, rt route, p *payment.Payment, op *payment.Operation, req connector.AuthorizeRequest) (*payment.Payment, *payment.Operation, []ledger.Posting, error) {
+	cur, curOp := *p, *op
+	res, callErr := e.authorizeAt(ctx, rt, req)
+	postings := e.resolveAuthorization(ctx, &cur, &curOp, res, callErr)
+	if err := cur.Check(); err != nil {
+		return nil, nil, nil, err
+	}
+	if cur.Status != payment.Processing {
+		if err := e.preparePostings(postings); err != nil {
+			return nil, nil, nil, err
+		}
+	}
+	return &cur, &curOp, postings, nil
+}
