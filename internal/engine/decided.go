@@ -17,32 +17,29 @@ var errKeyTaken = errors.New("engine: idempotency key taken")
 // is decided before its transaction: the processor call, the outcome, the
 // stored answer and the event's object are all worked out first, so the
 // store's single writer (SQLite) or its one statement (PostgreSQL) only
-// writes. The Idempotency-Key is held in this process while that runs,
-// read once it is held (a request that finished before has its answer
-// there) and written with the outcome, which fails if another process
-// wrote it meanwhile. It reports handled=false, having written nothing,
-// when the ordinary path must answer: the key already exists, or another
-// request of this process held it (its answer is stored now). Only a race
-// between two processes sharing the database, each with its own sandbox,
-// can then have asked a processor in vain.
+// writes. The Idempotency-Key is held in this process while that runs and
+// written with the outcome, which writes nothing if the key exists. It
+// reports handled=false, having written nothing, when the ordinary path
+// must answer: the key already existed, or this process held or remembers
+// it (keyClaims; its answer is stored). A retry of a request answered by
+// another process, or before this one restarted, thus asks the in-process
+// processor once in vain: it keeps no money and no state that outlives the
+// process, and the answer is the stored one. Not reading the key first
+// saves a query per payment.
 //
 // Payments that save a card or start a mandate look rows up to shape their
 // outcome and take the ordinary path.
 func (e *Engine) createDecided(ctx context.Context, a Actor, rt route, p *payment.Payment, op *payment.Operation, req connector.AuthorizeRequest, src *cardSource, idem *Idempotency) (out *payment.Payment, replay *Replay, handled bool, err error) {
 	keyed := idem != nil && idem.Key != ""
+	taken := false
 	if keyed {
-		release, err := e.claims.claim(ctx, claimKey{a.MerchantID, a.Mode, idem.Key})
+		var release func(stored bool)
+		release, err = e.claims.claim(ctx, claimKey{a.MerchantID, a.Mode, idem.Key})
 		if err != nil || release == nil {
 			return nil, nil, err != nil, err
 		}
-		defer release()
-		rec, err := e.store.FindIdempotency(ctx, a.MerchantID, a.Mode, idem.Key)
-		if err != nil {
-			return nil, nil, true, err
-		}
-		if rec != nil {
-			return nil, nil, false, nil
-		}
+		// Remember the key once it is in the database, by this request or another.
+		defer func() { release(taken || handled && err == nil) }()
 	}
 	pctx, cancel := e.processorContext(ctx)
 	defer cancel()
@@ -91,6 +88,7 @@ func (e *Engine) createDecided(ctx context.Context, a Actor, rt route, p *paymen
 		return err
 	})
 	if errors.Is(err, errKeyTaken) {
+		taken = true
 		return nil, nil, false, nil
 	}
 	if err != nil {

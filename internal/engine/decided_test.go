@@ -148,3 +148,51 @@ func TestDecidedSaleKeyRaceAcrossProcesses(t *testing.T) {
 		(&fixture{e: es[0], st: st1}).verifyLedger(t)
 	})
 }
+
+// TestDecidedSaleRetriedLaterAndAfterARestart: a keyed sale retried one at
+// a time. The process remembers the key, so its retries replay the stored
+// answer without asking the processor again; a process started afterwards
+// on the same database (a restart) does not know the key, and its retry
+// still answers the first payment and writes nothing.
+func TestDecidedSaleRetriedLaterAndAfterARestart(t *testing.T) {
+	eachStore(t, func(t *testing.T, st engine.Store) {
+		kr := vault.Ephemeral()
+		proc := &fakeProcessor{}
+		e := inProcessEngine(t, st, proc, kr)
+		ctx := context.Background()
+		m, _, err := e.CreateMerchant(ctx, "Shop")
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := engine.Actor{MerchantID: m.ID, Mode: payment.Sandbox}
+		sale := func(e *engine.Engine) (string, *engine.Replay) {
+			idem := keyed("order-9")
+			p, replay, err := e.CreatePayment(ctx, a, engine.CreatePaymentInput{Amount: 2500, Currency: "EUR", Card: visa()}, idem)
+			return answerOf(t, idem, p, replay, err), replay
+		}
+		first, replay := sale(e)
+		if replay != nil {
+			t.Fatal("the first request was answered as a replay")
+		}
+		for i := 0; i < 3; i++ {
+			if got, replay := sale(e); got != first || replay == nil {
+				t.Fatalf("retry %d answered %s (replay %v), first %s", i, got, replay != nil, first)
+			}
+		}
+		if n := proc.authorizes.Load(); n != 1 {
+			t.Fatalf("processor asked %d times by one process", n)
+		}
+		restarted := inProcessEngine(t, st, &fakeProcessor{}, kr)
+		if got, replay := sale(restarted); got != first || replay == nil {
+			t.Fatalf("after a restart the retry answered %s (replay %v), first %s", got, replay != nil, first)
+		}
+		ps, err := st.ListPayments(ctx, engine.PaymentFilter{MerchantID: m.ID, Mode: payment.Sandbox, Limit: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ps) != 1 || ps[0].Amount != 2500 {
+			t.Fatalf("%d payments for one key", len(ps))
+		}
+		(&fixture{e: e, st: st}).verifyLedger(t)
+	})
+}

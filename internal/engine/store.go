@@ -58,8 +58,6 @@ type Reader interface {
 	// ListAuditEvents returns a merchant's audit events, newest first.
 	ListAuditEvents(ctx context.Context, f AuditFilter) ([]*audit.Event, error)
 	GetPayment(ctx context.Context, merchantID string, mode payment.Mode, id string) (*payment.Payment, error)
-	// FindIdempotency returns the record for (merchant, mode, key) or nil, nil.
-	FindIdempotency(ctx context.Context, merchantID string, mode payment.Mode, key string) (*IdempotencyRecord, error)
 	ListPayments(ctx context.Context, f PaymentFilter) ([]*payment.Payment, error)
 	// ListOperations returns a payment's operations, oldest first.
 	ListOperations(ctx context.Context, merchantID string, mode payment.Mode, paymentID string) ([]*payment.Operation, error)

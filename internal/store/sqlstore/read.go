@@ -45,11 +45,6 @@ func (r *Reader) GetMerchant(ctx context.Context, id string) (*merchant.Merchant
 	return &m, err
 }
 
-// FindIdempotency implements engine.Reader.
-func (r *Reader) FindIdempotency(ctx context.Context, merchantID string, mode payment.Mode, key string) (*engine.IdempotencyRecord, error) {
-	return getIdempotency(ctx, r.q(), r.D, "", merchantID, mode, key)
-}
-
 // GetPayment implements engine.Reader.
 func (r *Reader) GetPayment(ctx context.Context, merchantID string, mode payment.Mode, id string) (*payment.Payment, error) {
 	p, err := scanPayment(r.row(ctx, `SELECT `+paymentColumns+` FROM payments WHERE id = ? AND merchant_id = ? AND mode = ?`, id, merchantID, string(mode)))
