@@ -153,3 +153,52 @@ func TestAPayTrace502AfterTheSaleDoesNotChargeTwice(t *testing.T) {
 		})
 	}
 }
+
+// With customer_per_payment a PayTrace payment is refunded in as many
+// parts as the merchant needs (the first for the transaction, the rest as
+// credits to the payment's PayTrace customer, as the Omnify integration
+// does), never beyond what was captured.
+func TestPayTraceRefundsRepeatWithACustomerPerPayment(t *testing.T) {
+	pt := paytracefake.New()
+	t.Cleanup(pt.Close)
+	e := newEnv(t)
+	creds, _ := json.Marshal(map[string]string{"username": paytracefake.Username, "password": paytracefake.Password,
+		"integrator_id": paytracefake.IntegratorID, "base_url": pt.URL, "customer_per_payment": "true"})
+	e.config(t, `{"code":"paytrace-us","name":"PayTrace","connector":"paytrace","accepted_currencies":["USD"],"operations":["capture","void","refund"],
+		"credentials":`+string(creds)+`}`)
+	r := e.do("POST", "/v1/payments", e.key, `{"amount":2500,"currency":"USD","pg_code":"paytrace-us",
+		"payment_method":{"type":"card","card":{"number":"4111111111111111","exp_month":12,"exp_year":2031,"cvc":"999","holder":"Pat Trace"}}}`)
+	sale := r.json(t)
+	if r.status != 201 || sale["status"] != "captured" {
+		t.Fatalf("sale: %d %s", r.status, r.body)
+	}
+	id := sale["id"].(string)
+	for i, amount := range []string{"1000", "500", "700"} {
+		if r := e.do("POST", "/v1/payments/"+id+"/refunds", e.key, `{"amount":`+amount+`}`); r.status != 201 {
+			t.Fatalf("refund %d: %d %s", i, r.status, r.body)
+		}
+	}
+	wantProblem(t, e.do("POST", "/v1/payments/"+id+"/refunds", e.key, `{"amount":301}`), 400, "amount_too_large", "amount")
+	if r := e.do("POST", "/v1/payments/"+id+"/refunds", e.key, `{"amount":300}`); r.status != 201 {
+		t.Fatalf("last refund: %d %s", r.status, r.body)
+	}
+	got := e.do("GET", "/v1/payments/"+id, e.key, "").json(t)
+	if got["amount_refunded"] != 2500.0 || got["status"] != "refunded" {
+		t.Fatalf("after refunds: %v", got)
+	}
+	if n, m := pt.Count("/v1/transactions/refund/for_transaction"), pt.Count("/v1/transactions/refund/to_customer"); n != 1 || m != 3 {
+		t.Fatalf("PayTrace got %d for_transaction and %d to_customer refunds, want 1 and 3", n, m)
+	}
+	var refunded int64
+	for _, tx := range pt.Transactions() {
+		if tx.Type == "Refund" {
+			refunded += tx.Amount
+		}
+	}
+	if refunded != 2500 || pt.Count("/v1/transactions/sale/keyed") != 0 {
+		t.Fatalf("PayTrace refunded %d cents (want 2500); keyed sales %d", refunded, pt.Count("/v1/transactions/sale/keyed"))
+	}
+	if logs := e.logs.String(); strings.Contains(logs, "4111111111111111") || strings.Contains(logs, `"999"`) {
+		t.Fatal("the logs hold the card number or its CVC")
+	}
+}

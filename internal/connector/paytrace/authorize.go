@@ -2,6 +2,8 @@ package paytrace
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 
 	"github.com/paygate/paygate/internal/card"
 	"github.com/paygate/paygate/internal/connector"
@@ -32,10 +34,15 @@ func (e *paymentEntry) settled() bool {
 
 // Authorize implements connector.Connector with a keyed card:
 // /v1/transactions/sale/keyed, or authorization/keyed without Capture.
+// With Config.CustomerPerPayment the card is vaulted first as the
+// customer named by the payment id and charged by_customer.
 func (c *Connector) Authorize(ctx context.Context, req connector.AuthorizeRequest) (connector.Result, error) {
 	amount, err := wireAmount(req.Amount)
 	if err != nil {
 		return connector.Result{}, err
+	}
+	if c.cfg.CustomerPerPayment {
+		return c.authorizeAsCustomer(ctx, req, amount)
 	}
 	year := req.Card.ExpYear
 	if year < 100 {
@@ -56,7 +63,37 @@ func (c *Connector) Authorize(ctx context.Context, req connector.AuthorizeReques
 	if req.Capture {
 		path = "/v1/transactions/sale/keyed"
 	}
-	return c.authorizeOnce(ctx, req.PaymentID, path, body, req.Capture, req.Amount.Minor, &cardData{cvc: req.Card.CVC})
+	return c.authorizeOnce(ctx, req.PaymentID, path, body, req.Capture, req.Amount.Minor, &cardData{cvc: req.Card.CVC}, nil)
+}
+
+// authorizeAsCustomer vaults the card as the customer req.PaymentID
+// (customer/create, with the CSC, which PayTrace checks there and does not
+// keep) and then charges that customer. The customer is made by the first
+// attempt only; an attempt repeated after a restart finds it made.
+func (c *Connector) authorizeAsCustomer(ctx context.Context, req connector.AuthorizeRequest, amount json.Number) (connector.Result, error) {
+	customerID := req.PaymentID
+	body := map[string]any{"amount": amount, "customer_id": customerID, "invoice_id": req.PaymentID}
+	path := "/v1/transactions/authorization/by_customer"
+	if req.Capture {
+		path = "/v1/transactions/sale/by_customer"
+	}
+	vault := func(ctx context.Context) error { return c.ensureCustomer(ctx, customerID, req.Card) }
+	return c.authorizeOnce(ctx, req.PaymentID, path, body, req.Capture, req.Amount.Minor, &cardData{cvc: req.Card.CVC}, vault)
+}
+
+// ensureCustomer creates the customer, or finds it created by an earlier
+// attempt: PayTrace refuses a taken customer id, with a code the reference
+// does not give, so a refused create is followed by an export.
+func (c *Connector) ensureCustomer(ctx context.Context, customerID string, cd connector.Card) error {
+	err := c.CreateCustomer(ctx, customerID, cd)
+	var ce *connector.Error
+	if err == nil || !errors.As(err, &ce) || ce.Class != connector.InvalidRequest {
+		return err
+	}
+	if _, xerr := c.ExportCustomer(ctx, customerID); xerr == nil {
+		return nil
+	}
+	return err
 }
 
 // ProtectRequest is a sale or authorization paid with a Protect.js hosted
@@ -87,7 +124,7 @@ func (c *Connector) AuthorizeProtect(ctx context.Context, req ProtectRequest) (c
 	if req.Capture {
 		path = "/v1/transactions/sale/pt_protect"
 	}
-	return c.authorizeOnce(ctx, req.PaymentID, path, body, req.Capture, req.Amount.Minor, nil)
+	return c.authorizeOnce(ctx, req.PaymentID, path, body, req.Capture, req.Amount.Minor, nil, nil)
 }
 
 // CustomerPaymentRequest charges or authorizes a vaulted customer's card.
@@ -110,13 +147,13 @@ func (c *Connector) AuthorizeCustomer(ctx context.Context, req CustomerPaymentRe
 	if req.Capture {
 		path = "/v1/transactions/sale/by_customer"
 	}
-	return c.authorizeOnce(ctx, req.PaymentID, path, body, req.Capture, req.Amount.Minor, nil)
+	return c.authorizeOnce(ctx, req.PaymentID, path, body, req.Capture, req.Amount.Minor, nil, nil)
 }
 
 // authorizeOnce sends an authorization at most once per PaymentID (PayTrace
 // v1 has no idempotency key). A repeat waits for the first attempt and
 // gives its answer; if that answer was lost, it is looked up by invoice id.
-func (c *Connector) authorizeOnce(ctx context.Context, paymentID, path string, body map[string]any, capture bool, amount int64, cd *cardData) (connector.Result, error) {
+func (c *Connector) authorizeOnce(ctx context.Context, paymentID, path string, body map[string]any, capture bool, amount int64, cd *cardData, prepare func(context.Context) error) (connector.Result, error) {
 	if paymentID == "" {
 		return connector.Result{}, &connector.Error{Class: connector.InvalidRequest, Code: "payment_id_required", Message: "a PayTrace authorization needs the payment id as its invoice id"}
 	}
@@ -124,7 +161,14 @@ func (c *Connector) authorizeOnce(ctx context.Context, paymentID, path string, b
 	if !first {
 		return c.repeatAuthorize(ctx, paymentID, e)
 	}
-	r, err := c.call(ctx, path, body)
+	var r response
+	var err error
+	if prepare != nil {
+		err = prepare(ctx)
+	}
+	if err == nil {
+		r, err = c.call(ctx, path, body)
+	}
 	var res connector.Result
 	if err == nil {
 		res, err = authorizeResult(r, capture, amount, cd)
@@ -206,5 +250,5 @@ func (c *Connector) AuthorizeEncrypted(ctx context.Context, req EncryptedRequest
 	if req.Capture {
 		path = "/v1/transactions/sale/keyed"
 	}
-	return c.authorizeOnce(ctx, req.PaymentID, path, body, req.Capture, req.Amount.Minor, nil)
+	return c.authorizeOnce(ctx, req.PaymentID, path, body, req.Capture, req.Amount.Minor, nil, nil)
 }

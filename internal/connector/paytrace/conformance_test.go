@@ -43,3 +43,22 @@ func TestMeetsTheConnectorContract(t *testing.T) {
 		},
 	})
 }
+
+// With a customer per payment every sale can take several partial refunds
+// (credits to its customer after the first), so the contract's repeatable
+// refund cases run too.
+func TestMeetsTheConnectorContractWithACustomerPerPayment(t *testing.T) {
+	fake := paytracefake.New()
+	t.Cleanup(fake.Close)
+	cfg := configFor(fake)
+	cfg.CustomerPerPayment = true
+	conformancetest.Run(t, paytrace.New(cfg), conformancetest.Cards{
+		Approve:       cardOf(paytracefake.ApproveCard),
+		Decline:       cardOf(paytracefake.InsufficientFundsCard),
+		DeclineCode:   "insufficient_funds",
+		RefundsRepeat: true,
+		ActThenStall: func(t *testing.T) {
+			fake.ActThenStall(2 * time.Second)
+		},
+	})
+}

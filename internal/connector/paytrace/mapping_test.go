@@ -164,6 +164,26 @@ func TestFactoryReadsTheConfigurationsCredentials(t *testing.T) {
 			}
 		})
 	}
+	t.Run("customer_per_payment is true or false", func(t *testing.T) {
+		creds := map[string]string{"customer_per_payment": "yes"}
+		for k, v := range full {
+			creds[k] = v
+		}
+		if _, err := paytrace.Factory(connector.Settings{Credentials: creds}); err == nil || !strings.Contains(err.Error(), "customer_per_payment") {
+			t.Fatalf("err = %v", err)
+		}
+		creds["customer_per_payment"] = "true"
+		c, err := paytrace.Factory(connector.Settings{Credentials: creds})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.Authorize(context.Background(), connector.AuthorizeRequest{PaymentID: id.New("pay"), Amount: usd(100), Card: cardOf(paytracefake.ApproveCard)}); err != nil {
+			t.Fatal(err)
+		}
+		if n := fake.Count("/v1/transactions/authorization/by_customer"); n != 1 {
+			t.Fatalf("%d by_customer authorizations, want 1", n)
+		}
+	})
 	t.Run("a base_url that is not a URL is refused", func(t *testing.T) {
 		creds := map[string]string{"username": "u", "password": "p", "integrator_id": "i", "base_url": "ftp:/x"}
 		if _, err := paytrace.Factory(connector.Settings{Credentials: creds}); err == nil || !strings.Contains(err.Error(), "base_url") {

@@ -35,6 +35,12 @@ type Config struct {
 	// RecordSize bounds how many recent authorizations and follow-ups the
 	// connector remembers to answer repeats; default 10000 each.
 	RecordSize int
+	// CustomerPerPayment vaults each keyed card as a PayTrace customer
+	// named after the payment and charges it by_customer, as Omnify makes a
+	// customer per booking, so that refunds after the first can be credits
+	// to that customer (partial, repeatable). Off: the card is charged
+	// keyed and the payment takes one refund.
+	CustomerPerPayment bool
 }
 
 // Connector is a connector.Connector for one PayTrace account. It is safe for
@@ -78,8 +84,9 @@ func New(cfg Config) *Connector {
 func (c *Connector) Name() string { return "paytrace" }
 
 // Factory builds a PayTrace connector from a payment-method configuration:
-// credentials username, password and integrator_id (required) and base_url
-// (optional; default the sandbox, or the live API when Settings.Live).
+// credentials username, password and integrator_id (required), base_url
+// (optional; default the sandbox, or the live API when Settings.Live) and
+// customer_per_payment ("true" or "false", default false; see Config).
 func Factory(s connector.Settings) (connector.Connector, error) {
 	return NewFactory(nil, nil)(s)
 }
@@ -100,6 +107,13 @@ func NewFactory(client *http.Client, now func() time.Time) connector.Factory {
 				return nil, credentialsInvalid(f.key, "is required")
 			}
 			*f.to = v
+		}
+		switch v := strings.TrimSpace(s.Credentials["customer_per_payment"]); v {
+		case "", "false":
+		case "true":
+			cfg.CustomerPerPayment = true
+		default:
+			return nil, credentialsInvalid("customer_per_payment", "must be true or false")
 		}
 		if v := strings.TrimSpace(s.Credentials["base_url"]); v != "" {
 			u, err := url.Parse(v)

@@ -3,6 +3,7 @@ package paytrace
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"sync"
 
 	"github.com/paygate/paygate/internal/connector"
@@ -33,7 +34,7 @@ func (c *Connector) Refund(ctx context.Context, req connector.RefundRequest) (co
 			return c.repeatFollowUp(ctx, req.OperationID, e)
 		}
 	}
-	res, err := c.refund(ctx, ref, req.OperationID, amount)
+	res, err := c.refund(ctx, ref, req.OperationID, amount, req.Amount.Minor)
 	if e != nil {
 		finishOp(c.ops, req.OperationID, e, res, err)
 	}
@@ -45,7 +46,7 @@ func (c *Connector) Refund(ctx context.Context, req connector.RefundRequest) (co
 // never both take the single for_transaction refund (PayTrace would refuse
 // the second anyway; this keeps the refusal from reaching a merchant whose
 // sale could take a credit instead).
-func (c *Connector) refund(ctx context.Context, ref, opID string, amount json.Number) (connector.Result, error) {
+func (c *Connector) refund(ctx context.Context, ref, opID string, amount json.Number, minor int64) (connector.Result, error) {
 	unlock, err := c.refundLocks.lock(ctx, ref)
 	if err != nil {
 		return connector.Result{}, err
@@ -79,6 +80,19 @@ func (c *Connector) refund(ctx context.Context, ref, opID string, amount json.Nu
 	if t.CustomerID == "" {
 		return connector.Result{Outcome: connector.Declined, DeclineCode: connector.RefundUnsupported, ProcessorRef: ref,
 			Message: "PayTrace refunds a transaction only once, and this sale was not made for a PayTrace customer who could be credited instead; nothing was refunded"}, nil
+	}
+	if string(t.CustomerID) == t.InvoiceID {
+		// The sale's own customer (Config.CustomerPerPayment): every credit
+		// to it refunds this sale, and PayTrace, which ties no credit to a
+		// sale, would not stop one beyond what the sale captured.
+		credited, err := c.creditedTo(ctx, string(t.CustomerID))
+		if err != nil {
+			return connector.Result{}, lookupFailure(err)
+		}
+		if left := minorOf(t.CapturedAmount) - minorOf(t.RefundedAmount) - credited; minor > left {
+			return connector.Result{}, &connector.Error{Class: connector.InvalidRequest, Code: "refund_exceeds_capture",
+				Message: "the refund is more than the sale has left to refund; nothing was refunded"}
+		}
 	}
 	body["customer_id"] = string(t.CustomerID)
 	r, err := c.call(ctx, "/v1/transactions/refund/to_customer", body)
@@ -137,4 +151,25 @@ func (k *keyedLocks) lock(ctx context.Context, key string) (func(), error) {
 			return nil, &connector.Error{Class: connector.Unavailable, Code: "refund_busy", Message: "gave up waiting for another refund of this transaction; nothing was sent", Err: ctx.Err()}
 		}
 	}
+}
+
+// creditedTo sums the approved credits to a customer over the status
+// lookback (export/by_date_range, as findByInvoice): older ones are not
+// seen, so beyond that window the engine's own limit (refunds at most the
+// capture, under the payment's lock) is the only guard.
+func (c *Connector) creditedTo(ctx context.Context, customerID string) (int64, error) {
+	list, err := c.exportRecent(ctx)
+	if err != nil {
+		return 0, err
+	}
+	var sum int64
+	for _, t := range list {
+		// A refund for the transaction names the sale (and is counted in its
+		// refunded_amount); a credit names none.
+		credit := strings.EqualFold(t.TransactionType, "Refund") && (t.OriginalTransactionID == "" || t.OriginalTransactionID == "0")
+		if credit && string(t.CustomerID) == customerID && transactionResult(t).Outcome == connector.Approved {
+			sum += minorOf(t.Amount)
+		}
+	}
+	return sum, nil
 }

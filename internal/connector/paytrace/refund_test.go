@@ -2,6 +2,7 @@ package paytrace_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 
 	"github.com/paygate/paygate/internal/connector"
@@ -122,5 +123,63 @@ func TestConcurrentRefundsOfOneSaleTakeTheSingleRefundOnce(t *testing.T) {
 	}
 	if approved != 1 || unsupported != 1 || fake.Count(forTransaction) != 1 {
 		t.Fatalf("%d approved, %d unsupported, %d sent", approved, unsupported, fake.Count(forTransaction))
+	}
+}
+
+// With CustomerPerPayment a keyed card is vaulted as the customer named by
+// the payment and charged by_customer: PayTrace sees no keyed sale, the
+// sale can be refunded in several parts, and a repeated authorization
+// neither vaults nor charges again.
+func TestACustomerPerPaymentMakesRefundsRepeatable(t *testing.T) {
+	fake := paytracefake.New()
+	t.Cleanup(fake.Close)
+	cfg := configFor(fake)
+	cfg.CustomerPerPayment = true
+	conn := paytrace.New(cfg)
+	ctx := context.Background()
+	pid := id.New("pay")
+	req := connector.AuthorizeRequest{PaymentID: pid, Amount: usd(1000), Capture: true, Card: cardOf(paytracefake.ApproveCard)}
+	res, err := conn.Authorize(ctx, req)
+	if err != nil || res.Outcome != connector.Approved || !res.Captured {
+		t.Fatalf("sale: %+v %v", res, err)
+	}
+	if again, err := conn.Authorize(ctx, req); err != nil || again.ProcessorRef != res.ProcessorRef {
+		t.Fatalf("repeat: %+v %v", again, err)
+	}
+	if c, s, k := fake.Count("/v1/customer/create"), fake.Count("/v1/transactions/sale/by_customer"), fake.Count("/v1/transactions/sale/keyed"); c != 1 || s != 1 || k != 0 {
+		t.Fatalf("PayTrace saw %d customer creates, %d by_customer and %d keyed sales; want 1, 1, 0", c, s, k)
+	}
+	if cu, err := conn.ExportCustomer(ctx, pid); err != nil || cu.MaskedNumber == "" || cu.MaskedNumber == paytracefake.ApproveCard {
+		t.Fatalf("the payment's customer: %+v %v", cu, err)
+	}
+	for i, amount := range []int64{300, 200, 500} {
+		r, err := conn.Refund(ctx, connector.RefundRequest{PaymentID: pid, ProcessorRef: res.ProcessorRef, OperationID: id.New("re"), Amount: usd(amount)})
+		if err != nil || r.Outcome != connector.Approved {
+			t.Fatalf("refund %d: %+v %v", i, r, err)
+		}
+	}
+	if n, m := fake.Count(forTransaction), fake.Count(toCustomer); n != 1 || m != 2 {
+		t.Fatalf("PayTrace got %d for_transaction and %d to_customer refunds, want 1 and 2", n, m)
+	}
+
+	// A restarted connector asked for a new payment whose customer an
+	// earlier attempt already made (its answer lost) finds it and charges.
+	pid2 := id.New("pay")
+	if err := conn.CreateCustomer(ctx, pid2, cardOf(paytracefake.ApproveCard)); err != nil {
+		t.Fatal(err)
+	}
+	r2, err := paytrace.New(cfg).Authorize(ctx, connector.AuthorizeRequest{PaymentID: pid2, Amount: usd(700), Capture: true, Card: cardOf(paytracefake.ApproveCard)})
+	if err != nil || r2.Outcome != connector.Approved {
+		t.Fatalf("sale with its customer already made: %+v %v", r2, err)
+	}
+	// A card PayTrace refuses to vault is refused as a keyed sale would be,
+	// and nothing is charged.
+	_, err = conn.Authorize(ctx, connector.AuthorizeRequest{PaymentID: id.New("pay"), Amount: usd(100), Capture: true, Card: cardOf("4111111111111112")})
+	var ce *connector.Error
+	if !errors.As(err, &ce) || ce.Class != connector.InvalidRequest || ce.Code != "paytrace_error_35" {
+		t.Fatalf("bad number: %v", err)
+	}
+	if s := fake.Count("/v1/transactions/sale/by_customer"); s != 2 {
+		t.Fatalf("%d by_customer sales, want 2", s)
 	}
 }

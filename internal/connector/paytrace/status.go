@@ -152,6 +152,26 @@ func (c *Connector) findByInvoice(ctx context.Context, invoice string, types []s
 	if invoice == "" {
 		return nil, nil
 	}
+	list, err := c.exportRecent(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var found *exportedTransaction
+	for i := range list {
+		t := &list[i]
+		if t.InvoiceID != invoice || !oneOf(t.TransactionType, types) {
+			continue
+		}
+		if found == nil || transactionResult(*t).Outcome == connector.Approved {
+			found = t
+		}
+	}
+	return found, nil
+}
+
+// exportRecent is export/by_date_range over the last StatusLookback, one
+// day ahead for time-zone skew.
+func (c *Connector) exportRecent(ctx context.Context) ([]exportedTransaction, error) {
 	now := c.cfg.Now()
 	r, err := c.call(ctx, "/v1/transactions/export/by_date_range", map[string]any{
 		"start_date": now.Add(-c.cfg.StatusLookback).Format(exportDate),
@@ -163,17 +183,7 @@ func (c *Connector) findByInvoice(ctx context.Context, invoice string, types []s
 	if !r.Success {
 		return nil, requestError(r, nil)
 	}
-	var found *exportedTransaction
-	for i := range r.Transactions {
-		t := &r.Transactions[i]
-		if t.InvoiceID != invoice || !oneOf(t.TransactionType, types) {
-			continue
-		}
-		if found == nil || transactionResult(*t).Outcome == connector.Approved {
-			found = t
-		}
-	}
-	return found, nil
+	return r.Transactions, nil
 }
 
 func oneOf(s string, set []string) bool {

@@ -83,8 +83,9 @@ func (s *Server) ExpireTokens() {
 // unusable tokens).
 func (s *Server) RefuseTokens(n int) { s.mu.Lock(); s.refuseTokens = n; s.mu.Unlock() }
 
-// ActThenStall makes the fake act on the next /v1 call but hold its answer
-// for d (or until the caller hangs up): a lost answer.
+// ActThenStall makes the fake act on the next transaction call (a charge,
+// capture, void or refund; not a customer call or an export) but hold its
+// answer for d (or until the caller hangs up): a lost answer.
 func (s *Server) ActThenStall(d time.Duration) { s.mu.Lock(); s.stall = d; s.mu.Unlock() }
 
 // QuoteValues makes error messages quote the offending value back, as some
@@ -152,12 +153,12 @@ func (s *Server) v1(path string, h handler) http.Handler {
 		_ = json.Unmarshal(raw, &logged)
 		s.log = append(s.log, Request{Path: path, Body: logged})
 		status, answer := s.serve(path, r, raw, h)
-		stall := s.stall
-		if status != http.StatusUnauthorized {
-			s.stall = 0
+		stall := time.Duration(0)
+		if status != http.StatusUnauthorized && strings.HasPrefix(path, "/v1/transactions/") && !strings.HasPrefix(path, "/v1/transactions/export/") {
+			stall, s.stall = s.stall, 0
 		}
 		s.mu.Unlock()
-		if stall > 0 && status != http.StatusUnauthorized {
+		if stall > 0 {
 			t := time.NewTimer(stall)
 			select {
 			case <-t.C:
