@@ -265,7 +265,8 @@ type Tx interface {
 	// InsertEvent stores an event; it is written in the transaction of the change it describes.
 	InsertEvent(ctx context.Context, ev *webhook.Event) error
 	// ClaimEvents returns events not yet fanned out to deliveries, locking
-	// them against other workers (PostgreSQL: SKIP LOCKED).
+	// them against other workers (PostgreSQL: SKIP LOCKED), without their
+	// payloads.
 	ClaimEvents(ctx context.Context, limit int) ([]*webhook.Event, error)
 	MarkEventsFanned(ctx context.Context, ids []string) error
 	// InsertDeliveries adds deliveries; one of an event to an endpoint that exists is kept.

@@ -40,20 +40,25 @@ func eventArgs(ev *webhook.Event) []any {
 }
 
 // ClaimEvents implements engine.Tx: events not yet fanned out, oldest first,
-// locked against other workers.
+// in one query and without their payloads, which the fan-out does not
+// read (it needs who, what type and where a notification goes). On
+// PostgreSQL only the outbox rows are locked, so concurrent fan-outs skip
+// each other's and the append-only events are not written to.
 func (t *Tx) ClaimEvents(ctx context.Context, limit int) ([]*webhook.Event, error) {
-	ids, err := listTx(t, ctx, func(s scanner) (string, error) {
-		var id string
-		return id, s.Scan(&id)
-	}, `SELECT event_id FROM event_outbox ORDER BY event_id LIMIT ?`+t.D.SkipLocked, limit)
-	if err != nil || len(ids) == 0 {
-		return nil, err
+	q := `SELECT e.id, e.merchant_id, e.mode, e.type, e.object_id, e.sequence, e.created_at, e.notify_url, e.notify_door
+ FROM event_outbox o JOIN events e ON e.id = o.event_id ORDER BY o.event_id LIMIT ?`
+	if t.D.SkipLocked != "" {
+		q += ` FOR UPDATE OF o SKIP LOCKED`
 	}
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		args[i] = id
-	}
-	return listTx(t, ctx, scanEvent, `SELECT `+eventColumns+` FROM events WHERE id IN (`+placeholders(len(ids))+`) ORDER BY id`, args...)
+	return listTx(t, ctx, func(s scanner) (*webhook.Event, error) {
+		var ev webhook.Event
+		var created int64
+		if err := s.Scan(&ev.ID, &ev.MerchantID, &ev.Mode, &ev.Type, &ev.ObjectID, &ev.Sequence, &created, &ev.NotifyURL, &ev.NotifyDoor); err != nil {
+			return nil, err
+		}
+		ev.CreatedAt = fromMicros(created)
+		return &ev, nil
+	}, q, limit)
 }
 
 // MarkEventsFanned implements engine.Tx.
