@@ -61,6 +61,8 @@ type payoutRequest struct {
 	Destination *struct {
 		Type        string       `json:"type"`
 		Card        *cardRequest `json:"card"`
+		Token       string       `json:"token"`
+		Key         string       `json:"key"`
 		ID          string       `json:"id"`
 		BankAccount *bankRequest `json:"bank_account"`
 	} `json:"destination"`
@@ -107,6 +109,12 @@ func (s *Server) createPayout(w http.ResponseWriter, r *http.Request) {
 			writeProblem(w, r, fault.InvalidParam("destination.card", "parameter_missing", "destination.card is required for type card"))
 			return
 		}
+	case "token":
+		if d.Token == "" {
+			writeProblem(w, r, fault.InvalidParam("destination.token", "parameter_missing", "destination.token is required for type token"))
+			return
+		}
+		in.Token, in.TokenKey = d.Token, d.Key
 	case "saved_card":
 		in.PaymentMethodID = d.ID
 	case "bank_account":
@@ -117,7 +125,7 @@ func (s *Server) createPayout(w http.ResponseWriter, r *http.Request) {
 		b := engine.BankInput(*d.BankAccount)
 		in.Bank = &b
 	default:
-		writeProblem(w, r, fault.InvalidParam("destination.type", "parameter_invalid", "destination.type must be card, saved_card or bank_account"))
+		writeProblem(w, r, fault.InvalidParam("destination.type", "parameter_invalid", "destination.type must be card, token, saved_card or bank_account"))
 		return
 	}
 	in.Amount, in.Currency, in.Description, in.Reference, in.Metadata = *req.Amount, *req.Currency, req.Description, req.Reference, req.Metadata

@@ -109,3 +109,41 @@ func TestPayoutAnswersValidateAgainstTheDocumentedSchemas(t *testing.T) {
 	o.validate(t, "#/components/schemas/Payout", e.do("POST", "/v1/payouts", e.key, `{"amount":100,"currency":"EUR","destination":{"type":"card","card":{"number":"4000000000000002","exp_month":12,"exp_year":2031}}}`).body)
 	o.validate(t, "#/components/schemas/PayoutList", e.do("GET", "/v1/payouts", e.key, "").body)
 }
+
+// A card collected by hosted fields (a single-use token and its key) is
+// paid out to without its number reaching the merchant's server: once,
+// and never with another token's key; a retry of the same payout replays.
+func TestAPayoutToAHostedFieldsToken(t *testing.T) {
+	e := newEnv(t)
+	e.pay(saleBody(10000, "4242424242424242", ""), 201)
+	_, pk := e.newKey(e.key, `{"kind":"publishable"}`)
+	tokenize := func() (string, string) {
+		t.Helper()
+		r := e.do("POST", "/v1/tokens", pk, `{"card":{"number":"5555555555554444","exp_month":11,"exp_year":2032,"cvc":"321","holder":"Ana Pay"}}`)
+		tok := r.json(t)
+		if r.status != 201 {
+			t.Fatalf("token: %d %s", r.status, r.body)
+		}
+		return tok["id"].(string), tok["key"].(string)
+	}
+	tok, key := tokenize()
+	body := func(tok, key string) string {
+		return `{"amount":2500,"currency":"EUR","destination":{"type":"token","token":"` + tok + `","key":"` + key + `"}}`
+	}
+	_, otherKey := tokenize()
+	wantProblem(t, e.do("POST", "/v1/payouts", e.key, body(tok, otherKey)), 400, "token_key_invalid", "destination.key")
+	r := e.do("POST", "/v1/payouts", e.key, body(tok, key), "Idempotency-Key", "po-tok")
+	po := r.json(t)
+	dest, _ := po["destination"].(map[string]any)
+	if r.status != 201 || po["status"] != "paid" || dest["type"] != "card" || dest["card"].(map[string]any)["last4"] != "4444" || dest["holder"] != "Ana Pay" {
+		t.Fatalf("token payout: %d %s", r.status, r.body)
+	}
+	if again := e.do("POST", "/v1/payouts", e.key, body(tok, key), "Idempotency-Key", "po-tok"); again.status != 201 || again.json(t)["id"] != po["id"] {
+		t.Fatalf("retry: %d %s", again.status, again.body)
+	}
+	wantProblem(t, e.do("POST", "/v1/payouts", e.key, body(tok, key)), 409, "token_used", "")
+	if got := available(t, e); got != 7500 {
+		t.Fatalf("available after one 25.00 payout: %v", got)
+	}
+	wantProblem(t, e.do("POST", "/v1/payouts", e.key, `{"amount":100,"currency":"EUR","destination":{"type":"token"}}`), 400, "parameter_missing", "destination.token")
+}

@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -39,6 +40,7 @@ type env struct {
 	merchant string
 	sk       string
 	hooks    atomic.Int64
+	logs     *logLines
 }
 
 const password = "correct horse battery staple"
@@ -56,7 +58,8 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	log := slog.New(slog.NewTextHandler(testLog{t}, nil))
+	e.logs = &logLines{}
+	log := slog.New(slog.NewTextHandler(testLog{t, e.logs}, nil))
 	e.eng, err = engine.New(engine.Config{Store: st, Keyring: vault.Ephemeral(), PublicURL: e.url, Logger: log,
 		Connectors: map[payment.Mode]connector.Connector{payment.Sandbox: sandbox.New(sandbox.Options{BaseURL: e.url})}})
 	if err != nil {
@@ -207,9 +210,24 @@ func (b *browserless) post(path string, form url.Values) page {
 func regexpMust(re string) *regexp.Regexp { return regexp.MustCompile(re) }
 
 // testLog sends the server's log to the test's.
-type testLog struct{ t *testing.T }
+// testLog passes the gateway's log lines to the test's log and keeps them
+// for tests that check what was never logged.
+type testLog struct {
+	t    *testing.T
+	kept *logLines
+}
+
+type logLines struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *logLines) String() string { l.mu.Lock(); defer l.mu.Unlock(); return l.b.String() }
 
 func (l testLog) Write(p []byte) (int, error) {
 	l.t.Log(strings.TrimSpace(string(p)))
+	l.kept.mu.Lock()
+	l.kept.b.Write(p)
+	l.kept.mu.Unlock()
 	return len(p), nil
 }

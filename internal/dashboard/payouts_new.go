@@ -3,14 +3,16 @@ package dashboard
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/paygate/paygate/internal/engine"
 	"github.com/paygate/paygate/internal/fault"
+	"github.com/paygate/paygate/internal/payment"
 )
 
-// payoutFormView is the new-payout form (to a bank account or a saved
-// card) and its confirmation page.
+// payoutFormView is the new-payout form (to a bank account, a saved card
+// or a card typed in) and its confirmation page.
 type payoutFormView struct {
 	view
 	F        url.Values
@@ -23,8 +25,11 @@ type payoutFormView struct {
 type balanceRow struct{ Currency, Available string }
 
 // payoutFields are the form's fields, carried from the form to the
-// confirmation page and back.
-var payoutFields = []string{"amount", "currency", "holder", "iban", "saved_card", "reference", "description"}
+// confirmation page and back. A card typed in is not among them: its
+// number goes into the vault at the review (a single-use token), and the
+// confirmation page carries the token and its key instead.
+var payoutFields = []string{"amount", "currency", "holder", "iban", "saved_card", "card_exp_month", "card_exp_year", "card_holder",
+	"token", "token_key", "reference", "description"}
 
 func (s *Server) payoutForm(w http.ResponseWriter, r *http.Request, q *request, f url.Values, status int, msg string) {
 	v := &payoutFormView{view: view{Title: "New payout", Nav: "payouts", Error: msg}, F: f}
@@ -63,12 +68,48 @@ func (s *Server) createPayout(w http.ResponseWriter, r *http.Request, q *request
 	}
 	iban := strings.ToUpper(strings.ReplaceAll(f.Get("iban"), " ", ""))
 	saved := f.Get("saved_card")
+	number := strings.TrimSpace(r.PostForm.Get("card_number"))
+	if f.Get("token") != "" && r.PostForm.Get("step") != "confirm" {
+		f.Set("token", "") // a token is made by the review, never taken from the form
+	}
 	dest := engine.PayoutInput{Amount: amount, Currency: cur.Code, Reference: f.Get("reference"), Description: f.Get("description")}
 	var account string
+	destinations := 0
+	for _, set := range []bool{saved != "", f.Get("holder") != "" || iban != "", number != "" || f.Get("token") != ""} {
+		if set {
+			destinations++
+		}
+	}
 	switch {
-	case saved != "" && (f.Get("holder") != "" || iban != ""):
-		s.payoutForm(w, r, q, f, http.StatusBadRequest, "Destination: give a bank account or a saved card, not both.")
+	case destinations > 1:
+		s.payoutForm(w, r, q, f, http.StatusBadRequest, "Destination: give one of a bank account, a saved card or a card.")
 		return
+	case number != "":
+		tok, msg, err := s.payoutToken(r, q, number, f)
+		if err != nil {
+			s.fail(w, r, q, err)
+			return
+		}
+		if msg != "" {
+			s.payoutForm(w, r, q, f, http.StatusBadRequest, msg)
+			return
+		}
+		f.Set("token", tok.Method.ID)
+		f.Set("token_key", tok.Key)
+		dest.Token, dest.TokenKey = tok.Method.ID, tok.Key
+		account = cardAccount(tok.Method.Card)
+	case f.Get("token") != "":
+		m, err := s.eng.GetPaymentMethod(ctx, q.actor, f.Get("token"))
+		if fault.IsNotFound(err) {
+			s.payoutForm(w, r, q, f, http.StatusBadRequest, "Card: the card typed in is no longer held; type it again.")
+			return
+		}
+		if err != nil {
+			s.fail(w, r, q, err)
+			return
+		}
+		dest.Token, dest.TokenKey = m.ID, f.Get("token_key")
+		account = cardAccount(m.Card)
 	case saved != "":
 		m, err := s.eng.GetPaymentMethod(ctx, q.actor, saved)
 		if fault.IsNotFound(err) {
@@ -82,7 +123,7 @@ func (s *Server) createPayout(w http.ResponseWriter, r *http.Request, q *request
 		dest.PaymentMethodID = m.ID
 		account = "the saved card " + m.ID + " (" + m.Card.Brand + " ••••" + m.Card.Last4 + ")"
 	case f.Get("holder") == "" || len(iban) < 8:
-		s.payoutForm(w, r, q, f, http.StatusBadRequest, "Bank account: the holder's name and the IBAN are required (or give a saved card).")
+		s.payoutForm(w, r, q, f, http.StatusBadRequest, "Bank account: the holder's name and the IBAN are required (or give a saved card or a card).")
 		return
 	default:
 		dest.Bank = &engine.BankInput{Holder: f.Get("holder"), IBAN: iban}
@@ -135,4 +176,30 @@ func (s *Server) createPayout(w http.ResponseWriter, r *http.Request, q *request
 		return
 	}
 	http.Redirect(w, r, "/dashboard/payouts/"+url.PathEscape(id)+"?done="+done, http.StatusSeeOther)
+}
+
+// payoutToken puts the card typed into the form into the vault as a
+// single-use token (the engine checks it as a payout card: number, expiry,
+// no security code). msg is the refusal to show on the form, which never
+// shows the number again.
+func (s *Server) payoutToken(r *http.Request, q *request, number string, f url.Values) (*engine.CardToken, string, error) {
+	month, err1 := strconv.Atoi(f.Get("card_exp_month"))
+	year, err2 := strconv.Atoi(f.Get("card_exp_year"))
+	if err1 != nil || err2 != nil {
+		return nil, "Card: the expiry month and year are required, such as 12 and 2030.", nil
+	}
+	tok, err := s.eng.CreatePayoutToken(r.Context(), q.actor, engine.CardInput{Number: number, ExpMonth: month, ExpYear: year, Holder: f.Get("card_holder")})
+	if k := fault.KindOf(err); k == fault.Invalid || k == fault.Conflict {
+		return nil, "Card: " + fault.As(err).Message + ".", nil
+	}
+	return tok, "", err
+}
+
+// cardAccount names a card destination on the confirmation page.
+func cardAccount(c payment.Card) string {
+	a := "the card " + c.Brand + " ••••" + c.Last4
+	if c.Holder != "" {
+		a += " (" + c.Holder + ")"
+	}
+	return a
 }

@@ -136,3 +136,78 @@ func TestPayoutFromThePagesToASavedCard(t *testing.T) {
 		}
 	}
 }
+
+// A payout from the pages to a card typed in: the review puts the number
+// into the vault and the confirmation page carries only a single-use
+// token, so no page after the form and no log line holds the number; the
+// confirmation pays out once; a bad number is refused naming the card.
+func TestPayoutFromThePagesToATypedCard(t *testing.T) {
+	e := newEnv(t)
+	e.pay(10000, "4242424242424242", "sale")
+	ctx := context.Background()
+	a := engine.Actor{MerchantID: e.merchant, Mode: payment.Sandbox}
+	owner := e.signIn("owner@shop.test")
+	const number = "5555555555554444"
+	review := url.Values{"csrf": {owner.get("/dashboard/payouts/new").csrf(t)}, "step": {"review"}, "amount": {"30.00"}, "currency": {"USD"},
+		"card_number": {"5555 5555 5555 4444"}, "card_exp_month": {"11"}, "card_exp_year": {"2032"}, "card_holder": {"Ana Lima"}}
+	conf := owner.post("/dashboard/payouts", review)
+	if conf.status != 200 || !strings.Contains(conf.body, "••••4444 (Ana Lima)") || !strings.Contains(conf.body, "USD 30.00") {
+		t.Fatalf("review: %d\n%s", conf.status, conf.body)
+	}
+	if strings.Contains(conf.body, number) || strings.Contains(conf.body, "5555 5555 5555 4444") {
+		t.Fatal("the confirmation page holds the card number")
+	}
+	confirm := url.Values{"csrf": {conf.csrf(t)}, "step": {"confirm"}, "key": {regexpMust(`name="key" value="(dash_[^"]+)"`).FindStringSubmatch(conf.body)[1]}}
+	for _, k := range []string{"amount", "currency", "card_exp_month", "card_exp_year", "card_holder", "token", "token_key"} {
+		confirm.Set(k, regexpMust(`name="` + k + `" value="([^"]*)"`).FindStringSubmatch(conf.body)[1])
+	}
+	if !strings.HasPrefix(confirm.Get("token"), "tok_") || confirm.Get("token_key") == "" {
+		t.Fatalf("the confirmation carries no token: %v", confirm)
+	}
+	done := owner.post("/dashboard/payouts", confirm)
+	loc := done.header.Get("Location")
+	if done.status != http.StatusSeeOther || !strings.HasPrefix(loc, "/dashboard/payouts/po_") {
+		t.Fatalf("confirm: %d %q\n%s", done.status, loc, done.body)
+	}
+	if again := owner.post("/dashboard/payouts", confirm); again.status != http.StatusSeeOther || !strings.HasSuffix(again.header.Get("Location"), "done=replay") {
+		t.Fatalf("a second click: %d %q", again.status, again.header.Get("Location"))
+	}
+	ps, err := e.eng.ListPayouts(ctx, a, "", 10)
+	if err != nil || len(ps) != 1 || ps[0].Amount != 3000 || ps[0].Destination.Type != "card" || ps[0].Destination.Card.Last4 != "4444" || ps[0].Destination.Holder != "Ana Lima" {
+		t.Fatalf("payouts: %+v %v", ps, err)
+	}
+	detail := owner.get(strings.TrimPrefix(loc, e.url))
+	if !strings.Contains(detail.body, "4444") || strings.Contains(detail.body, number) {
+		t.Fatalf("payout page:\n%s", detail.body)
+	}
+	if bal, _ := e.eng.Balance(ctx, a); len(bal) != 1 || bal[0].Available != 7000 {
+		t.Fatalf("balance after a 30.00 payout: %+v", bal)
+	}
+
+	// A number that fails its check digit, and one with a bank account too.
+	for name, set := range map[string]url.Values{
+		"a bad number":         {"card_number": {"5555555555554445"}},
+		"a card and a bank":    {"holder": {"Shop"}, "iban": {"DE89370400440532013000"}},
+		"no expiry":            {"card_exp_month": {""}},
+		"a token from a field": {"card_number": {""}, "token": {confirm.Get("token")}, "token_key": {confirm.Get("token_key")}},
+	} {
+		bad := url.Values{}
+		for k, v := range review {
+			bad[k] = v
+		}
+		for k, v := range set {
+			bad[k] = v
+		}
+		bad.Set("csrf", owner.get("/dashboard/payouts/new").csrf(t))
+		p := owner.post("/dashboard/payouts", bad)
+		if p.status != http.StatusBadRequest || strings.Contains(p.body, "5555555555554445") || strings.Contains(p.body, number) {
+			t.Fatalf("%s: %d\n%s", name, p.status, p.body)
+		}
+	}
+	if ps, _ := e.eng.ListPayouts(ctx, a, "", 10); len(ps) != 1 {
+		t.Fatalf("%d payouts after the refusals", len(ps))
+	}
+	if logs := e.logs.String(); strings.Contains(logs, number) || strings.Contains(logs, "5555 5555 5555 4444") {
+		t.Fatal("a log line holds the card number")
+	}
+}

@@ -31,11 +31,13 @@ type BankInput struct {
 }
 
 // PayoutInput asks to pay money out of the merchant's available balance to
-// exactly one of: a card, a saved card, a bank account.
+// exactly one of: a card, a single-use card token (hosted fields, or a card
+// typed into the dashboard) with its key, a saved card, a bank account.
 type PayoutInput struct {
 	Amount          int64
 	Currency        string
 	Card            *CardInput
+	Token, TokenKey string
 	PaymentMethodID string
 	Bank            *BankInput
 	Description     string
@@ -147,11 +149,17 @@ func (e *Engine) CreatePayout(ctx context.Context, a Actor, in PayoutInput, idem
 		po.IdempotencyKey = idem.Key
 	}
 	req := connector.PayoutRequest{PayoutID: po.ID, Amount: money.Amount{Minor: in.Amount, Currency: cur}, Live: a.Mode == payment.Live}
-	if err := e.payoutDestination(ctx, a, in, po, &req, now); err != nil {
+	src, err := e.payoutDestination(ctx, a, in, po, &req, now)
+	if err != nil {
 		return nil, nil, err
 	}
 
 	replay, err := e.startTx(ctx, a, idem, po.ID, func(tx Tx) error {
+		// A token pays out once: used up with the reservation, after the
+		// key's check (a retry of the same payout replays instead).
+		if err := src.consume(ctx, tx, now); err != nil {
+			return err
+		}
 		available, err := tx.LockBalance(ctx, a.MerchantID, a.Mode, cur.Code)
 		if err != nil {
 			return err
@@ -172,6 +180,11 @@ func (e *Engine) CreatePayout(ctx context.Context, a Actor, in PayoutInput, idem
 	})
 	if replay != nil || err != nil {
 		return nil, replay, err
+	}
+	if src.token != nil {
+		// The token is used up; a credit carries no security code, so the
+		// one hosted fields left in memory for it is dropped.
+		e.cvcs.take(src.token.ID)
 	}
 	pctx, cancel := e.processorContext(ctx)
 	defer cancel()
@@ -262,17 +275,69 @@ func (e *Engine) recoverPayouts(ctx context.Context, olderThan time.Duration) (i
 }
 
 // payoutDestination resolves where the money goes into the connector
-// request (clear data, memory only) and what the payout keeps of it.
-func (e *Engine) payoutDestination(ctx context.Context, a Actor, in PayoutInput, po *payout.Payout, req *connector.PayoutRequest, now time.Time) error {
+// request (clear data, memory only) and what the payout keeps of it. For a
+// token it returns the source whose token the payout's transaction uses up
+// (an empty source otherwise: nothing to use up).
+func (e *Engine) payoutDestination(ctx context.Context, a Actor, in PayoutInput, po *payout.Payout, req *connector.PayoutRequest, now time.Time) (*cardSource, error) {
 	n := 0
-	for _, set := range []bool{in.Card != nil, in.PaymentMethodID != "", in.Bank != nil} {
+	for _, set := range []bool{in.Card != nil, in.Token != "", in.PaymentMethodID != "", in.Bank != nil} {
 		if set {
 			n++
 		}
 	}
 	if n != 1 {
-		return fault.InvalidParam("destination", "parameter_invalid", "destination takes exactly one of card, saved_card or bank_account")
+		return nil, fault.InvalidParam("destination", "parameter_invalid", "destination takes exactly one of card, token, saved_card or bank_account")
 	}
+	src := &cardSource{}
+	if in.Token != "" {
+		m, number, err := e.payoutToken(ctx, a, in.Token, in.TokenKey, now)
+		if err != nil {
+			return nil, err
+		}
+		src.token, src.number = m, number
+		po.Destination = payout.Destination{Type: "card", Card: m.Card, Holder: m.Card.Holder}
+		req.Card = connector.Card{Number: number, ExpMonth: m.Card.ExpMonth, ExpYear: m.Card.ExpYear, Holder: m.Card.Holder, Brand: m.Card.Brand}
+		return src, nil
+	}
+	return src, e.directDestination(ctx, a, in, po, req, now)
+}
+
+// payoutToken opens a single-use token for a payout. A used token opens to
+// no number: the payout's transaction then answers token_used, unless the
+// request is a retry of the payout that used it, which replays.
+func (e *Engine) payoutToken(ctx context.Context, a Actor, token, key string, now time.Time) (*vault.PaymentMethod, string, error) {
+	const param = "destination.token"
+	if !strings.HasPrefix(token, "tok_") {
+		return nil, "", fault.InvalidParam(param, "token_invalid", "destination.token must be a token (tok_…) from hosted fields")
+	}
+	m, err := e.store.GetPaymentMethod(ctx, a.MerchantID, a.Mode, token)
+	if err != nil {
+		return nil, "", err
+	}
+	if m.Usage != vault.SingleUse {
+		return nil, "", fault.InvalidParam(param, "token_invalid", "%s is not a single-use token", token)
+	}
+	if !tokenKeyMatches(m.KeyHash, key) {
+		return nil, "", fault.InvalidParam("destination.key", "token_key_invalid", "destination.key does not belong to this token")
+	}
+	if m.Status != vault.MethodActive {
+		return m, "", nil
+	}
+	if m.ExpiresAt != nil && !now.Before(*m.ExpiresAt) {
+		return nil, "", fault.New(fault.Conflict, "token_expired", "token %s has expired; collect the card again", m.ID)
+	}
+	if err := card.ValidateExpiry(m.Card.ExpMonth, m.Card.ExpYear, now); err != nil {
+		return nil, "", fault.InvalidParam(param, "expired_card", "the card behind the token has expired")
+	}
+	number, err := e.openCard(ctx, m)
+	if err != nil {
+		return nil, "", err
+	}
+	return m, number, nil
+}
+
+// directDestination resolves a card, saved card or bank account.
+func (e *Engine) directDestination(ctx context.Context, a Actor, in PayoutInput, po *payout.Payout, req *connector.PayoutRequest, now time.Time) error {
 	switch {
 	case in.Bank != nil:
 		b := *in.Bank
@@ -301,12 +366,7 @@ func (e *Engine) payoutDestination(ctx context.Context, a Actor, in PayoutInput,
 		if err := e.decryptCard(ctx, a, &c, now); err != nil {
 			return err
 		}
-		if c.CVC == "" {
-			c.CVC = "000" // a payout (credit) carries no CVC; only the format is checked
-			if card.DetectBrand(card.Normalize(c.Number)) == card.Amex {
-				c.CVC = "0000"
-			}
-		}
+		withoutCVC(&c)
 		number, brand, err := validCard(&c, now)
 		if err != nil {
 			return err
@@ -326,4 +386,16 @@ func (e *Engine) GetPayout(ctx context.Context, a Actor, poID string) (*payout.P
 // ListPayouts lists payouts, newest first.
 func (e *Engine) ListPayouts(ctx context.Context, a Actor, startingAfter string, limit int) ([]*payout.Payout, error) {
 	return e.store.ListPayouts(ctx, a.MerchantID, a.Mode, startingAfter, limit)
+}
+
+// withoutCVC fills a payout card's missing security code with a placeholder
+// of the right length: a payout (credit) carries none, and the card checks
+// want one; only its format is checked.
+func withoutCVC(c *CardInput) {
+	if c.CVC == "" {
+		c.CVC = "000"
+		if card.DetectBrand(card.Normalize(c.Number)) == card.Amex {
+			c.CVC = "0000"
+		}
+	}
 }

@@ -28,6 +28,8 @@ S["CreatePayoutRequest"] = {"type": "object", "additionalProperties": False, "re
     "properties": {"amount": {"type": "integer", "minimum": 1}, "currency": {"type": "string"},
         "destination": {"oneOf": [
             {"type": "object", "required": ["type", "card"], "properties": {"type": {"const": "card"}, "card": {"type": "object"}}},
+            {"type": "object", "required": ["type", "token", "key"], "properties": {"type": {"const": "token"},
+                "token": {"type": "string", "pattern": "^tok_"}, "key": {"type": "string"}}},
             {"type": "object", "required": ["type", "id"], "properties": {"type": {"const": "saved_card"}, "id": {"type": "string"}}},
             {"type": "object", "required": ["type", "bank_account"], "properties": {"type": {"const": "bank_account"},
                 "bank_account": {"type": "object", "required": ["holder"], "properties": {"holder": {"type": "string"}, "iban": {"type": "string"},
@@ -39,7 +41,7 @@ po = {"id": "po_01jbz7q8m3a4x5y6z7k8n9p0qr", "object": "payout", "mode": "sandbo
 P = d["paths"]
 P["/v1/payouts"] = {
     "post": op("createPayout", "Pay out of the available balance", "payouts:write", "payout", 201, "Payout", po,
-        "409 insufficient_balance when the available balance is short (nothing is posted); 402 with the failed payout when the processor refuses it (its money returns to the balance). Takes an Idempotency-Key.",
+        "409 insufficient_balance when the available balance is short (nothing is posted); a single-use token (hosted fields) with its key pays out once (409 token_used after); 402 with the failed payout when the processor refuses it (its money returns to the balance). Takes an Idempotency-Key.",
         "CreatePayoutRequest", {"amount": 6000, "currency": "EUR", "destination": {"type": "bank_account", "bank_account": {"holder": "Shop GmbH", "iban": "DE89370400440532013000"}}}),
     "get": op("listPayouts", "List payouts", "payments:read", "view_payments", 200, "PayoutList", {"object": "list", "data": [po], "has_more": False, "next_cursor": None})}
 P["/v1/payouts/{id}"] = {"get": op("getPayout", "Get a payout", "payments:read", "view_payments", 200, "Payout", po, has_id=True)}
