@@ -28,7 +28,8 @@ var errKeyTaken = errors.New("engine: idempotency key taken")
 // saves a query per payment.
 //
 // Payments that save a card or start a mandate look rows up to shape their
-// outcome and take the ordinary path.
+// outcome, and payments with a single-use token use it up before the key
+// is written: they take the ordinary path.
 func (e *Engine) createDecided(ctx context.Context, a Actor, rt route, p *payment.Payment, op *payment.Operation, req connector.AuthorizeRequest, src *cardSource, idem *Idempotency) (out *payment.Payment, replay *Replay, handled bool, err error) {
 	keyed := idem != nil && idem.Key != ""
 	taken := false

@@ -196,3 +196,35 @@ func TestDecidedSaleRetriedLaterAndAfterARestart(t *testing.T) {
 		(&fixture{e: e, st: st}).verifyLedger(t)
 	})
 }
+
+// TestATokenSaleRetriedAfterARestartReplays: a sale paid with a single-use
+// token, retried by a process that does not remember its key, replays the
+// first answer instead of answering token_used.
+func TestATokenSaleRetriedAfterARestartReplays(t *testing.T) {
+	eachStore(t, func(t *testing.T, st engine.Store) {
+		kr := vault.Ephemeral()
+		e := inProcessEngine(t, st, &fakeProcessor{}, kr)
+		ctx := context.Background()
+		m, _, err := e.CreateMerchant(ctx, "Shop")
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := engine.Actor{MerchantID: m.ID, Mode: payment.Sandbox}
+		tok, err := e.CreateToken(ctx, a, *visa())
+		if err != nil {
+			t.Fatal(err)
+		}
+		sale := func(e *engine.Engine) (string, *engine.Replay) {
+			idem := keyed("order-tok")
+			p, replay, err := e.CreatePayment(ctx, a, engine.CreatePaymentInput{Amount: 900, Currency: "EUR", Token: tok.Method.ID, TokenKey: tok.Key}, idem)
+			return answerOf(t, idem, p, replay, err), replay
+		}
+		first, replay := sale(e)
+		if replay != nil || first == "" {
+			t.Fatalf("first answer %q (replay %v)", first, replay != nil)
+		}
+		if got, replay := sale(inProcessEngine(t, st, &fakeProcessor{}, kr)); got != first || replay == nil {
+			t.Fatalf("after a restart the retry answered %q (replay %v), first %q", got, replay != nil, first)
+		}
+	})
+}

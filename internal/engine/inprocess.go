@@ -19,7 +19,10 @@ import (
 // writes. The idempotency row is inserted before the call, so a concurrent
 // duplicate still waits or gets 409 and the processor is asked once.
 func (e *Engine) createInProcess(ctx context.Context, a Actor, rt route, p *payment.Payment, op *payment.Operation, req connector.AuthorizeRequest, src *cardSource, idem *Idempotency) (*payment.Payment, *Replay, error) {
-	if src.save == nil && !src.initial {
+	// A single-use token is used up in the transaction, before a key
+	// written with the outcome could tell a retry from a second payment:
+	// its payments check the key first, on the ordinary path.
+	if src.save == nil && !src.initial && src.token == nil {
 		if out, replay, handled, err := e.createDecided(ctx, a, rt, p, op, req, src, idem); handled {
 			return out, replay, err
 		}
