@@ -67,18 +67,28 @@ func (c *Connector) Authorize(ctx context.Context, req connector.AuthorizeReques
 }
 
 // authorizeAsCustomer vaults the card as the customer req.PaymentID
-// (customer/create, with the CSC, which PayTrace checks there and does not
-// keep) and then charges that customer. The customer is made by the first
-// attempt only; an attempt repeated after a restart finds it made.
+// (customer/create; a vault keeps no CSC) and then charges that customer
+// with the CSC, so the issuer still checks it. The customer is made by the
+// first attempt only; an attempt repeated after a restart finds it made. A
+// declined charge deletes its customer: no card is kept for a payment that
+// can never be refunded.
 func (c *Connector) authorizeAsCustomer(ctx context.Context, req connector.AuthorizeRequest, amount json.Number) (connector.Result, error) {
 	customerID := req.PaymentID
 	body := map[string]any{"amount": amount, "customer_id": customerID, "invoice_id": req.PaymentID}
+	if req.Card.CVC != "" {
+		body["csc"] = req.Card.CVC
+	}
 	path := "/v1/transactions/authorization/by_customer"
 	if req.Capture {
 		path = "/v1/transactions/sale/by_customer"
 	}
 	vault := func(ctx context.Context) error { return c.ensureCustomer(ctx, customerID, req.Card) }
-	return c.authorizeOnce(ctx, req.PaymentID, path, body, req.Capture, req.Amount.Minor, &cardData{cvc: req.Card.CVC}, vault)
+	res, err := c.authorizeOnce(ctx, req.PaymentID, path, body, req.Capture, req.Amount.Minor, &cardData{cvc: req.Card.CVC}, vault)
+	if err == nil && res.Outcome == connector.Declined {
+		// Best effort: a customer left behind holds a card, not money.
+		_ = c.DeleteCustomer(ctx, customerID)
+	}
+	return res, err
 }
 
 // ensureCustomer creates the customer, or finds it created by an earlier

@@ -85,11 +85,15 @@ func (c *Connector) refund(ctx context.Context, ref, opID string, amount json.Nu
 		// The sale's own customer (Config.CustomerPerPayment): every credit
 		// to it refunds this sale, and PayTrace, which ties no credit to a
 		// sale, would not stop one beyond what the sale captured.
-		credited, err := c.creditedTo(ctx, string(t.CustomerID))
+		refunded, err := c.refundedSoFar(ctx, t)
 		if err != nil {
 			return connector.Result{}, lookupFailure(err)
 		}
-		if left := minorOf(t.CapturedAmount) - minorOf(t.RefundedAmount) - credited; minor > left {
+		captured := minorOf(t.CapturedAmount)
+		if strings.EqualFold(t.TransactionType, "Sale") {
+			captured = max(captured, minorOf(t.Amount))
+		}
+		if minor > captured-refunded {
 			return connector.Result{}, &connector.Error{Class: connector.InvalidRequest, Code: "refund_exceeds_capture",
 				Message: "the refund is more than the sale has left to refund; nothing was refunded"}
 		}
@@ -153,23 +157,26 @@ func (k *keyedLocks) lock(ctx context.Context, key string) (func(), error) {
 	}
 }
 
-// creditedTo sums the approved credits to a customer over the status
-// lookback (export/by_date_range, as findByInvoice): older ones are not
-// seen, so beyond that window the engine's own limit (refunds at most the
-// capture, under the payment's lock) is the only guard.
-func (c *Connector) creditedTo(ctx context.Context, customerID string) (int64, error) {
+// refundedSoFar is what a sale with its own customer has had back: its
+// approved refunds in export/by_date_range over the status lookback, those
+// naming the sale or its customer, each once. Where the export links none
+// of them it is at least the sale's own refunded_amount, so the guard can
+// miss a credit (then the engine's limit holds) but never count one twice.
+// Credits older than the lookback are not seen either.
+func (c *Connector) refundedSoFar(ctx context.Context, sale *exportedTransaction) (int64, error) {
 	list, err := c.exportRecent(ctx)
 	if err != nil {
 		return 0, err
 	}
 	var sum int64
+	seen := map[string]bool{}
 	for _, t := range list {
-		// A refund for the transaction names the sale (and is counted in its
-		// refunded_amount); a credit names none.
-		credit := strings.EqualFold(t.TransactionType, "Refund") && (t.OriginalTransactionID == "" || t.OriginalTransactionID == "0")
-		if credit && string(t.CustomerID) == customerID && transactionResult(t).Outcome == connector.Approved {
-			sum += minorOf(t.Amount)
+		linked := string(t.CustomerID) == string(sale.CustomerID) || string(t.OriginalTransactionID) == string(sale.TransactionID)
+		if !strings.EqualFold(t.TransactionType, "Refund") || !linked || seen[string(t.TransactionID)] || transactionResult(t).Outcome != connector.Approved {
+			continue
 		}
+		seen[string(t.TransactionID)] = true
+		sum += minorOf(t.Amount)
 	}
-	return sum, nil
+	return max(sum, minorOf(sale.RefundedAmount)), nil
 }

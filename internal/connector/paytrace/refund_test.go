@@ -183,3 +183,41 @@ func TestACustomerPerPaymentMakesRefundsRepeatable(t *testing.T) {
 		t.Fatalf("%d by_customer sales, want 2", s)
 	}
 }
+
+// With a customer per payment the CSC still reaches the issuer: it goes
+// with the by_customer charge (a vault keeps none), so a wrong one is
+// declined as incorrect_cvc, and the declined payment's customer is
+// deleted (no card kept for a payment that can never be refunded).
+func TestACustomerPerPaymentChargeCarriesTheCSC(t *testing.T) {
+	fake := paytracefake.New()
+	t.Cleanup(fake.Close)
+	cfg := configFor(fake)
+	cfg.CustomerPerPayment = true
+	conn := paytrace.New(cfg)
+	ctx := context.Background()
+	pid := id.New("pay")
+	res, err := conn.Authorize(ctx, connector.AuthorizeRequest{PaymentID: pid, Amount: usd(1000), Capture: true, Card: cardOf(paytracefake.IncorrectCVCCard)})
+	if err != nil || res.Outcome != connector.Declined || res.DeclineCode != "incorrect_cvc" {
+		t.Fatalf("a wrong CSC: %+v %v", res, err)
+	}
+	var charged bool
+	for _, r := range fake.Requests() {
+		switch r.Path {
+		case "/v1/transactions/sale/by_customer":
+			charged = true
+			if r.Body["csc"] != "123" {
+				t.Fatalf("the charge went without the CSC: %v", r.Body)
+			}
+		case "/v1/customer/create":
+			if _, kept := r.Body["csc"]; kept {
+				t.Fatal("the CSC was sent to the vault")
+			}
+		}
+	}
+	if !charged {
+		t.Fatal("no by_customer charge")
+	}
+	if _, err := conn.ExportCustomer(ctx, pid); err == nil {
+		t.Fatal("the declined payment's customer is still vaulted")
+	}
+}

@@ -124,6 +124,10 @@ func (s *Server) cardFrom(cc body, csc string) (Card, []ptError) {
 // ones included (they appear in exports, as at PayTrace).
 func (s *Server) charge(sale bool, c Card, amount int64, invoice, customerID string) (int, any) {
 	o := outcomeOf(c.Number)
+	if customerID != "" && c.CSC == "" && o.csc == "No Match" {
+		// A vaulted customer charged without a CSC gets no CSC check.
+		o = outcome{101, "  APPROVAL - Approved and completed", "Not Processed"}
+	}
 	now := s.now()
 	if c.ExpYear < now.Year() || (c.ExpYear == now.Year() && c.ExpMonth < int(now.Month())) {
 		o = outcome{102, "  EXPIRED CARD", o.csc}
@@ -163,6 +167,7 @@ func (s *Server) byCustomer(sale bool) handler {
 	return func(b body) (int, any) {
 		cu := s.customers[b.str("customer_id")]
 		amount, ok := b.amount("amount")
+		csc := b.str("csc")
 		var errs []ptError
 		if cu == nil {
 			errs = append(errs, errCustomerID)
@@ -170,10 +175,15 @@ func (s *Server) byCustomer(sale bool) handler {
 		if !ok {
 			errs = append(errs, errAmount)
 		}
+		if csc != "" && (len(csc) < 3 || len(csc) > 4 || strings.Trim(csc, "0123456789") != "") {
+			errs = append(errs, s.quoted(errCSC, csc))
+		}
 		if len(errs) > 0 {
 			return fail(errs...)
 		}
-		return s.charge(sale, cu.card, amount, b.str("invoice_id"), cu.id)
+		c := cu.card
+		c.CSC = csc
+		return s.charge(sale, c, amount, b.str("invoice_id"), cu.id)
 	}
 }
 
