@@ -121,6 +121,8 @@ func TestEveryRouteHidesOtherMerchantsAndTheOtherMode(t *testing.T) {
 		"POST /v1/customers":                             {body: `{"reference":"walk-2"}`},
 		"GET /v1/customers":                              {},
 		"GET /v1/customers/{id}":                         {sandboxID: custID},
+		"POST /v1/customers/{id}":                        {sandboxID: custID, body: `{"name":"Mallory"}`},
+		"DELETE /v1/customers/{id}":                      {sandboxID: custID},
 		"GET /v1/customers/{id}/payment-methods":         {sandboxID: custID},
 		"DELETE /v1/customers/{id}/payment-methods/{pm}": {sandboxID: custID},
 		"POST /v1/checkout/sessions":                     {body: `{"amount":100,"currency":"USD","success_url":"https://shop.test/ok"}`},
@@ -217,6 +219,9 @@ func TestEveryRouteHidesOtherMerchantsAndTheOtherMode(t *testing.T) {
 	if k := e.do("GET", "/v1/api-keys/"+keyID, e.key, "").json(t); k["status"] != "active" {
 		t.Fatalf("A's key changed: %v", k)
 	}
+	if c := e.do("GET", "/v1/customers/"+custID, e.key, ""); c.status != 200 || c.json(t)["name"] != nil {
+		t.Fatalf("A's customer changed: %d %s", c.status, c.body)
+	}
 	if u := e.do("GET", "/v1/users/"+userID, e.live, "").json(t); u["role"] != "support" || u["disabled"] != false {
 		t.Fatalf("A's user changed: %v", u)
 	}
@@ -255,7 +260,7 @@ func TestScopesAndPermissionsOnEveryRoute(t *testing.T) {
 	browser := []string{"POST /v1/tokens", "GET /v1/encryption-key", "GET /v1/encryption-key.pem"}
 	sk := append([]string{"POST /v1/payments", "POST /v1/payments/{id}/capture", "POST /v1/payments/{id}/void", "POST /v1/payments/{id}/refunds",
 		"POST /v1/api-keys", "GET /v1/api-keys", "GET /v1/api-keys/{id}", "POST /v1/api-keys/{id}/roll", "POST /v1/api-keys/{id}/revoke", "GET /v1/audit-events",
-		"POST /v1/encryption-key/rotate", "POST /v1/customers", "DELETE /v1/customers/{id}/payment-methods/{pm}", "POST /v1/checkout/sessions",
+		"POST /v1/encryption-key/rotate", "POST /v1/customers", "POST /v1/customers/{id}", "DELETE /v1/customers/{id}", "DELETE /v1/customers/{id}/payment-methods/{pm}", "POST /v1/checkout/sessions",
 		"POST /v1/webhook-endpoints", "GET /v1/webhook-endpoints", "GET /v1/webhook-endpoints/{id}", "POST /v1/webhook-endpoints/{id}",
 		"DELETE /v1/webhook-endpoints/{id}", "GET /v1/webhook-endpoints/{id}/deliveries", "GET /v1/webhook-deliveries/{id}",
 		"POST /v1/webhook-deliveries/{id}/resend", "GET /v1/notification-secret", "POST /v1/payouts", "POST /v1/subscriptions", "POST /v1/subscriptions/{id}/pause",
@@ -274,7 +279,7 @@ func TestScopesAndPermissionsOnEveryRoute(t *testing.T) {
 		{"sandbox secret key", "Bearer " + e.key, append(slices.Clone(read), sk...), "insufficient_scope"},
 		{"analyst", basic("analyst@a.test", userPassword), append(slices.Concat(read, keyViewers), "GET /v1/audit-events"), "permission_denied"},
 		{"support", basic("support@a.test", userPassword), append(slices.Concat(read, keyViewers), "POST /v1/payments/{id}/void", "POST /v1/payments/{id}/refunds",
-			"POST /v1/customers", "DELETE /v1/customers/{id}/payment-methods/{pm}"), "permission_denied"},
+			"POST /v1/customers", "POST /v1/customers/{id}", "DELETE /v1/customers/{id}", "DELETE /v1/customers/{id}/payment-methods/{pm}"), "permission_denied"},
 	}
 	for _, c := range creds {
 		t.Run(c.name, func(t *testing.T) {

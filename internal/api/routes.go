@@ -76,6 +76,8 @@ func (s *Server) routes() []route {
 		{method: "POST", path: "/v1/customers", once: true, need: customers, handler: s.createCustomer},
 		{method: "GET", path: "/v1/customers", need: need(read, auth.PermViewPayments), handler: s.listCustomers},
 		{method: "GET", path: "/v1/customers/{id}", need: need(read, auth.PermViewPayments), handler: s.getCustomer},
+		{method: "POST", path: "/v1/customers/{id}", once: true, need: customers, handler: s.updateCustomer},
+		{method: "DELETE", path: "/v1/customers/{id}", need: customers, handler: s.deleteCustomer},
 		{method: "GET", path: "/v1/customers/{id}/payment-methods", need: need(read, auth.PermViewPayments), handler: s.listCustomerPaymentMethods},
 		{method: "DELETE", path: "/v1/customers/{id}/payment-methods/{pm}", need: customers, handler: s.deleteCustomerPaymentMethod},
 

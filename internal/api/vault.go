@@ -110,6 +110,41 @@ func (s *Server) getCustomer(w http.ResponseWriter, r *http.Request) {
 	writeBody(w, http.StatusOK, mustJSON(customerView(c)))
 }
 
+type customerPatchRequest struct {
+	Reference *string           `json:"reference"`
+	Email     *string           `json:"email"`
+	Name      *string           `json:"name"`
+	Metadata  map[string]string `json:"metadata"`
+}
+
+func (s *Server) updateCustomer(w http.ResponseWriter, r *http.Request) {
+	req, ok := readJSON[customerPatchRequest](s, w, r, true)
+	if !ok {
+		return
+	}
+	c, err := s.engine.UpdateCustomer(r.Context(), actorOf(r.Context()), r.PathValue("id"), engine.CustomerPatch(req))
+	if err != nil {
+		writeProblem(w, r, err)
+		return
+	}
+	writeBody(w, http.StatusOK, mustJSON(customerView(c)))
+}
+
+type deletedJSON struct {
+	ID      string `json:"id"`
+	Object  string `json:"object"`
+	Deleted bool   `json:"deleted"`
+}
+
+func (s *Server) deleteCustomer(w http.ResponseWriter, r *http.Request) {
+	c, err := s.engine.DeleteCustomer(r.Context(), actorOf(r.Context()), r.PathValue("id"))
+	if err != nil {
+		writeProblem(w, r, err)
+		return
+	}
+	writeBody(w, http.StatusOK, mustJSON(deletedJSON{ID: c.ID, Object: "customer", Deleted: true}))
+}
+
 // pageParams reads limit (1–100, default 10) and starting_after.
 func pageParams(w http.ResponseWriter, r *http.Request) (limit int, after string, ok bool) {
 	limit = 10

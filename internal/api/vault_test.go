@@ -14,6 +14,7 @@ import (
 
 	"github.com/paygate/paygate/internal/engine"
 	"github.com/paygate/paygate/internal/fault"
+	"github.com/paygate/paygate/internal/payment"
 	"github.com/paygate/paygate/internal/vault"
 )
 
@@ -419,5 +420,67 @@ func TestVaultAndCheckoutAnswersValidateAgainstTheDocumentedSchemas(t *testing.T
 	o.validate(t, "#/components/schemas/CheckoutSessionList", e.do("GET", "/v1/checkout/sessions", e.key, "").body)
 	if p.json(t)["three_d_secure"] == nil {
 		t.Fatal("the frictionless payment has no three_d_secure to validate")
+	}
+}
+
+// A customer's details are changed in place; deleting a customer erases
+// it: its saved cards can no longer be charged, its reference and personal
+// data are gone (the reference may be given to a new customer), its past
+// payments stay, and a customer with a live subscription is refused until
+// the subscription is cancelled.
+func TestCustomersAreUpdatedAndErased(t *testing.T) {
+	e := newEnv(t)
+	c := e.do("POST", "/v1/customers", e.key, `{"reference":"ana-1","email":"ana@example.com","name":"Ana"}`).json(t)
+	id := c["id"].(string)
+	up := e.do("POST", "/v1/customers/ana-1", e.key, `{"email":"ana.lima@example.com","metadata":{"tier":"gold"}}`)
+	if got := up.json(t); up.status != 200 || got["email"] != "ana.lima@example.com" || got["name"] != "Ana" || got["reference"] != "ana-1" || got["metadata"].(map[string]any)["tier"] != "gold" {
+		t.Fatalf("update: %d %s", up.status, up.body)
+	}
+	e.do("POST", "/v1/customers", e.key, `{"reference":"bo-2"}`)
+	wantProblem(t, e.do("POST", "/v1/customers/"+id, e.key, `{"reference":"bo-2"}`), 409, "customer_reference_taken", "")
+	wantProblem(t, e.do("POST", "/v1/customers/"+id, e.key, `{"email":"not-an-email"}`), 400, "email_invalid", "email")
+	wantProblem(t, e.do("POST", "/v1/customers/"+id, e.key, `{"nickname":"A"}`), 400, "unknown_field", "nickname")
+
+	sale := e.do("POST", "/v1/payments", e.key, `{"amount":700,"currency":"EUR","customer":"ana-1","payment_method":{"type":"card","card":`+cardJSON("5555555555554444", "123")+`}}`).json(t)
+	pm := sale["payment_method"].(map[string]any)["id"].(string)
+	mdt := e.do("POST", "/v1/payments", e.key, initialPayment("ana-1", "4242424242424242")).json(t)["mandate"].(string)
+	sub := e.do("POST", "/v1/subscriptions", e.key, `{"mandate":"`+mdt+`","amount":100,"currency":"EUR","interval":"month"}`).json(t)
+	wantProblem(t, e.do("DELETE", "/v1/customers/"+id, e.key, ""), 409, "customer_has_subscriptions", "")
+	if r := e.do("POST", "/v1/subscriptions/"+sub["id"].(string)+"/cancel", e.key, "{}"); r.status != 200 {
+		t.Fatalf("cancel: %d %s", r.status, r.body)
+	}
+	del := e.do("DELETE", "/v1/customers/ana-1", e.key, "")
+	if got := del.json(t); del.status != 200 || got["id"] != id || got["deleted"] != true {
+		t.Fatalf("delete: %d %s", del.status, del.body)
+	}
+	wantProblem(t, e.do("GET", "/v1/customers/"+id, e.key, ""), 404, "resource_missing", "")
+	wantProblem(t, e.do("GET", "/v1/customers/ana-1", e.key, ""), 404, "resource_missing", "")
+	wantProblem(t, e.do("DELETE", "/v1/customers/"+id, e.key, ""), 404, "resource_missing", "")
+	for _, c := range e.do("GET", "/v1/customers", e.key, "").json(t)["data"].([]any) {
+		if c.(map[string]any)["id"] == id {
+			t.Fatal("the deleted customer is still listed")
+		}
+	}
+	r := e.do("POST", "/v1/payments", e.key, `{"amount":300,"currency":"EUR","payment_method":{"type":"saved_card","id":"`+pm+`","cvc":"123"}}`)
+	if r.status < 400 {
+		t.Fatalf("a deleted customer's card was charged: %d %s", r.status, r.body)
+	}
+	if m, err := e.engine.GetPaymentMethod(t.Context(), engine.Actor{MerchantID: e.mid, Mode: payment.Sandbox}, pm); err != nil || m.Status != vault.MethodDeleted || m.Sealed != nil {
+		t.Fatalf("the card after the erasure: %+v %v", m, err)
+	}
+	if got := e.do("GET", "/v1/payments/"+sale["id"].(string), e.key, ""); got.status != 200 {
+		t.Fatalf("the customer's past payment: %d", got.status)
+	}
+	if again := e.do("POST", "/v1/customers", e.key, `{"reference":"ana-1"}`); again.status != 201 || again.json(t)["id"] == id {
+		t.Fatalf("the reference was not freed: %d %s", again.status, again.body)
+	}
+	found := false
+	for _, ev := range e.do("GET", "/v1/audit-events", e.key, "").json(t)["data"].([]any) {
+		if ev.(map[string]any)["action"] == "customer.deleted" {
+			found = true
+		}
+	}
+	if !found {
+		t.Fatal("no audit entry for the erasure")
 	}
 }

@@ -27,6 +27,7 @@ const (
 	RefundCreated     Action = "refund.created"
 	PayoutCreated     Action = "payout.created"
 	CardDeleted       Action = "payment_method.deleted"
+	CustomerDeleted   Action = "customer.deleted"
 	ConfigChanged     Action = "configuration.changed"
 )
 

@@ -8,6 +8,7 @@ import (
 	"github.com/paygate/paygate/internal/customer"
 	"github.com/paygate/paygate/internal/fault"
 	"github.com/paygate/paygate/internal/id"
+	"github.com/paygate/paygate/internal/recurring"
 	"github.com/paygate/paygate/internal/vault"
 )
 
@@ -21,26 +22,97 @@ type CustomerInput struct {
 
 // CreateCustomer makes a payer account whose cards payments can save.
 func (e *Engine) CreateCustomer(ctx context.Context, a Actor, in CustomerInput) (*customer.Customer, error) {
-	for _, f := range []struct {
-		param, v string
-		max      int
-	}{{"reference", in.Reference, 255}, {"email", in.Email, 320}, {"name", in.Name, 200}} {
-		if err := validText(f.param, f.v, f.max); err != nil {
-			return nil, err
-		}
-	}
-	if strings.HasPrefix(in.Reference, "cus_") {
-		return nil, fault.InvalidParam("reference", "parameter_invalid", "reference is the merchant's own id and cannot start with cus_")
-	}
-	if in.Email != "" && !strings.Contains(in.Email, "@") {
-		return nil, fault.InvalidParam("email", "email_invalid", "email must be an email address")
-	}
-	if err := validMetadata(in.Metadata); err != nil {
+	if err := in.validate(); err != nil {
 		return nil, err
 	}
 	c := &customer.Customer{ID: id.New("cus"), MerchantID: a.MerchantID, Mode: a.Mode, Reference: in.Reference,
 		Email: in.Email, Name: in.Name, Metadata: in.Metadata, CreatedAt: e.now()}
 	if err := e.store.Update(ctx, func(tx Tx) error { return tx.InsertCustomer(ctx, c) }); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func (in CustomerInput) validate() error {
+	for _, f := range []struct {
+		param, v string
+		max      int
+	}{{"reference", in.Reference, 255}, {"email", in.Email, 320}, {"name", in.Name, 200}} {
+		if err := validText(f.param, f.v, f.max); err != nil {
+			return err
+		}
+	}
+	if strings.HasPrefix(in.Reference, "cus_") {
+		return fault.InvalidParam("reference", "parameter_invalid", "reference is the merchant's own id and cannot start with cus_")
+	}
+	if in.Email != "" && !strings.Contains(in.Email, "@") {
+		return fault.InvalidParam("email", "email_invalid", "email must be an email address")
+	}
+	return validMetadata(in.Metadata)
+}
+
+// CustomerPatch changes the fields of a customer that are set; Metadata
+// replaces the whole map.
+type CustomerPatch struct {
+	Reference, Email, Name *string
+	Metadata               map[string]string
+}
+
+// UpdateCustomer changes a customer's reference, email, name or metadata.
+func (e *Engine) UpdateCustomer(ctx context.Context, a Actor, ref string, p CustomerPatch) (*customer.Customer, error) {
+	c, err := e.findCustomer(ctx, a, ref)
+	if err != nil {
+		return nil, err
+	}
+	in := CustomerInput{Reference: c.Reference, Email: c.Email, Name: c.Name, Metadata: c.Metadata}
+	for _, f := range []struct {
+		v  *string
+		to *string
+	}{{p.Reference, &in.Reference}, {p.Email, &in.Email}, {p.Name, &in.Name}} {
+		if f.v != nil {
+			*f.to = *f.v
+		}
+	}
+	if p.Metadata != nil {
+		in.Metadata = p.Metadata
+	}
+	if err := in.validate(); err != nil {
+		return nil, err
+	}
+	c.Reference, c.Email, c.Name, c.Metadata = in.Reference, in.Email, in.Name, in.Metadata
+	if err := e.store.Update(ctx, func(tx Tx) error { return tx.UpdateCustomer(ctx, c) }); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// DeleteCustomer erases a customer (a data subject's erasure): its saved
+// cards are deleted and their ciphertext erased at once, its mandates
+// revoked, its reference, email, name and metadata cleared; its id stays,
+// so past payments, subscriptions and audit entries still name it, and the
+// reference may be used again. A customer with a subscription that may
+// still charge (active, paused or past due) is refused: cancel it first.
+func (e *Engine) DeleteCustomer(ctx context.Context, a Actor, ref string) (*customer.Customer, error) {
+	c, err := e.findCustomer(ctx, a, ref)
+	if err != nil {
+		return nil, err
+	}
+	err = e.store.Update(ctx, func(tx Tx) error {
+		subs, err := tx.CustomerSubscriptions(ctx, a.MerchantID, a.Mode, c.ID)
+		if err != nil {
+			return err
+		}
+		for _, s := range subs {
+			if s.Status == recurring.Active || s.Status == recurring.Paused || s.Status == recurring.PastDue {
+				return fault.New(fault.Conflict, "customer_has_subscriptions", "customer %s has subscription %s (%s); cancel it before deleting the customer", c.ID, s.ID, s.Status)
+			}
+		}
+		if err := tx.EraseCustomer(ctx, a.MerchantID, a.Mode, c.ID, e.now()); err != nil {
+			return err
+		}
+		return tx.InsertAuditEvent(ctx, e.auditEvent(a, audit.CustomerDeleted, "customer", c.ID, nil))
+	})
+	if err != nil {
 		return nil, err
 	}
 	return c, nil

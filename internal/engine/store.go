@@ -212,6 +212,14 @@ type Tx interface {
 	RewrapDataKey(ctx context.Context, id string, fromVersion, toVersion int, wrapped []byte) (bool, error)
 
 	InsertCustomer(ctx context.Context, c *customer.Customer) error
+	// UpdateCustomer writes a live customer's reference, email, name and metadata.
+	UpdateCustomer(ctx context.Context, c *customer.Customer) error
+	// EraseCustomer leaves a live customer as a tombstone: its personal data
+	// and reference cleared, its saved cards deleted with their ciphertext,
+	// its mandates revoked. NotFound if it is not live.
+	EraseCustomer(ctx context.Context, merchantID string, mode payment.Mode, customerID string, at time.Time) error
+	// CustomerSubscriptions lists a customer's subscriptions, whatever their state.
+	CustomerSubscriptions(ctx context.Context, merchantID string, mode payment.Mode, customerID string) ([]*recurring.Schedule, error)
 	InsertPaymentMethod(ctx context.Context, m *vault.PaymentMethod) error
 	GetPaymentMethodForUpdate(ctx context.Context, merchantID string, mode payment.Mode, id string) (*vault.PaymentMethod, error)
 	// UpdatePaymentMethod writes status, customer, sealed card (nil erases it), used and updated times.

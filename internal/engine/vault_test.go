@@ -10,7 +10,9 @@ import (
 	"github.com/paygate/paygate/internal/audit"
 	"github.com/paygate/paygate/internal/connector"
 	"github.com/paygate/paygate/internal/engine"
+	"github.com/paygate/paygate/internal/fault"
 	"github.com/paygate/paygate/internal/payment"
+	"github.com/paygate/paygate/internal/recurring"
 	"github.com/paygate/paygate/internal/vault"
 )
 
@@ -243,6 +245,63 @@ func TestKEKRotationUnderLoad(t *testing.T) {
 		close(errs)
 		for err := range errs {
 			t.Errorf("a payment failed during rotation: %v", err)
+		}
+	})
+}
+
+// TestDeletingACustomerErasesItOnBothStores: the customer's saved card loses
+// its ciphertext, its mandate is revoked, its reference and personal data
+// are cleared and the reference is free again; a live subscription refuses
+// the erasure until it is cancelled.
+func TestDeletingACustomerErasesItOnBothStores(t *testing.T) {
+	eachStore(t, func(t *testing.T, st engine.Store) {
+		ctx := context.Background()
+		e := engineWith(t, st, vault.Ephemeral())
+		m, _, err := e.CreateMerchant(ctx, "Erasure Shop")
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := engine.Actor{MerchantID: m.ID, Mode: payment.Sandbox}
+		c, err := e.CreateCustomer(ctx, a, engine.CustomerInput{Reference: "ana", Email: "ana@example.com", Name: "Ana"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		name := "Ana Lima"
+		if got, err := e.UpdateCustomer(ctx, a, "ana", engine.CustomerPatch{Name: &name}); err != nil || got.Name != name || got.Email != "ana@example.com" {
+			t.Fatalf("update: %+v %v", got, err)
+		}
+		p, _, err := e.CreatePayment(ctx, a, engine.CreatePaymentInput{Amount: 100, Currency: "EUR", Customer: "ana", Card: visa(), Recurring: "initial"}, nil)
+		if err != nil || p.Mandate == "" || p.PaymentMethod == "" {
+			t.Fatalf("initial payment: %+v %v", p, err)
+		}
+		s, err := e.CreateSubscription(ctx, a, engine.SubscriptionInput{MandateID: p.Mandate, Amount: 100, Currency: "EUR", Interval: "month"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.DeleteCustomer(ctx, a, c.ID); fault.As(err).Code != "customer_has_subscriptions" {
+			t.Fatalf("delete with a live subscription: %v", err)
+		}
+		if _, err := e.ChangeSubscription(ctx, a, s.ID, "cancel"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.DeleteCustomer(ctx, a, "ana"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.GetCustomer(ctx, a, c.ID); !fault.IsNotFound(err) {
+			t.Fatalf("the deleted customer is found: %v", err)
+		}
+		pm, err := e.GetPaymentMethod(ctx, a, p.PaymentMethod)
+		if err != nil || pm.Status != vault.MethodDeleted || pm.Sealed != nil {
+			t.Fatalf("the card: %+v %v", pm, err)
+		}
+		if md, err := st.GetMandate(ctx, m.ID, payment.Sandbox, p.Mandate); err != nil || md.Status != recurring.MandateRevoked {
+			t.Fatalf("the mandate: %+v %v", md, err)
+		}
+		if again, err := e.CreateCustomer(ctx, a, engine.CustomerInput{Reference: "ana"}); err != nil || again.ID == c.ID {
+			t.Fatalf("the reference is not free: %+v %v", again, err)
+		}
+		if _, err := e.DeleteCustomer(ctx, a, c.ID); !fault.IsNotFound(err) {
+			t.Fatalf("a second erasure: %v", err)
 		}
 	})
 }

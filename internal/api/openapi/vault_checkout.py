@@ -127,7 +127,19 @@ P["/v1/encryption-key/rotate"] = {"post": op("rotateEncryptionKey", "Rotate the 
 P["/v1/customers"] = {"post": op("createCustomer", "Create a customer", "customers:write", "manage_customers", 201, "Customer", cust_ex,
         "A payment whose customer names this customer (by id or reference) saves its card to the customer's vault.", "CreateCustomerRequest", {"reference": "customer-42", "email": "ana@example.com"}),
     "get": op("listCustomers", "List customers", "payments:read", "view_payments", 200, "CustomerList", {"object": "list", "data": [cust_ex], "has_more": False, "next_cursor": None})}
-P["/v1/customers/{id}"] = {"get": op("getCustomer", "Get a customer (by id or reference)", "payments:read", "view_payments", 200, "Customer", cust_ex, has_id=True)}
+S["UpdateCustomerRequest"] = {"type": "object", "additionalProperties": False,
+    "properties": {"reference": {"type": "string", "maxLength": 255}, "email": {"type": "string", "maxLength": 320}, "name": {"type": "string", "maxLength": 200},
+        "metadata": {"type": "object", "additionalProperties": {"type": "string"}}}}
+S["DeletedCustomer"] = {"type": "object", "additionalProperties": False, "required": ["id", "object", "deleted"],
+    "properties": {"id": {"type": "string", "pattern": "^cus_"}, "object": {"const": "customer"}, "deleted": {"const": True}}}
+P["/v1/customers/{id}"] = {"get": op("getCustomer", "Get a customer (by id or reference)", "payments:read", "view_payments", 200, "Customer", cust_ex, has_id=True),
+    "post": op("updateCustomer", "Update a customer", "customers:write", "manage_customers", 200, "Customer", dict(cust_ex, email="ana.lima@example.com"),
+        "Changes the fields given (metadata replaces the whole map); a reference another customer has answers 409 customer_reference_taken. Takes an Idempotency-Key.",
+        "UpdateCustomerRequest", {"email": "ana.lima@example.com"}, has_id=True),
+    "delete": op("deleteCustomer", "Delete a customer (erasure)", "customers:write", "manage_customers", 200, "DeletedCustomer",
+        {"id": cust_ex["id"], "object": "customer", "deleted": True},
+        "Deletes its saved cards (their encrypted numbers erased at once), revokes its mandates and clears its reference, email, name and metadata; its id stays on past payments. 409 customer_has_subscriptions while a subscription may still charge it.",
+        has_id=True)}
 P["/v1/customers/{id}/payment-methods"] = {"get": op("listCustomerPaymentMethods", "List a customer's saved cards", "payments:read", "view_payments", 200, "StoredCardList",
     {"object": "list", "data": [saved_ex], "has_more": False, "next_cursor": None}, has_id=True)}
 P["/v1/customers/{id}/payment-methods/{pm}"] = {"delete": op("deleteCustomerPaymentMethod", "Delete a saved card", "customers:write", "manage_customers", 200, "StoredCard",

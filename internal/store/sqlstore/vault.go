@@ -9,6 +9,7 @@ import (
 	"github.com/paygate/paygate/internal/customer"
 	"github.com/paygate/paygate/internal/fault"
 	"github.com/paygate/paygate/internal/payment"
+	"github.com/paygate/paygate/internal/recurring"
 	"github.com/paygate/paygate/internal/vault"
 )
 
@@ -106,21 +107,62 @@ func (t *Tx) InsertCustomer(ctx context.Context, c *customer.Customer) error {
 	return err
 }
 
+// UpdateCustomer implements engine.Tx.
+func (t *Tx) UpdateCustomer(ctx context.Context, c *customer.Customer) error {
+	res, err := t.exec(ctx, `UPDATE customers SET reference = ?, email = ?, name = ?, metadata = ? WHERE id = ? AND merchant_id = ? AND mode = ? AND deleted_at IS NULL`,
+		c.Reference, c.Email, c.Name, encodeMap(c.Metadata), c.ID, c.MerchantID, string(c.Mode))
+	if t.D.IsUniqueViolation(err) {
+		return fault.New(fault.Conflict, "customer_reference_taken", "a customer with reference %q already exists", c.Reference)
+	}
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fault.NotFoundf("customer", c.ID)
+	}
+	return nil
+}
+
+// EraseCustomer implements engine.Tx.
+func (t *Tx) EraseCustomer(ctx context.Context, merchantID string, mode payment.Mode, customerID string, at time.Time) error {
+	res, err := t.exec(ctx, `UPDATE customers SET reference = '', email = '', name = '', metadata = '', deleted_at = ? WHERE id = ? AND merchant_id = ? AND mode = ? AND deleted_at IS NULL`,
+		micros(at), customerID, merchantID, string(mode))
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fault.NotFoundf("customer", customerID)
+	}
+	if _, err := t.exec(ctx, `UPDATE payment_methods SET status = ?, sealed = NULL, updated_at = ? WHERE merchant_id = ? AND mode = ? AND customer_id = ? AND status <> ?`,
+		string(vault.MethodDeleted), micros(at), merchantID, string(mode), customerID, string(vault.MethodDeleted)); err != nil {
+		return err
+	}
+	_, err = t.exec(ctx, `UPDATE mandates SET status = ?, updated_at = ? WHERE merchant_id = ? AND mode = ? AND customer_id = ? AND status <> ?`,
+		string(recurring.MandateRevoked), micros(at), merchantID, string(mode), customerID, string(recurring.MandateRevoked))
+	return err
+}
+
+// CustomerSubscriptions implements engine.Tx.
+func (t *Tx) CustomerSubscriptions(ctx context.Context, merchantID string, mode payment.Mode, customerID string) ([]*recurring.Schedule, error) {
+	return listTx(t, ctx, scanSubscription, `SELECT `+subscriptionColumns+` FROM subscriptions WHERE merchant_id = ? AND mode = ? AND customer_id = ?`,
+		merchantID, string(mode), customerID)
+}
+
 // GetCustomer implements engine.Reader.
 func (r *Reader) GetCustomer(ctx context.Context, merchantID string, mode payment.Mode, id string) (*customer.Customer, error) {
-	c, err := scanCustomer(r.row(ctx, `SELECT `+customerColumns+` FROM customers WHERE id = ? AND merchant_id = ? AND mode = ?`, id, merchantID, string(mode)))
+	c, err := scanCustomer(r.row(ctx, `SELECT `+customerColumns+` FROM customers WHERE id = ? AND merchant_id = ? AND mode = ? AND deleted_at IS NULL`, id, merchantID, string(mode)))
 	return one(c, err, "customer", id)
 }
 
 // FindCustomerByReference implements engine.Reader.
 func (r *Reader) FindCustomerByReference(ctx context.Context, merchantID string, mode payment.Mode, ref string) (*customer.Customer, error) {
-	c, err := scanCustomer(r.row(ctx, `SELECT `+customerColumns+` FROM customers WHERE merchant_id = ? AND mode = ? AND reference = ? AND reference <> ''`, merchantID, string(mode), ref))
+	c, err := scanCustomer(r.row(ctx, `SELECT `+customerColumns+` FROM customers WHERE merchant_id = ? AND mode = ? AND reference = ? AND reference <> '' AND deleted_at IS NULL`, merchantID, string(mode), ref))
 	return one(c, err, "customer", ref)
 }
 
 // ListCustomers implements engine.Reader.
 func (r *Reader) ListCustomers(ctx context.Context, merchantID string, mode payment.Mode, startingAfter string, limit int) ([]*customer.Customer, error) {
-	q := `SELECT ` + customerColumns + ` FROM customers WHERE merchant_id = ? AND mode = ?`
+	q := `SELECT ` + customerColumns + ` FROM customers WHERE merchant_id = ? AND mode = ? AND deleted_at IS NULL`
 	args := []any{merchantID, string(mode)}
 	if startingAfter != "" {
 		q += ` AND id < ?`
