@@ -23,7 +23,7 @@ func (s *Server) customers(w http.ResponseWriter, r *http.Request, q *request) {
 		s.fail(w, r, q, err)
 		return
 	}
-	v := &customersView{view: view{Title: "Customers", Nav: "customers"}}
+	v := &customersView{view: view{Title: "Customers", Nav: "customers", Notice: notices[r.URL.Query().Get("done")]}}
 	if len(cs) > pageSize {
 		cs = cs[:pageSize]
 		v.Next = url.Values{"after": {cs[pageSize-1].ID}}.Encode()
@@ -122,4 +122,35 @@ func (s *Server) deleteCard(w http.ResponseWriter, r *http.Request, q *request) 
 		return
 	}
 	http.Redirect(w, r, back+"?done=card-deleted", http.StatusSeeOther)
+}
+
+// deleteCustomer erases a customer in two steps, as deleteCard deletes a
+// card: the customer page's button asks, and only "Yes, delete" erases
+// (the API's DELETE /v1/customers/{id}, with its permission). A customer
+// with a live subscription is refused with the reason.
+func (s *Server) deleteCustomer(w http.ResponseWriter, r *http.Request, q *request) {
+	ctx := r.Context()
+	c, err := s.eng.GetCustomer(ctx, q.actor, r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, q, err)
+		return
+	}
+	back := "/dashboard/customers/" + url.PathEscape(c.ID)
+	if r.PostForm.Get("step") != "confirm" {
+		s.renderFor(w, r, q, http.StatusOK, "ask", &askView{view: view{Title: "Delete customer", Nav: "customers"},
+			Heading: "Delete customer",
+			Text: "Delete " + orDash(c.Name) + " (" + c.ID + ")? Their saved cards are deleted and the numbers erased at once, " +
+				"their mandates revoked, and their reference, email and name erased. Past payments stay. This cannot be undone.",
+			Action: back + "/delete", Button: "Yes, delete the customer", Back: back})
+		return
+	}
+	if _, err := s.eng.DeleteCustomer(ctx, q.actor, c.ID); err != nil {
+		if fault.KindOf(err) == fault.Conflict {
+			s.problem(w, r, q, http.StatusConflict, "The customer was not deleted", fault.As(err).Message)
+			return
+		}
+		s.fail(w, r, q, err)
+		return
+	}
+	http.Redirect(w, r, "/dashboard/customers?done=customer-deleted", http.StatusSeeOther)
 }

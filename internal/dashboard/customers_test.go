@@ -1,10 +1,14 @@
 package dashboard_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/paygate/paygate/internal/engine"
+	"github.com/paygate/paygate/internal/payment"
 )
 
 // savedCard makes a customer (reference cus-<ref>) and saves a card for
@@ -101,5 +105,44 @@ func TestDeleteSavedCardNeedsConfirmationPermissionAndCSRF(t *testing.T) {
 	}
 	if p := owner.post(path, url.Values{"csrf": {csrf}, "step": {"confirm"}}); p.status != 404 {
 		t.Fatalf("deleting twice: %d", p.status)
+	}
+}
+
+// A customer is deleted from its page after a confirmation, only by people
+// with manage_customers: the review deletes nothing; the confirmation
+// erases the customer and its saved card, and the list no longer shows it.
+func TestDeleteCustomerFromItsPage(t *testing.T) {
+	e := newEnv(t)
+	cus, pm := e.savedCard("ana", "Ana Example", "4242424242424242")
+	owner, analyst := e.signIn("owner@shop.test"), e.signIn("analyst@shop.test")
+	path := "/dashboard/customers/" + cus + "/delete"
+	page := owner.get("/dashboard/customers/" + cus)
+	if !strings.Contains(page.body, `id="delete-customer"`) || strings.Contains(analyst.get("/dashboard/customers/"+cus).body, `id="delete-customer"`) {
+		t.Fatal("the delete button is offered to the wrong people")
+	}
+	an := analyst.get("/dashboard/customers/" + cus)
+	if p := analyst.post(path, url.Values{"csrf": {an.csrf(t)}, "step": {"confirm"}}); p.status != http.StatusForbidden {
+		t.Fatalf("a forged delete without manage_customers: %d", p.status)
+	}
+	review := owner.post(path, url.Values{"csrf": {page.csrf(t)}, "step": {"review"}})
+	if review.status != 200 || !strings.Contains(review.body, "Ana Example") || !strings.Contains(review.body, `id="confirm-button"`) {
+		t.Fatalf("review: %d\n%s", review.status, review.body)
+	}
+	if len(e.api("GET", "/v1/customers/"+cus+"/payment-methods", "")["data"].([]any)) != 1 {
+		t.Fatal("the review step erased something")
+	}
+	done := owner.post(path, url.Values{"csrf": {page.csrf(t)}, "step": {"confirm"}})
+	if done.status != http.StatusSeeOther || !strings.HasSuffix(done.header.Get("Location"), "/dashboard/customers?done=customer-deleted") {
+		t.Fatalf("confirm: %d %s", done.status, done.header.Get("Location"))
+	}
+	list := owner.get("/dashboard/customers?done=customer-deleted")
+	if strings.Contains(list.body, cus) || !strings.Contains(list.body, "was deleted") {
+		t.Fatalf("the list after deleting:\n%s", list.body)
+	}
+	if p := owner.get("/dashboard/customers/" + cus); p.status != 404 {
+		t.Fatalf("the deleted customer's page: %d", p.status)
+	}
+	if m, err := e.eng.GetPaymentMethod(context.Background(), engine.Actor{MerchantID: e.merchant, Mode: payment.Sandbox}, pm); err != nil || m.Sealed != nil {
+		t.Fatalf("the card after the erasure: %+v %v", m, err)
 	}
 }

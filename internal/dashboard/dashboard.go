@@ -63,6 +63,7 @@ func New(cfg Config) *Server {
 	m.HandleFunc("POST /dashboard/customers", s.signed(auth.PermManageCustomer, s.createCustomer))
 	m.HandleFunc("GET /dashboard/customers/{id}", s.signed(auth.PermViewPayments, s.customerDetail))
 	m.HandleFunc("POST /dashboard/customers/{id}/cards/{pm}/delete", s.signed(auth.PermManageCustomer, s.deleteCard))
+	m.HandleFunc("POST /dashboard/customers/{id}/delete", s.signed(auth.PermManageCustomer, s.deleteCustomer))
 	m.HandleFunc("GET /dashboard/invoices", s.signed(auth.PermViewPayments, s.invoices))
 	m.HandleFunc("GET /dashboard/invoices/new", s.signed(auth.PermCreatePayments, s.newInvoice))
 	m.HandleFunc("POST /dashboard/invoices", s.signed(auth.PermCreatePayments, s.createInvoice))

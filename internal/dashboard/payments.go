@@ -236,6 +236,7 @@ var notices = map[string]string{
 	"resend":           "The delivery will be sent again shortly.",
 	"revoked":          "The key was revoked.",
 	"card-deleted":     "The saved card was deleted.",
+	"customer-deleted": "The customer was deleted and their saved cards erased.",
 	"invoice-cancel":   "The invoice was canceled; its payment link no longer works.",
 	"invoice-send":     "The payment link is being emailed again.",
 	"config-created":   "The configuration was added.",
