@@ -437,7 +437,7 @@ func TestCustomersAreUpdatedAndErased(t *testing.T) {
 		t.Fatalf("update: %d %s", up.status, up.body)
 	}
 	e.do("POST", "/v1/customers", e.key, `{"reference":"bo-2"}`)
-	wantProblem(t, e.do("POST", "/v1/customers/"+id, e.key, `{"reference":"bo-2"}`), 409, "customer_reference_taken", "")
+	wantProblem(t, e.do("POST", "/v1/customers/"+id, e.key, `{"reference":"bo-2"}`), 409, "customer_reference_taken", "reference")
 	wantProblem(t, e.do("POST", "/v1/customers/"+id, e.key, `{"email":"not-an-email"}`), 400, "email_invalid", "email")
 	wantProblem(t, e.do("POST", "/v1/customers/"+id, e.key, `{"nickname":"A"}`), 400, "unknown_field", "nickname")
 

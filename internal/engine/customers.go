@@ -64,7 +64,7 @@ func (e *Engine) UpdateCustomer(ctx context.Context, a Actor, ref string, p Cust
 	if err != nil {
 		return nil, err
 	}
-	in := CustomerInput{Reference: c.Reference, Email: c.Email, Name: c.Name, Metadata: c.Metadata}
+	var in CustomerInput
 	for _, f := range []struct {
 		v  *string
 		to *string
@@ -73,17 +73,16 @@ func (e *Engine) UpdateCustomer(ctx context.Context, a Actor, ref string, p Cust
 			*f.to = *f.v
 		}
 	}
-	if p.Metadata != nil {
-		in.Metadata = p.Metadata
-	}
+	in.Metadata = p.Metadata
 	if err := in.validate(); err != nil {
 		return nil, err
 	}
-	c.Reference, c.Email, c.Name, c.Metadata = in.Reference, in.Email, in.Name, in.Metadata
-	if err := e.store.Update(ctx, func(tx Tx) error { return tx.UpdateCustomer(ctx, c) }); err != nil {
-		return nil, err
-	}
-	return c, nil
+	var out *customer.Customer
+	err = e.store.Update(ctx, func(tx Tx) error {
+		out, err = tx.UpdateCustomer(ctx, a.MerchantID, a.Mode, c.ID, p)
+		return err
+	})
+	return out, err
 }
 
 // DeleteCustomer erases a customer (a data subject's erasure): its saved
@@ -98,6 +97,12 @@ func (e *Engine) DeleteCustomer(ctx context.Context, a Actor, ref string) (*cust
 		return nil, err
 	}
 	err = e.store.Update(ctx, func(tx Tx) error {
+		// Erase first, then look for subscriptions: the erasure's locks
+		// (customer, cards, mandates) make a subscription being created on
+		// one of its mandates either visible here or refused there.
+		if err := tx.EraseCustomer(ctx, a.MerchantID, a.Mode, c.ID, e.now()); err != nil {
+			return err
+		}
 		subs, err := tx.CustomerSubscriptions(ctx, a.MerchantID, a.Mode, c.ID)
 		if err != nil {
 			return err
@@ -106,9 +111,6 @@ func (e *Engine) DeleteCustomer(ctx context.Context, a Actor, ref string) (*cust
 			if s.Status == recurring.Active || s.Status == recurring.Paused || s.Status == recurring.PastDue {
 				return fault.New(fault.Conflict, "customer_has_subscriptions", "customer %s has subscription %s (%s); cancel it before deleting the customer", c.ID, s.ID, s.Status)
 			}
-		}
-		if err := tx.EraseCustomer(ctx, a.MerchantID, a.Mode, c.ID, e.now()); err != nil {
-			return err
 		}
 		return tx.InsertAuditEvent(ctx, e.auditEvent(a, audit.CustomerDeleted, "customer", c.ID, nil))
 	})

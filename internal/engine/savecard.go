@@ -40,6 +40,12 @@ func (e *Engine) SaveCard(ctx context.Context, a Actor, customerRef string, in C
 	}
 	var out *vault.PaymentMethod
 	err = e.store.Update(ctx, func(tx Tx) error {
+		if live, err := tx.LockLiveCustomer(ctx, a.MerchantID, a.Mode, cust.ID); err != nil || !live {
+			if err == nil {
+				err = fault.InvalidParam("customer", "resource_missing", "no such customer: %q", customerRef)
+			}
+			return err
+		}
 		if m.Card.Fingerprint != "" {
 			existing, err := tx.FindCustomerCard(ctx, a.MerchantID, a.Mode, cust.ID, m.Card.Fingerprint)
 			if err == nil {

@@ -241,6 +241,11 @@ func (src *cardSource) keep(ctx context.Context, tx Tx, p *payment.Payment) erro
 	if src.save == nil || p.Status == payment.Failed {
 		return nil
 	}
+	// The customer was looked up before the transaction; one erased since
+	// gets no card (and so no mandate).
+	if live, err := tx.LockLiveCustomer(ctx, p.MerchantID, p.Mode, src.save.CustomerID); err != nil || !live {
+		return err
+	}
 	if src.save.Card.Fingerprint != "" {
 		existing, err := tx.FindCustomerCard(ctx, p.MerchantID, p.Mode, src.save.CustomerID, src.save.Card.Fingerprint)
 		if err == nil {
@@ -265,6 +270,9 @@ func (src *cardSource) keep(ctx context.Context, tx Tx, p *payment.Payment) erro
 func (src *cardSource) keepMandate(ctx context.Context, tx Tx, p *payment.Payment, now time.Time) error {
 	if !src.initial || p.Status == payment.Failed || p.PaymentMethod == "" {
 		return nil
+	}
+	if live, err := tx.LockLiveCustomer(ctx, p.MerchantID, p.Mode, src.customerID); err != nil || !live {
+		return err
 	}
 	m := &recurring.Mandate{ID: id.New("mdt"), MerchantID: p.MerchantID, Mode: p.Mode, CustomerID: src.customerID,
 		PaymentMethodID: p.PaymentMethod, InitialPaymentID: p.ID, Status: recurring.MandateInactive, CreatedAt: now, UpdatedAt: now}

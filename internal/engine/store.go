@@ -212,12 +212,16 @@ type Tx interface {
 	RewrapDataKey(ctx context.Context, id string, fromVersion, toVersion int, wrapped []byte) (bool, error)
 
 	InsertCustomer(ctx context.Context, c *customer.Customer) error
-	// UpdateCustomer writes a live customer's reference, email, name and metadata.
-	UpdateCustomer(ctx context.Context, c *customer.Customer) error
+	// UpdateCustomer changes the fields a patch sets on a live customer and
+	// returns it as it is now.
+	UpdateCustomer(ctx context.Context, merchantID string, mode payment.Mode, id string, p CustomerPatch) (*customer.Customer, error)
 	// EraseCustomer leaves a live customer as a tombstone: its personal data
 	// and reference cleared, its saved cards deleted with their ciphertext,
 	// its mandates revoked. NotFound if it is not live.
 	EraseCustomer(ctx context.Context, merchantID string, mode payment.Mode, customerID string, at time.Time) error
+	// LockLiveCustomer reports whether the customer exists and is not
+	// erased, locking its row (PostgreSQL) until the transaction ends.
+	LockLiveCustomer(ctx context.Context, merchantID string, mode payment.Mode, customerID string) (bool, error)
 	// CustomerSubscriptions lists a customer's subscriptions, whatever their state.
 	CustomerSubscriptions(ctx context.Context, merchantID string, mode payment.Mode, customerID string) ([]*recurring.Schedule, error)
 	InsertPaymentMethod(ctx context.Context, m *vault.PaymentMethod) error

@@ -106,6 +106,15 @@ func (e *Engine) CreateSubscription(ctx context.Context, a Actor, in Subscriptio
 		EndAt: in.EndAt, Status: recurring.Active, NextChargeAt: in.StartAt, RetryDelays: in.RetryDelays,
 		Description: in.Description, Metadata: in.Metadata, CreatedAt: now, UpdatedAt: now}
 	err = e.store.Update(ctx, func(tx Tx) error {
+		// Again under the mandate's lock: a revocation (the customer's
+		// erasure) since the read above refuses it.
+		m, err := tx.GetMandateForUpdate(ctx, a.MerchantID, a.Mode, in.MandateID)
+		if err != nil {
+			return err
+		}
+		if m.Status != recurring.MandateActive {
+			return fault.New(fault.Conflict, "mandate_inactive", "mandate %s is %s", m.ID, m.Status)
+		}
 		if err := tx.InsertSubscription(ctx, s); err != nil {
 			return err
 		}

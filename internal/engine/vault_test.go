@@ -9,6 +9,7 @@ import (
 
 	"github.com/paygate/paygate/internal/audit"
 	"github.com/paygate/paygate/internal/connector"
+	"github.com/paygate/paygate/internal/customer"
 	"github.com/paygate/paygate/internal/engine"
 	"github.com/paygate/paygate/internal/fault"
 	"github.com/paygate/paygate/internal/payment"
@@ -302,6 +303,59 @@ func TestDeletingACustomerErasesItOnBothStores(t *testing.T) {
 		}
 		if _, err := e.DeleteCustomer(ctx, a, c.ID); !fault.IsNotFound(err) {
 			t.Fatalf("a second erasure: %v", err)
+		}
+	})
+}
+
+// eraseAfterLookup is a store whose after-th customer lookup is followed
+// by that customer's erasure: a payment that has resolved its customer
+// while another request deletes it.
+type eraseAfterLookup struct {
+	engine.Store
+	calls, after int
+	erase        func()
+}
+
+func (s *eraseAfterLookup) FindCustomerByReference(ctx context.Context, merchantID string, mode payment.Mode, ref string) (*customer.Customer, error) {
+	c, err := s.Store.FindCustomerByReference(ctx, merchantID, mode, ref)
+	if s.calls++; s.calls == s.after {
+		s.erase()
+	}
+	return c, err
+}
+
+// TestACardIsNotSavedToACustomerErasedMeanwhile: the payment goes through,
+// but the erased customer gets no card and no mandate.
+func TestACardIsNotSavedToACustomerErasedMeanwhile(t *testing.T) {
+	eachStore(t, func(t *testing.T, st engine.Store) {
+		ctx := context.Background()
+		kr := vault.Ephemeral()
+		e := engineWith(t, st, kr)
+		m, _, err := e.CreateMerchant(ctx, "Race Shop")
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := engine.Actor{MerchantID: m.ID, Mode: payment.Sandbox}
+		c, err := e.CreateCustomer(ctx, a, engine.CustomerInput{Reference: "ana"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// An initial recurring payment looks its customer up twice (the
+		// mandate's, the card's): erased after the last.
+		racing := &eraseAfterLookup{Store: st, after: 2, erase: func() {
+			if _, err := e.DeleteCustomer(ctx, a, c.ID); err != nil {
+				t.Error(err)
+			}
+		}}
+		p, _, err := engineWith(t, racing, kr).CreatePayment(ctx, a, engine.CreatePaymentInput{Amount: 100, Currency: "EUR", Customer: "ana", Card: visa(), Recurring: "initial"}, nil)
+		if err != nil || p.Status != payment.Captured {
+			t.Fatalf("payment: %+v %v", p, err)
+		}
+		if p.PaymentMethod != "" || p.Mandate != "" {
+			t.Fatalf("the erased customer got card %q and mandate %q", p.PaymentMethod, p.Mandate)
+		}
+		if pms, err := st.ListCustomerPaymentMethods(ctx, m.ID, payment.Sandbox, c.ID); err != nil || len(pms) != 0 {
+			t.Fatalf("cards of the erased customer: %d %v", len(pms), err)
 		}
 	})
 }

@@ -4,9 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/paygate/paygate/internal/customer"
+	"github.com/paygate/paygate/internal/engine"
 	"github.com/paygate/paygate/internal/fault"
 	"github.com/paygate/paygate/internal/payment"
 	"github.com/paygate/paygate/internal/recurring"
@@ -102,39 +104,80 @@ func (t *Tx) InsertCustomer(ctx context.Context, c *customer.Customer) error {
 	_, err := t.exec(ctx, `INSERT INTO customers (`+customerColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 		c.ID, c.MerchantID, string(c.Mode), c.Reference, c.Email, c.Name, encodeMap(c.Metadata), micros(c.CreatedAt))
 	if t.D.IsUniqueViolation(err) {
-		return fault.New(fault.Conflict, "customer_reference_taken", "a customer with reference %q already exists", c.Reference)
+		return referenceTaken(c.Reference)
 	}
 	return err
 }
 
-// UpdateCustomer implements engine.Tx.
-func (t *Tx) UpdateCustomer(ctx context.Context, c *customer.Customer) error {
-	res, err := t.exec(ctx, `UPDATE customers SET reference = ?, email = ?, name = ?, metadata = ? WHERE id = ? AND merchant_id = ? AND mode = ? AND deleted_at IS NULL`,
-		c.Reference, c.Email, c.Name, encodeMap(c.Metadata), c.ID, c.MerchantID, string(c.Mode))
+// UpdateCustomer implements engine.Tx: only the fields set change, in one
+// statement, so two updates of different fields both hold.
+func (t *Tx) UpdateCustomer(ctx context.Context, merchantID string, mode payment.Mode, id string, p engine.CustomerPatch) (*customer.Customer, error) {
+	str := func(v *string) sql.NullString {
+		if v == nil {
+			return sql.NullString{}
+		}
+		return sql.NullString{String: *v, Valid: true}
+	}
+	md := sql.NullString{}
+	if p.Metadata != nil {
+		md = sql.NullString{String: encodeMap(p.Metadata), Valid: true}
+	}
+	res, err := t.exec(ctx, `UPDATE customers SET reference = COALESCE(?, reference), email = COALESCE(?, email), name = COALESCE(?, name), metadata = COALESCE(?, metadata)
+ WHERE id = ? AND merchant_id = ? AND mode = ? AND deleted_at IS NULL`, str(p.Reference), str(p.Email), str(p.Name), md, id, merchantID, string(mode))
 	if t.D.IsUniqueViolation(err) {
-		return fault.New(fault.Conflict, "customer_reference_taken", "a customer with reference %q already exists", c.Reference)
+		return nil, referenceTaken(*p.Reference)
 	}
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return fault.NotFoundf("customer", c.ID)
+		return nil, fault.NotFoundf("customer", id)
 	}
-	return nil
+	c, err := scanCustomer(t.Q.QueryRowContext(ctx, t.D.Rebind(`SELECT `+customerColumns+` FROM customers WHERE id = ?`), id))
+	return one(c, err, "customer", id)
 }
 
-// EraseCustomer implements engine.Tx.
+func referenceTaken(ref string) error {
+	return &fault.Error{Kind: fault.Conflict, Code: "customer_reference_taken", Param: "reference",
+		Message: fmt.Sprintf("a customer with reference %q already exists", ref)}
+}
+
+// LockLiveCustomer implements engine.Tx.
+func (t *Tx) LockLiveCustomer(ctx context.Context, merchantID string, mode payment.Mode, customerID string) (bool, error) {
+	var one int
+	err := t.Q.QueryRowContext(ctx, t.D.Rebind(`SELECT 1 FROM customers WHERE id = ? AND merchant_id = ? AND mode = ? AND deleted_at IS NULL`+t.D.ForUpdate),
+		customerID, merchantID, string(mode)).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// EraseCustomer implements engine.Tx. The customer's row is changed first:
+// on PostgreSQL its lock makes a concurrent save of a card to it (which
+// locks the row, LockLiveCustomer) either finish before the erasure, which
+// then erases that card too, or find the customer gone. Payments that
+// named the customer by its reference are left naming its id.
 func (t *Tx) EraseCustomer(ctx context.Context, merchantID string, mode payment.Mode, customerID string, at time.Time) error {
-	res, err := t.exec(ctx, `UPDATE customers SET reference = '', email = '', name = '', metadata = '', deleted_at = ? WHERE id = ? AND merchant_id = ? AND mode = ? AND deleted_at IS NULL`,
-		micros(at), customerID, merchantID, string(mode))
+	var ref string
+	err := t.Q.QueryRowContext(ctx, t.D.Rebind(`SELECT reference FROM customers WHERE id = ? AND merchant_id = ? AND mode = ? AND deleted_at IS NULL`+t.D.ForUpdate),
+		customerID, merchantID, string(mode)).Scan(&ref)
+	if errors.Is(err, sql.ErrNoRows) {
+		return fault.NotFoundf("customer", customerID)
+	}
 	if err != nil {
 		return err
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return fault.NotFoundf("customer", customerID)
+	if _, err := t.exec(ctx, `UPDATE customers SET reference = '', email = '', name = '', metadata = '', deleted_at = ? WHERE id = ?`, micros(at), customerID); err != nil {
+		return err
 	}
-	if _, err := t.exec(ctx, `UPDATE payment_methods SET status = ?, sealed = NULL, updated_at = ? WHERE merchant_id = ? AND mode = ? AND customer_id = ? AND status <> ?`,
-		string(vault.MethodDeleted), micros(at), merchantID, string(mode), customerID, string(vault.MethodDeleted)); err != nil {
+	if ref != "" {
+		if _, err := t.exec(ctx, `UPDATE payments SET customer = ? WHERE merchant_id = ? AND mode = ? AND customer = ?`, customerID, merchantID, string(mode), ref); err != nil {
+			return err
+		}
+	}
+	if _, err := t.exec(ctx, `UPDATE payment_methods SET status = ?, sealed = NULL, card_holder = '', card_fingerprint = '', updated_at = ? WHERE merchant_id = ? AND mode = ? AND customer_id = ?`,
+		string(vault.MethodDeleted), micros(at), merchantID, string(mode), customerID); err != nil {
 		return err
 	}
 	_, err = t.exec(ctx, `UPDATE mandates SET status = ?, updated_at = ? WHERE merchant_id = ? AND mode = ? AND customer_id = ? AND status <> ?`,
