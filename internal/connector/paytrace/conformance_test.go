@@ -19,6 +19,17 @@ func setup(t *testing.T) (*paytracefake.Server, *paytrace.Connector) {
 	return fake, paytrace.New(configFor(fake))
 }
 
+// setupCustomerPerPayment is setup with Config.CustomerPerPayment on; it
+// returns the config too, for a second (restarted) connector.
+func setupCustomerPerPayment(t *testing.T) (*paytracefake.Server, *paytrace.Connector, paytrace.Config) {
+	t.Helper()
+	fake := paytracefake.New()
+	t.Cleanup(fake.Close)
+	cfg := configFor(fake)
+	cfg.CustomerPerPayment = true
+	return fake, paytrace.New(cfg), cfg
+}
+
 func configFor(fake *paytracefake.Server) paytrace.Config {
 	return paytrace.Config{BaseURL: fake.URL, Username: paytracefake.Username, Password: paytracefake.Password,
 		IntegratorID: paytracefake.IntegratorID}
@@ -48,11 +59,8 @@ func TestMeetsTheConnectorContract(t *testing.T) {
 // (credits to its customer after the first), so the contract's repeatable
 // refund cases run too.
 func TestMeetsTheConnectorContractWithACustomerPerPayment(t *testing.T) {
-	fake := paytracefake.New()
-	t.Cleanup(fake.Close)
-	cfg := configFor(fake)
-	cfg.CustomerPerPayment = true
-	conformancetest.Run(t, paytrace.New(cfg), conformancetest.Cards{
+	fake, conn, _ := setupCustomerPerPayment(t)
+	conformancetest.Run(t, conn, conformancetest.Cards{
 		Approve:       cardOf(paytracefake.ApproveCard),
 		Decline:       cardOf(paytracefake.InsufficientFundsCard),
 		DeclineCode:   "insufficient_funds",

@@ -131,11 +131,7 @@ func TestConcurrentRefundsOfOneSaleTakeTheSingleRefundOnce(t *testing.T) {
 // sale can be refunded in several parts, and a repeated authorization
 // neither vaults nor charges again.
 func TestACustomerPerPaymentMakesRefundsRepeatable(t *testing.T) {
-	fake := paytracefake.New()
-	t.Cleanup(fake.Close)
-	cfg := configFor(fake)
-	cfg.CustomerPerPayment = true
-	conn := paytrace.New(cfg)
+	fake, conn, cfg := setupCustomerPerPayment(t)
 	ctx := context.Background()
 	pid := id.New("pay")
 	req := connector.AuthorizeRequest{PaymentID: pid, Amount: usd(1000), Capture: true, Card: cardOf(paytracefake.ApproveCard)}
@@ -189,11 +185,7 @@ func TestACustomerPerPaymentMakesRefundsRepeatable(t *testing.T) {
 // declined as incorrect_cvc, and the declined payment's customer is
 // deleted (no card kept for a payment that can never be refunded).
 func TestACustomerPerPaymentChargeCarriesTheCSC(t *testing.T) {
-	fake := paytracefake.New()
-	t.Cleanup(fake.Close)
-	cfg := configFor(fake)
-	cfg.CustomerPerPayment = true
-	conn := paytrace.New(cfg)
+	fake, conn, _ := setupCustomerPerPayment(t)
 	ctx := context.Background()
 	pid := id.New("pay")
 	res, err := conn.Authorize(ctx, connector.AuthorizeRequest{PaymentID: pid, Amount: usd(1000), Capture: true, Card: cardOf(paytracefake.IncorrectCVCCard)})
