@@ -45,7 +45,14 @@ func (c *Connector) Void(ctx context.Context, req connector.VoidRequest) (connec
 	if err != nil {
 		return connector.Result{}, err
 	}
-	return c.followUp(ctx, kindVoid, req.OperationID, ref, "/v1/transactions/void", map[string]any{})
+	res, err := c.followUp(ctx, kindVoid, req.OperationID, ref, "/v1/transactions/void", map[string]any{})
+	if err == nil && res.Outcome == connector.Approved && c.cfg.CustomerPerPayment && req.PaymentID != "" {
+		// A voided authorization can never be refunded: its customer (named
+		// by the payment, Config.CustomerPerPayment) keeps a card for
+		// nothing. Best effort, like a declined payment's.
+		_ = c.DeleteCustomer(ctx, req.PaymentID)
+	}
+	return res, err
 }
 
 // RefundFull refunds a captured transaction in full: for_transaction

@@ -213,3 +213,24 @@ func TestACustomerPerPaymentChargeCarriesTheCSC(t *testing.T) {
 		t.Fatal("the declined payment's customer is still vaulted")
 	}
 }
+
+// A voided authorization made with a customer per payment can never be
+// refunded, so its PayTrace customer is deleted with the void.
+func TestAVoidDeletesThePaymentsCustomer(t *testing.T) {
+	_, conn, _ := setupCustomerPerPayment(t)
+	ctx := context.Background()
+	pid := id.New("pay")
+	res, err := conn.Authorize(ctx, connector.AuthorizeRequest{PaymentID: pid, Amount: usd(500), Card: cardOf(paytracefake.ApproveCard)})
+	if err != nil || res.Outcome != connector.Approved || res.Captured {
+		t.Fatalf("authorization: %+v %v", res, err)
+	}
+	if _, err := conn.ExportCustomer(ctx, pid); err != nil {
+		t.Fatalf("no customer before the void: %v", err)
+	}
+	if r, err := conn.Void(ctx, connector.VoidRequest{PaymentID: pid, OperationID: id.New("op"), ProcessorRef: res.ProcessorRef}); err != nil || r.Outcome != connector.Approved {
+		t.Fatalf("void: %+v %v", r, err)
+	}
+	if _, err := conn.ExportCustomer(ctx, pid); err == nil {
+		t.Fatal("the voided payment's customer is still vaulted")
+	}
+}
