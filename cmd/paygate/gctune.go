@@ -9,7 +9,7 @@ import "runtime/debug"
 // times a second and still keeps the process well under the RSS budget.
 const (
 	serverGCPercent   = 400
-	serverMemoryLimit = 256 << 20
+	serverMemoryLimit = 128 << 20
 )
 
 // tuneGC applies serverGCPercent and serverMemoryLimit unless the operator
