@@ -38,6 +38,7 @@ type checkoutJSON struct {
 	// session: the token is stored only as a hash.
 	CheckoutToken string `json:"checkout_token,omitempty"`
 	URL           string `json:"url,omitempty"`
+	QRCodeURL     string `json:"qr_code_url,omitempty"`
 }
 
 func checkoutView(s *checkout.Session, token, url string) checkoutJSON {
@@ -113,7 +114,9 @@ func (s *Server) createCheckoutSession(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, err)
 		return
 	}
-	writeBody(w, http.StatusCreated, mustJSON(checkoutView(c.Session, c.Token, c.URL)))
+	v := checkoutView(c.Session, c.Token, c.URL)
+	v.QRCodeURL = c.QRCodeURL
+	writeBody(w, http.StatusCreated, mustJSON(v))
 }
 
 func (s *Server) getCheckoutSession(w http.ResponseWriter, r *http.Request) {

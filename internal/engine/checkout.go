@@ -56,12 +56,14 @@ type CheckoutInput struct {
 	Metadata       map[string]string
 }
 
-// CheckoutCreated is a new session with its checkout token and page URL,
-// both shown only this once (the token is stored as a hash).
+// CheckoutCreated is a new session with its checkout token, page URL and
+// the page's QR code, all shown only this once (the token is stored as a
+// hash).
 type CheckoutCreated struct {
-	Session *checkout.Session
-	Token   string
-	URL     string
+	Session   *checkout.Session
+	Token     string
+	URL       string
+	QRCodeURL string
 }
 
 func tokenHash(token string) string {
@@ -145,8 +147,11 @@ func (e *Engine) CreateCheckoutSession(ctx context.Context, a Actor, in Checkout
 	if err := e.store.Update(ctx, func(tx Tx) error { return tx.InsertCheckoutSession(ctx, s) }); err != nil {
 		return nil, err
 	}
-	return &CheckoutCreated{Session: s, Token: token, URL: e.publicURL + "/checkout/" + token}, nil
+	return &CheckoutCreated{Session: s, Token: token, URL: e.CheckoutURL(token), QRCodeURL: e.CheckoutQRURL(token)}, nil
 }
+
+// CheckoutQRURL is that page's QR code (an image the pages serve).
+func (e *Engine) CheckoutQRURL(token string) string { return e.publicURL + "/checkout/qr/" + token }
 
 // withExpiry reports an open session past its time as expired.
 func (e *Engine) withExpiry(s *checkout.Session) *checkout.Session {

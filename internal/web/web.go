@@ -62,6 +62,7 @@ func New(cfg Config) *Server {
 	s.mux.HandleFunc("POST /checkout/{token}", s.checkoutPay)
 	s.mux.HandleFunc("GET /checkout/return/{session}", s.checkoutReturn)
 	s.mux.HandleFunc("GET /checkout/thanks", s.thanks)
+	s.mux.HandleFunc("GET /checkout/qr/{token}", s.checkoutQR)
 	s.mux.HandleFunc("GET /i/{token}", s.invoiceLink)
 	s.mux.HandleFunc("GET /fields/frame", s.fieldFrame)
 	s.mux.HandleFunc("GET /sandbox/3ds/{challenge}", s.acsPage)

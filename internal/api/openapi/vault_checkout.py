@@ -87,7 +87,8 @@ S["CheckoutSession"] = {"type": "object", "additionalProperties": False,
         "metadata": {"type": "object", "additionalProperties": {"type": "string"}}, "payment": nullable("string"),
         "expires_at": {"type": "string", "format": "date-time"}, "created_at": {"type": "string", "format": "date-time"},
         "checkout_token": {"type": "string", "pattern": "^ct_", "description": "Opens the hosted page; shown once"},
-        "url": {"type": "string", "description": "The hosted payment page; shown once"}}}
+        "url": {"type": "string", "description": "The hosted payment page; shown once"},
+        "qr_code_url": {"type": "string", "description": "A QR code (PNG, 256 px; ?size=64-1024) of url, for paying on a phone what another screen shows; shown once"}}}
 S["CheckoutSessionList"] = copy.deepcopy(S["StoredCardList"])
 S["CheckoutSessionList"]["properties"]["data"]["items"]["$ref"] = "#/components/schemas/CheckoutSession"
 S["CreateCheckoutSessionRequest"] = {"type": "object", "additionalProperties": False, "required": ["amount", "currency", "success_url"],
@@ -113,7 +114,8 @@ cs_ex = {"id": "cs_01jbz7q8m3a4x5y6z7k8n9p0qr", "object": "checkout_session", "m
          "capture": "automatic", "customer": None, "payment_method_types": [], "save_payment_method": False, "description": "Order 42", "reference": "order-42",
          "locale": "ar", "success_url": "https://shop.example/paid", "cancel_url": "https://shop.example/cart", "notification_url": None,
          "embed_origins": [], "pg_code": None, "pg_codes": [], "metadata": {}, "payment": None, "expires_at": "2026-11-23T11:00:00.123Z", "created_at": T,
-         "checkout_token": "ct_0123456789abcdefghjkmnpqrstvwxyz0123456789abcdefghj", "url": "http://localhost:8080/checkout/ct_0123456789abcdefghjkmnpqrstvwxyz0123456789abcdefghj"}
+         "checkout_token": "ct_0123456789abcdefghjkmnpqrstvwxyz0123456789abcdefghj", "url": "http://localhost:8080/checkout/ct_0123456789abcdefghjkmnpqrstvwxyz0123456789abcdefghj",
+         "qr_code_url": "http://localhost:8080/checkout/qr/ct_0123456789abcdefghjkmnpqrstvwxyz0123456789abcdefghj"}
 
 P = d["paths"]
 P["/v1/tokens"] = {"post": op("createToken", "Tokenize a card (single use)", "checkout:write", "create_payments", 201, "StoredCard", token_ex,
@@ -148,9 +150,9 @@ P["/v1/checkout/sessions"] = {"post": op("createCheckoutSession", "Create a chec
         "The answer carries the checkout token and the page URL, once.", "CreateCheckoutSessionRequest",
         {"amount": 1500, "currency": "KWD", "success_url": "https://shop.example/paid", "cancel_url": "https://shop.example/cart", "locale": "ar"}),
     "get": op("listCheckoutSessions", "List checkout sessions", "payments:read", "view_payments", 200, "CheckoutSessionList",
-        {"object": "list", "data": [{k: v for k, v in cs_ex.items() if k not in ("checkout_token", "url")}], "has_more": False, "next_cursor": None})}
+        {"object": "list", "data": [{k: v for k, v in cs_ex.items() if k not in ("checkout_token", "url", "qr_code_url")}], "has_more": False, "next_cursor": None})}
 P["/v1/checkout/sessions/{id}"] = {"get": op("getCheckoutSession", "Get a checkout session", "payments:read", "view_payments", 200, "CheckoutSession",
-    {k: v for k, v in cs_ex.items() if k not in ("checkout_token", "url")}, has_id=True)}
+    {k: v for k, v in cs_ex.items() if k not in ("checkout_token", "url", "qr_code_url")}, has_id=True)}
 
 # Payment examples gain the new fields.
 def walk(x):

@@ -26,6 +26,8 @@ const (
 	mdCheckoutURL = "ottu_checkout_url"
 	mdCustomerID  = "ottu_customer_id"
 	mdAgreement   = "ottu_agreement_id"
+	mdQR          = "ottu_generate_qr_code" // "true" when qr_code_url is shown
+	mdQRCodeURL   = "ottu_qr_code_url"
 	mdCustomer    = "ottu_" // + customer_email, customer_first_name, … (signed fields)
 )
 
@@ -63,6 +65,11 @@ func (req *CheckoutRequest) metadata(partial bool) map[string]string {
 	set("redirect_url", mdRedirect, req.RedirectURL)
 	set("redirect_url", checkout.ReturnOriginsKey, origin(req.RedirectURL))
 	set("customer_id", mdCustomerID, req.CustomerID)
+	qr := ""
+	if req.GenerateQRCode {
+		qr = "true"
+	}
+	set("generate_qr_code", mdQR, qr)
 	if req.Agreement != nil {
 		set("agreement", mdAgreement, req.Agreement.ID)
 	}
@@ -218,7 +225,7 @@ func (s *Server) createCheckout(w http.ResponseWriter, r *http.Request) {
 	// retrieve too, as Ottu does (the token is stored only as a hash).
 	back := s.returnURL(a, created.Session.ID)
 	sess, err := s.e.ChangeCheckoutSession(ctx, a, created.Session.ID, engine.CheckoutChange{SuccessURL: &back, CancelURL: &back,
-		Metadata: map[string]string{mdCheckoutURL: created.URL}})
+		Metadata: map[string]string{mdCheckoutURL: created.URL, mdQRCodeURL: created.QRCodeURL}})
 	if err != nil {
 		s.fail(w, r, err)
 		return

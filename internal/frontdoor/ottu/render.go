@@ -70,6 +70,9 @@ func (s *Server) view(ctx context.Context, a engine.Actor, sess *checkout.Sessio
 	if id := md[mdAgreement]; id != "" {
 		v["agreement"] = map[string]string{"id": id}
 	}
+	if md[mdQR] == "true" {
+		v["generate_qr_code"], v["qr_code_url"] = true, md[mdQRCodeURL]
+	}
 	pms := []paymentMethodView{}
 	for _, c := range codes {
 		pms = append(pms, paymentMethodView{Code: c, Name: c, Type: "sandbox", Amount: amt, CurrencyCode: sess.Currency.Code, Fee: money.Format(0, sess.Currency),

@@ -67,6 +67,7 @@ type CheckoutRequest struct {
 	RedirectURL       string     `json:"redirect_url"`
 	ExpirationTime    string     `json:"expiration_time"`
 	Language          string     `json:"language"`
+	GenerateQRCode    bool       `json:"generate_qr_code"`
 
 	present map[string]bool
 }

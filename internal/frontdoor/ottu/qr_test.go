@@ -1,0 +1,66 @@
+package ottu_test
+
+import (
+	"image/png"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/qrcode"
+)
+
+// scan fetches a QR code image and reads it as a phone's camera would.
+func (g *gateway) scan(qrURL string) string {
+	g.t.Helper()
+	req, _ := http.NewRequest("GET", qrURL, nil)
+	r := do(g.t, req)
+	if r.status != 200 || r.header.Get("Content-Type") != "image/png" {
+		g.t.Fatalf("QR code %s: %d %q", qrURL, r.status, r.header.Get("Content-Type"))
+	}
+	img, err := png.Decode(strings.NewReader(r.body))
+	if err != nil {
+		g.t.Fatal(err)
+	}
+	bmp, _ := gozxing.NewBinaryBitmapFromImage(img)
+	res, err := qrcode.NewQRCodeReader().Decode(bmp, nil)
+	if err != nil {
+		g.t.Fatalf("no QR code in %s: %v", qrURL, err)
+	}
+	return res.GetText()
+}
+
+// TestGenerateQRCode: generate_qr_code answers a qr_code_url whose code,
+// scanned, is the session's checkout_url, which the payer pays; a session
+// without it has none until an update asks for one.
+func TestGenerateQRCode(t *testing.T) {
+	g := newGateway(t)
+	c := g.call("POST", "/b/checkout/v1/pymt-txn/", `{"type":"e_commerce","amount":"2.750","currency_code":"KWD","pg_codes":["knet"],"generate_qr_code":true}`).json(t)
+	qr, _ := c["qr_code_url"].(string)
+	if qr == "" || c["generate_qr_code"] != true {
+		t.Fatalf("created without a QR code: %v", c)
+	}
+	if got := g.scan(qr); got != c["checkout_url"] {
+		t.Fatalf("the QR code reads %q, checkout_url is %v", got, c["checkout_url"])
+	}
+	if r := g.pay(g.scan(qr), "4242424242424242"); r.status >= 400 {
+		t.Fatalf("paying the scanned page: %d %s", r.status, r.body)
+	}
+	got := g.call("GET", "/b/checkout/v1/pymt-txn/"+c["session_id"].(string)+"/", "").json(t)
+	if got["state"] != "paid" || got["qr_code_url"] != qr {
+		t.Fatalf("after paying: state %v, qr_code_url %v", got["state"], got["qr_code_url"])
+	}
+
+	plain := g.call("POST", "/b/checkout/v1/pymt-txn/", `{"type":"payment_request","amount":"1.000","currency_code":"KWD","pg_codes":["knet"]}`).json(t)
+	if _, ok := plain["qr_code_url"]; ok {
+		t.Fatalf("a session that asked for no QR code shows %v", plain["qr_code_url"])
+	}
+	sid := plain["session_id"].(string)
+	if r := g.call("PATCH", "/b/checkout/v1/pymt-txn/"+sid+"/", `{"generate_qr_code":true}`); r.status != 200 {
+		t.Fatalf("PATCH generate_qr_code: %d %s", r.status, r.body)
+	}
+	patched := g.call("GET", "/b/checkout/v1/pymt-txn/"+sid+"/", "").json(t)
+	if qr, _ := patched["qr_code_url"].(string); qr == "" || g.scan(qr) != plain["checkout_url"] {
+		t.Fatalf("after PATCH: %v", patched["qr_code_url"])
+	}
+}

@@ -1,0 +1,75 @@
+package web_test
+
+import (
+	"bytes"
+	"image"
+	"image/png"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/qrcode"
+)
+
+// scanQR reads a QR code image the way a phone's camera app would.
+func scanQR(t *testing.T, body string) (string, image.Rectangle) {
+	t.Helper()
+	img, err := png.Decode(strings.NewReader(body))
+	if err != nil {
+		t.Fatalf("not a PNG: %v", err)
+	}
+	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := qrcode.NewQRCodeReader().Decode(bmp, nil)
+	if err != nil {
+		t.Fatalf("no QR code in the image: %v", err)
+	}
+	return res.GetText(), img.Bounds()
+}
+
+// TestACheckoutQRCodeOpensItsPage: a session's qr_code_url is an image whose
+// QR code, scanned, is the session's hosted page, which then opens; any size
+// from 64 to 1024 px; a token that opens no session gets no image.
+func TestACheckoutQRCodeOpensItsPage(t *testing.T) {
+	g := newGateway(t)
+	m := g.api("POST", "/v1/checkout/sessions", `{"amount":1250,"currency":"EUR","description":"Table 4","success_url":"https://shop.test/ok"}`)
+	pageURL, _ := m["url"].(string)
+	qrURL, _ := m["qr_code_url"].(string)
+	if pageURL == "" || !strings.HasPrefix(qrURL, g.url+"/checkout/qr/ct_") {
+		t.Fatalf("session answer: url %q, qr_code_url %q", pageURL, qrURL)
+	}
+	resp, body := fetch(t, "GET", qrURL, nil)
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "image/png" || resp.Header.Get("Cache-Control") != "no-store" {
+		t.Fatalf("QR code: %d %q %q", resp.StatusCode, resp.Header.Get("Content-Type"), resp.Header.Get("Cache-Control"))
+	}
+	text, bounds := scanQR(t, body)
+	if text != pageURL {
+		t.Fatalf("the QR code reads %q, the page is %q", text, pageURL)
+	}
+	if bounds.Dx() != 256 || bounds.Dy() != 256 {
+		t.Errorf("default size %v, want 256 px", bounds)
+	}
+	if resp, page := fetch(t, "GET", text, nil); resp.StatusCode != 200 || !strings.Contains(page, "Table 4") {
+		t.Fatalf("the scanned link answers %d without the session's page", resp.StatusCode)
+	}
+	resp, body = fetch(t, "GET", qrURL+"?size=600", nil)
+	if text, bounds := scanQR(t, body); resp.StatusCode != 200 || text != pageURL || bounds.Dx() != 600 {
+		t.Fatalf("size=600: %d, reads %q, %v", resp.StatusCode, text, bounds)
+	}
+	for _, bad := range []string{"10", "2000", "big", "-5"} {
+		if resp, body := fetch(t, "GET", qrURL+"?size="+bad, nil); resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "size") {
+			t.Errorf("size=%s: %d %q", bad, resp.StatusCode, body)
+		}
+	}
+	resp, body = fetch(t, "GET", g.url+"/checkout/qr/ct_nope", nil)
+	if resp.StatusCode != http.StatusNotFound || bytes.HasPrefix([]byte(body), []byte("\x89PNG")) {
+		t.Fatalf("unknown token: %d", resp.StatusCode)
+	}
+	// Shown once, with the token: a later read of the session has neither.
+	if s := g.api("GET", "/v1/checkout/sessions/"+m["id"].(string), ""); s["qr_code_url"] != nil || s["url"] != nil {
+		t.Fatalf("a read of the session shows %v / %v", s["url"], s["qr_code_url"])
+	}
+}
