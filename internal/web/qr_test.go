@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/chromedp"
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/qrcode"
 )
@@ -71,5 +72,18 @@ func TestACheckoutQRCodeOpensItsPage(t *testing.T) {
 	// Shown once, with the token: a later read of the session has neither.
 	if s := g.api("GET", "/v1/checkout/sessions/"+m["id"].(string), ""); s["qr_code_url"] != nil || s["url"] != nil {
 		t.Fatalf("a read of the session shows %v / %v", s["url"], s["qr_code_url"])
+	}
+}
+
+// TestChromiumShowsTheCheckoutQRCode: the image a kiosk or till would put
+// on screen loads in a real browser at the size asked for.
+func TestChromiumShowsTheCheckoutQRCode(t *testing.T) {
+	g := newGateway(t)
+	m := g.api("POST", "/v1/checkout/sessions", `{"amount":990,"currency":"USD","success_url":"https://shop.test/ok"}`)
+	ctx := browser(t, 800, 600)
+	do(t, ctx, chromedp.Navigate(m["qr_code_url"].(string)+"?size=320"))
+	waitFor(t, ctx, "img")
+	if w := eval[int](t, ctx, `(() => { const i = document.images[0]; return i.complete ? i.naturalWidth : -1 })()`); w != 320 {
+		t.Fatalf("Chromium shows the QR code %d px wide, want 320", w)
 	}
 }
