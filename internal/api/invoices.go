@@ -37,8 +37,10 @@ type invoiceJSON struct {
 	Payment       *string        `json:"payment"`
 	CreatedAt     string         `json:"created_at"`
 	// PaymentLink is shown once, on the answer that created the invoice.
-	PaymentLink string      `json:"payment_link,omitempty"`
-	Emails      []emailJSON `json:"emails,omitempty"`
+	PaymentLink string `json:"payment_link,omitempty"`
+	// PaymentLinkQR is the link as a QR code image, shown with it.
+	PaymentLinkQR string      `json:"payment_link_qr_code_url,omitempty"`
+	Emails        []emailJSON `json:"emails,omitempty"`
 }
 
 func invoiceView(in *invoice.Invoice, link string, emails []engine.Email) invoiceJSON {
@@ -108,7 +110,9 @@ func (s *Server) createInvoice(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, err)
 		return
 	}
-	writeBody(w, http.StatusCreated, mustJSON(invoiceView(c.Invoice, c.Link, nil)))
+	v := invoiceView(c.Invoice, c.Link, nil)
+	v.PaymentLinkQR = c.LinkQR
+	writeBody(w, http.StatusCreated, mustJSON(v))
 }
 
 func (s *Server) getInvoice(w http.ResponseWriter, r *http.Request) {

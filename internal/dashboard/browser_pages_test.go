@@ -41,6 +41,10 @@ func TestNewPagesAt360(t *testing.T) {
 	if total := eval[string](t, ctx, `document.querySelector("#invoice-total").textContent`); total != "USD 37.25" {
 		t.Fatalf("total %q", total)
 	}
+	// The link's QR code, for a printed invoice, loads beside it.
+	if w := eval[float64](t, ctx, `(() => { const i = document.querySelector("#invoice-qr"); return i && i.complete ? i.naturalWidth : -1 })()`); w != 256 {
+		t.Fatalf("the payment link's QR code is %v px wide (not loaded?)", w)
+	}
 	narrow("the invoice page")
 	screenshot(t, ctx, "dashboard-invoice-360")
 	do(t, ctx, chromedp.Navigate(e.url+"/dashboard/invoices"))

@@ -129,16 +129,19 @@ func (s *Server) createInvoice(w http.ResponseWriter, r *http.Request, q *reques
 	if in.Send {
 		notice = "The invoice was created and its payment link is being emailed to " + in.CustomerEmail + ". The link is shown here once."
 	}
-	s.invoicePage(w, r, q, c.Invoice.ID, http.StatusCreated, notice, c.Link)
+	s.invoicePage(w, r, q, c.Invoice.ID, http.StatusCreated, notice, c.Link, c.LinkQR)
 }
 
 type invoiceView struct {
 	view
-	I        *invoice.Invoice
-	Lines    []invoiceLineView
-	Total    string
-	Emails   []engine.Email
-	Link     string
+	I      *invoice.Invoice
+	Lines  []invoiceLineView
+	Total  string
+	Emails []engine.Email
+	Link   string
+	// LinkQR is the link's QR code, as a path on this origin (the page's
+	// images are same-origin only).
+	LinkQR   string
 	CanWrite bool
 }
 
@@ -149,16 +152,19 @@ type invoiceLineView struct {
 }
 
 func (s *Server) invoiceDetail(w http.ResponseWriter, r *http.Request, q *request) {
-	s.invoicePage(w, r, q, r.PathValue("id"), http.StatusOK, notices[r.URL.Query().Get("done")], "")
+	s.invoicePage(w, r, q, r.PathValue("id"), http.StatusOK, notices[r.URL.Query().Get("done")], "", "")
 }
 
-func (s *Server) invoicePage(w http.ResponseWriter, r *http.Request, q *request, id string, status int, notice, link string) {
+func (s *Server) invoicePage(w http.ResponseWriter, r *http.Request, q *request, id string, status int, notice, link, linkQR string) {
 	inv, emails, err := s.eng.GetInvoice(r.Context(), q.actor, id)
 	if err != nil {
 		s.fail(w, r, q, err)
 		return
 	}
-	v := &invoiceView{view: view{Title: "Invoice " + inv.Number, Nav: "invoices", Notice: notice}, I: inv, Emails: emails, Link: link,
+	if u, err := url.Parse(linkQR); err == nil {
+		linkQR = u.Path
+	}
+	v := &invoiceView{view: view{Title: "Invoice " + inv.Number, Nav: "invoices", Notice: notice}, I: inv, Emails: emails, Link: link, LinkQR: linkQR,
 		Total: formatMoney(inv.Total, inv.Currency.Code), CanWrite: q.can(auth.PermCreatePayments) && inv.Status == invoice.Open}
 	for _, l := range inv.Lines {
 		v.Lines = append(v.Lines, invoiceLineView{Description: l.Description, Quantity: l.Quantity,

@@ -43,6 +43,8 @@ type InvoiceInput struct {
 type CreatedInvoice struct {
 	Invoice *invoice.Invoice
 	Link    string
+	// LinkQR is the link as a QR code image (served by the pages).
+	LinkQR string
 }
 
 // CreateInvoice records an invoice with a payment link; with Send, the link
@@ -122,7 +124,7 @@ func (e *Engine) CreateInvoice(ctx context.Context, a Actor, in InvoiceInput) (*
 		return nil, err
 	}
 	e.wakeMailer()
-	return &CreatedInvoice{Invoice: inv, Link: link}, nil
+	return &CreatedInvoice{Invoice: inv, Link: link, LinkQR: e.publicURL + "/i/qr/" + url.PathEscape(token)}, nil
 }
 
 func validEmail(s string) bool {
@@ -131,6 +133,15 @@ func validEmail(s string) bool {
 }
 
 func (e *Engine) invoiceLink(token string) string { return e.publicURL + "/i/" + url.PathEscape(token) }
+
+// InvoiceLinkURL is the payment link of the invoice a link token names,
+// found without opening it (InvoiceLink starts a checkout).
+func (e *Engine) InvoiceLinkURL(ctx context.Context, token string) (string, error) {
+	if _, err := e.store.FindInvoiceByToken(ctx, tokenHash(token)); err != nil {
+		return "", err
+	}
+	return e.invoiceLink(token), nil
+}
 
 // invoiceMail writes the email of an invoice or of a reminder (kind).
 func (e *Engine) invoiceMail(merchant string, inv *invoice.Invoice, link, kind string) Mail {

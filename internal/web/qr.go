@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 
@@ -17,12 +18,29 @@ const (
 )
 
 // checkoutQR is GET /checkout/qr/{token}: the session's hosted page as a QR
-// code (PNG), for a payer who pays on a phone what another screen shows (a
-// kiosk, a point of sale, a desk). Only a token that opens a session gets
-// one, so the route never encodes text a caller chose. The image carries
-// the token, so it is kept from caches and referrers as the page is.
+// code, for a payer who pays on a phone what another screen shows (a kiosk,
+// a till, a desk).
 func (s *Server) checkoutQR(w http.ResponseWriter, r *http.Request) {
-	token := r.PathValue("token")
+	s.serveQR(w, r, "checkout session", func(ctx context.Context, token string) (string, error) {
+		if _, err := s.eng.OpenCheckout(ctx, token); err != nil {
+			return "", err
+		}
+		return s.eng.CheckoutURL(token), nil
+	})
+}
+
+// invoiceQR is GET /i/qr/{token}: an invoice's payment link as a QR code,
+// for a printed or displayed invoice.
+func (s *Server) invoiceQR(w http.ResponseWriter, r *http.Request) {
+	s.serveQR(w, r, "invoice", s.eng.InvoiceLinkURL)
+}
+
+// serveQR answers a PNG QR code of the page that the path's token opens.
+// Only a token that opens something gets one (link finds it, without
+// acting on it), so the route never encodes text a caller chose. The image
+// carries the token, so it is kept from caches and referrers as the page
+// is.
+func (s *Server) serveQR(w http.ResponseWriter, r *http.Request, what string, link func(context.Context, string) (string, error)) {
 	size := qrDefaultSize
 	if q := r.URL.Query().Get("size"); q != "" {
 		n, err := strconv.Atoi(q)
@@ -32,18 +50,19 @@ func (s *Server) checkoutQR(w http.ResponseWriter, r *http.Request) {
 		}
 		size = n
 	}
-	if _, err := s.eng.OpenCheckout(r.Context(), token); err != nil {
+	u, err := link(r.Context(), r.PathValue("token"))
+	if err != nil {
 		if fault.IsNotFound(err) {
-			http.Error(w, "no checkout session has this token", http.StatusNotFound)
+			http.Error(w, "no "+what+" has this token", http.StatusNotFound)
 			return
 		}
-		s.log.Error("checkout QR code", "err", err)
+		s.log.Error("QR code", "of", what, "err", err)
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
-	png, err := qrcode.Encode(s.eng.CheckoutURL(token), qrcode.Medium, size)
+	png, err := qrcode.Encode(u, qrcode.Medium, size)
 	if err != nil {
-		s.log.Error("checkout QR code", "err", err)
+		s.log.Error("QR code", "of", what, "err", err)
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}

@@ -87,3 +87,38 @@ func TestChromiumShowsTheCheckoutQRCode(t *testing.T) {
 		t.Fatalf("Chromium shows the QR code %d px wide, want 320", w)
 	}
 }
+
+// TestAnInvoiceQRCodeIsItsPaymentLink: a new invoice's
+// payment_link_qr_code_url scans as its payment link; showing the code
+// starts nothing (no checkout until the link itself is opened), and the
+// scanned link opens the invoice's checkout.
+func TestAnInvoiceQRCodeIsItsPaymentLink(t *testing.T) {
+	g := newGateway(t)
+	inv := g.api("POST", "/v1/invoices", `{"customer_email":"bo@example.com","currency":"USD","due_date":"2030-01-01","send":false,
+		"line_items":[{"description":"Room 12, two nights","quantity":2,"unit_amount":8900}]}`)
+	qrURL, _ := inv["payment_link_qr_code_url"].(string)
+	if !strings.HasPrefix(qrURL, g.url+"/i/qr/il_") {
+		t.Fatalf("invoice answer: %v", inv)
+	}
+	resp, body := fetch(t, "GET", qrURL, nil)
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "image/png" {
+		t.Fatalf("QR code: %d %q", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	link, _ := scanQR(t, body)
+	if link != inv["payment_link"] {
+		t.Fatalf("the QR code reads %q, the payment link is %v", link, inv["payment_link"])
+	}
+	if l := g.api("GET", "/v1/checkout/sessions", ""); len(l["data"].([]any)) != 0 {
+		t.Fatalf("showing the QR code started a checkout: %v", l["data"])
+	}
+	resp, _ = fetch(t, "GET", link, nil)
+	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), g.url+"/checkout/ct_") {
+		t.Fatalf("the scanned link: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	if resp, _ := fetch(t, "GET", g.url+"/i/qr/il_nope", nil); resp.StatusCode != http.StatusNotFound {
+		t.Fatalf("unknown invoice token: %d", resp.StatusCode)
+	}
+	if got := g.api("GET", "/v1/invoices/"+inv["id"].(string), ""); got["payment_link_qr_code_url"] != nil {
+		t.Fatal("a read of the invoice shows its QR code")
+	}
+}

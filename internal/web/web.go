@@ -64,6 +64,7 @@ func New(cfg Config) *Server {
 	s.mux.HandleFunc("GET /checkout/thanks", s.thanks)
 	s.mux.HandleFunc("GET /checkout/qr/{token}", s.checkoutQR)
 	s.mux.HandleFunc("GET /i/{token}", s.invoiceLink)
+	s.mux.HandleFunc("GET /i/qr/{token}", s.invoiceQR)
 	s.mux.HandleFunc("GET /fields/frame", s.fieldFrame)
 	s.mux.HandleFunc("GET /sandbox/3ds/{challenge}", s.acsPage)
 	s.mux.HandleFunc("POST /sandbox/3ds/{challenge}", s.acsSubmit)

@@ -18,6 +18,7 @@ S["Invoice"] = {"type": "object", "additionalProperties": False,
         "total": {"type": "integer"}, "memo": nullable("string"), "locale": {"enum": ["en", "ar"]}, "due_at": {"type": "string"},
         "expires_at": {"type": "string"}, "payment": nullable("string"), "created_at": {"type": "string"},
         "payment_link": {"type": "string", "description": "The hosted payment link, shown once (also emailed)"},
+        "payment_link_qr_code_url": {"type": "string", "description": "The payment link as a QR code (PNG, 256 px; ?size=64-1024), for a printed or displayed invoice; shown once"},
         "emails": {"type": "array", "items": {"type": "object", "additionalProperties": False,
             "required": ["id", "kind", "to", "subject", "status", "attempts", "sent_at"],
             "properties": {"id": {"type": "string"}, "kind": {"type": "string"}, "to": {"type": "string"}, "subject": {"type": "string"},
@@ -39,7 +40,8 @@ rd, wr = ("payments:read", "view_payments"), ("payments:write", "create_payments
 P = d["paths"]
 P["/v1/invoices"] = {
     "post": op("createInvoice", "Create an invoice and email its payment link", *wr, 201, "Invoice",
-        dict(inv, payment_link="http://localhost:8080/i/il_0123456789abcdefghjkmnpqrstvwxyz0123456789abcdefgh"),
+        dict(inv, payment_link="http://localhost:8080/i/il_0123456789abcdefghjkmnpqrstvwxyz0123456789abcdefgh",
+             payment_link_qr_code_url="http://localhost:8080/i/qr/il_0123456789abcdefghjkmnpqrstvwxyz0123456789abcdefgh"),
         "Reminders go three days before the due date and then one, eight and fifteen days after it; the link expires 30 days after the due date.",
         "CreateInvoiceRequest", {"customer_email": "ana@example.com", "currency": "KWD", "due_date": "2026-12-10",
                                  "line_items": [{"description": "Consulting", "quantity": 2, "unit_amount": 5250}]}),
