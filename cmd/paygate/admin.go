@@ -111,7 +111,10 @@ func apikeyCmd(ctx context.Context, args []string, getenv func(string) string, s
 			for _, k := range keys {
 				state := "active"
 				if k.RevokedAt != nil {
-					state = "ends " + k.RevokedAt.Format(time.RFC3339)
+					state = "revoked " + k.RevokedAt.Format(time.RFC3339)
+					if k.RevokedAt.After(time.Now()) {
+						state = "ends " + k.RevokedAt.Format(time.RFC3339) // rolled, still overlapping
+					}
 				}
 				fmt.Fprintf(stdout, "%s  %-11s  %s  %s  %s\n", k.ID, k.Kind, k.Hint, auth.KeyScopes(k).String(), state)
 			}
@@ -144,9 +147,9 @@ func apikeyCmd(ctx context.Context, args []string, getenv func(string) string, s
 }
 
 func userCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	const usage = "usage: paygate user create --merchant ID --email E --role ROLE [--permissions a,b] [--json]\n       paygate user reset-two-factor --merchant ID --email E"
-	if len(args) > 0 && args[0] == "reset-two-factor" {
-		return resetTwoFactorCmd(ctx, args[1:], getenv, stdout, stderr, usage)
+	const usage = "usage: paygate user create --merchant ID --email E --role ROLE [--permissions a,b] [--json]\n       paygate user reset-two-factor --merchant ID --email E\n       paygate user reset-password --merchant ID --email E"
+	if len(args) > 0 && (args[0] == "reset-two-factor" || args[0] == "reset-password") {
+		return resetCmd(ctx, args[0], args[1:], getenv, stdout, stderr, usage)
 	}
 	if len(args) == 0 || args[0] != "create" {
 		return errors.New(usage)
@@ -184,11 +187,13 @@ func userCmd(ctx context.Context, args []string, getenv func(string) string, std
 	})
 }
 
-// resetTwoFactorCmd turns off the second factor of a person who lost their
-// authenticator; the dashboard cannot, since they cannot sign in.
-func resetTwoFactorCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer, usage string) error {
+// resetCmd turns off the second factor of a person who lost their
+// authenticator, or gives one who forgot their password a new one (shown
+// once; their sessions end): for when nobody who could do it in the
+// dashboard can sign in.
+func resetCmd(ctx context.Context, what string, args []string, getenv func(string) string, stdout, stderr io.Writer, usage string) error {
 	var merchantID, email string
-	c, _, err := parse("user reset-two-factor", args, getenv, stderr, func(fs *flag.FlagSet) {
+	c, _, err := parse("user "+what, args, getenv, stderr, func(fs *flag.FlagSet) {
 		fs.StringVar(&merchantID, "merchant", "", "merchant id")
 		fs.StringVar(&email, "email", "", "the person's email")
 	})
@@ -204,6 +209,14 @@ func resetTwoFactorCmd(ctx context.Context, args []string, getenv func(string) s
 		if err != nil {
 			return err
 		}
+		if what == "reset-password" {
+			password, err := e.ResetPassword(ctx, a, u.ID)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "new password for %s (shown only once; their sessions have ended): %s\n", u.Email, password)
+			return nil
+		}
 		if _, err := e.ResetTOTP(ctx, a, u.ID); err != nil {
 			return err
 		}
@@ -218,6 +231,9 @@ func ledgerCmd(ctx context.Context, args []string, getenv func(string) string, s
 	}
 	c, _, err := parse("ledger verify", args[1:], getenv, stderr, nil)
 	if err != nil {
+		return err
+	}
+	if err := existingDatabase(c.DatabaseURL); err != nil {
 		return err
 	}
 	return withEngine(ctx, c, stderr, func(e *engine.Engine) error {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"strconv"
 	"strings"
 	"time"
@@ -125,7 +126,7 @@ func (c *Config) flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.DatabaseURL, "database", c.DatabaseURL, "sqlite:PATH or postgres://…")
 	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error")
 	fs.StringVar(&c.LogFormat, "log-format", c.LogFormat, "text or json")
-	fs.StringVar(&c.PublicURL, "public-url", c.PublicURL, "base URL for links paygate hands out")
+	fs.StringVar(&c.PublicURL, "public-url", c.PublicURL, "base URL for links paygate hands out (default: http://localhost and the port of --addr)")
 	fs.DurationVar(&c.ConnectorTimeout, "connector-timeout", c.ConnectorTimeout, "timeout of one processor call")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", c.ShutdownTimeout, "how long in-flight requests may finish on shutdown")
 	fs.DurationVar(&c.RecoveryInterval, "recovery-interval", c.RecoveryInterval, "how often unresolved payments are checked with the processor")
@@ -210,7 +211,26 @@ func parse(name string, args []string, getenv func(string) string, stderr io.Wri
 		args = fs.Args()[1:]
 	}
 	_ = fs.Parse(positional) // leaves them as fs.Args() for the command
+	publicSet := getenv("PAYGATE_PUBLIC_URL") != ""
+	fs.Visit(func(f *flag.Flag) { publicSet = publicSet || f.Name == "public-url" })
+	if !publicSet {
+		c.PublicURL = localURL(c.Addr)
+	}
 	return c, fs, c.validate()
+}
+
+// localURL is the URL this machine reaches a listen address at: the links
+// paygate hands out (and its first-start curl command) follow --addr until
+// --public-url says where the world reaches it.
+func localURL(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "http://localhost:8080"
+	}
+	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
 }
 
 // leaseWarning explains, when the webhook lease is not comfortably above the

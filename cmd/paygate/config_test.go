@@ -48,3 +48,28 @@ func TestAShortWebhookLeaseIsWarnedAbout(t *testing.T) {
 		t.Fatalf("a lease shorter than twice the timeout: %q", w)
 	}
 }
+
+// TestLinksFollowTheListenAddress: without --public-url, the links paygate
+// hands out (checkout pages, the first-start curl command) point at the port
+// it listens on; --public-url or PAYGATE_PUBLIC_URL wins.
+func TestLinksFollowTheListenAddress(t *testing.T) {
+	env := func(kv map[string]string) func(string) string { return func(k string) string { return kv[k] } }
+	for _, tc := range []struct {
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{want: "http://localhost:8080"},
+		{env: map[string]string{"PAYGATE_ADDR": "127.0.0.1:18182"}, want: "http://127.0.0.1:18182"},
+		{args: []string{"--addr", ":9090"}, want: "http://localhost:9090"},
+		{args: []string{"--addr", "0.0.0.0:9091"}, want: "http://localhost:9091"},
+		{args: []string{"--addr", "[::1]:9092"}, want: "http://[::1]:9092"},
+		{args: []string{"--addr", ":9093", "--public-url", "https://pay.example"}, want: "https://pay.example"},
+		{args: []string{"--addr", ":9094"}, env: map[string]string{"PAYGATE_PUBLIC_URL": "https://pay.example"}, want: "https://pay.example"},
+	} {
+		c, _, err := parse("serve", tc.args, env(tc.env), io.Discard, nil)
+		if err != nil || c.PublicURL != tc.want {
+			t.Errorf("%v %v: public URL %q (%v), want %q", tc.args, tc.env, c.PublicURL, err, tc.want)
+		}
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 )
 
@@ -51,7 +52,9 @@ Usage:
                                        add a team member; prints a generated password once
   paygate user reset-two-factor --merchant ID --email E
                                        turn off the second factor of someone who lost their authenticator
-  paygate config create|list|enable|disable|delete --merchant ID …
+  paygate user reset-password --merchant ID --email E
+                                       give someone who forgot their password a new one (shown once)
+  paygate config create|update|show|list|enable|disable|delete --merchant ID …
                                        payment-method configurations (pg_codes); 'paygate config' for flags
   paygate door-credential create --merchant ID [--door paymentz|opentrade] [--mode M] [--username U] [--partner-id P]
                                        a front door's memberId and secret (Paymentz secure key, OpenTrade payment secret; shown once)
@@ -60,7 +63,7 @@ Usage:
                                        then drop the old version from PAYGATE_VAULT_KEY
   paygate keys generate [--version N]  print a new random vault key (VERSION:BASE64)
   paygate ledger verify                recompute balances from the ledger; exit 1 on any difference
-  paygate bench [--duration 10s] [--concurrency 64] [--database sqlite|postgres|URL]
+  paygate bench [--duration 10s] [--concurrency 64] [--database sqlite|postgres|URL] [--runs N] [--webhooks]
                                        compare a sale's throughput with a bare HTTP handler
 
 Common flags (each also read from the environment variable in brackets):
@@ -68,7 +71,8 @@ Common flags (each also read from the environment variable in brackets):
   --database URL         sqlite:PATH or postgres://… (PAYGATE_DATABASE_URL, default sqlite:./data/paygate.db)
   --log-level LEVEL      debug, info, warn, error (PAYGATE_LOG_LEVEL, default info)
   --log-format FORMAT    text or json (PAYGATE_LOG_FORMAT, default text)
-  --public-url URL       base URL used in links paygate hands out (PAYGATE_PUBLIC_URL, default http://localhost:8080)
+  --public-url URL       base URL used in links paygate hands out (PAYGATE_PUBLIC_URL, default http://localhost
+                         and the port of --addr)
   --idempotency-retention D  how long Idempotency-Keys are honoured (PAYGATE_IDEMPOTENCY_RETENTION, default 72h, at least 24h)
   --token-ttl D          OAuth access token lifetime (PAYGATE_TOKEN_TTL, default 1h, at most 24h)
   --session-ttl D        dashboard session lifetime (PAYGATE_SESSION_TTL, default 12h)
@@ -77,7 +81,8 @@ Common flags (each also read from the environment variable in brackets):
   --vault-key-file PATH  vault key-encryption keys, newest first (PAYGATE_VAULT_KEY_FILE, or inline in
                          PAYGATE_VAULT_KEY; default vault.key beside the SQLite database, made on first start)
 
-Run 'paygate COMMAND --help' for a command's flags.
+Run 'paygate serve --help' for every server setting (timeouts, webhooks, mail, routing, limits)
+and 'paygate COMMAND --help' for a command's own.
 `
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -86,6 +91,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		cmd = "help"
 	} else if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
 		cmd, args = args[0], args[1:]
+	}
+	if groups[cmd] && (len(args) == 0 || isHelp(args[0])) && !(cmd == "config" && len(args) == 0) {
+		// A command of subcommands asked for help, or given none: its lines of the usage.
+		if len(args) == 0 {
+			fmt.Fprint(stderr, commandUsage(cmd))
+			return exitCode(2)
+		}
+		fmt.Fprint(stdout, commandUsage(cmd))
+		return nil
 	}
 	switch cmd {
 	case "serve":
@@ -118,4 +132,31 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		fmt.Fprint(stderr, usage)
 		return fmt.Errorf("unknown command %q", cmd)
 	}
+}
+
+// groups are the commands made of subcommands.
+var groups = map[string]bool{"merchant": true, "apikey": true, "user": true, "config": true, "door-credential": true, "keys": true, "ledger": true}
+
+func isHelp(arg string) bool {
+	return arg == "-h" || arg == "--help" || arg == "-help" || arg == "help"
+}
+
+// commandUsage is the usage's lines about one command: its own lines and
+// the description lines that follow them.
+func commandUsage(cmd string) string {
+	var b strings.Builder
+	b.WriteString("Usage:\n")
+	in := false
+	for _, line := range strings.Split(usage, "\n") {
+		switch {
+		case strings.HasPrefix(line, "  paygate "+cmd+" "):
+			in = true
+		case strings.HasPrefix(line, "  paygate ") || !strings.HasPrefix(line, "    "):
+			in = false
+		}
+		if in {
+			b.WriteString(line + "\n")
+		}
+	}
+	return b.String()
 }

@@ -122,7 +122,8 @@ func TestFirstStartCreatesDemoMerchantAndPrintsItsKeyOnce(t *testing.T) {
 	}
 	addr, out, stop := start()
 	key := extractKey(t, out.String())
-	if !strings.Contains(out.String(), "curl -s http://localhost:8080/v1/payments") {
+	// The command names the address the gateway listens on (no --public-url given).
+	if !strings.Contains(out.String(), "curl -s http://"+addr+"/v1/payments") {
 		t.Errorf("first start prints no ready-to-paste curl:\n%s", out.String())
 	}
 	cl := client.New("http://"+addr, key)
@@ -170,4 +171,35 @@ func binary(t *testing.T) string {
 		t.Fatal(buildErr)
 	}
 	return binPath
+}
+
+// TestLedgerVerifyRefusesADatabaseThatIsNotThere: a mistyped path fails
+// instead of creating an empty database that verifies clean.
+func TestLedgerVerifyRefusesADatabaseThatIsNotThere(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "nowhere", "paygate.db")
+	err := run(context.Background(), []string{"ledger", "verify", "--database", "sqlite:" + path}, noenv, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "no database at "+path) {
+		t.Fatalf("ledger verify of a missing database: %v", err)
+	}
+	if _, statErr := os.Stat(filepath.Dir(path)); !os.IsNotExist(statErr) {
+		t.Fatalf("ledger verify created %s", filepath.Dir(path))
+	}
+}
+
+// TestACommandAskedForHelpAnswersItsUsage: "paygate apikey --help" prints
+// the apikey lines and succeeds; a command of subcommands given none fails
+// with the same lines on stderr.
+func TestACommandAskedForHelpAnswersItsUsage(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if err := run(context.Background(), []string{"apikey", "--help"}, noenv, &out, &errOut); err != nil {
+		t.Fatalf("apikey --help: %v", err)
+	}
+	if !strings.Contains(out.String(), "paygate apikey revoke") || strings.Contains(out.String(), "paygate ledger") {
+		t.Fatalf("apikey --help printed:\n%s", out.String())
+	}
+	out.Reset()
+	err := run(context.Background(), []string{"ledger"}, noenv, &out, &errOut)
+	if ec, ok := err.(exitCode); !ok || ec != 2 || !strings.Contains(errOut.String(), "paygate ledger verify") || out.Len() != 0 {
+		t.Fatalf("ledger alone: %v, stderr %q", err, errOut.String())
+	}
 }

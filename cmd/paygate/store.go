@@ -2,6 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
 	"strings"
 	"time"
 
@@ -17,4 +21,18 @@ func openStore(ctx context.Context, url string, migrate bool, onCommit func(int,
 		return sqlite.Open(ctx, path, sqlite.Options{Migrate: migrate, OnCommit: onCommit})
 	}
 	return postgres.Open(ctx, url, postgres.Options{Migrate: migrate, OnCommit: onCommit})
+}
+
+// existingDatabase refuses a SQLite database that does not exist yet, for
+// commands that only read one: opening it would create an empty database
+// (and a vault key) where a mistyped path should be an error.
+func existingDatabase(url string) error {
+	path, ok := strings.CutPrefix(url, "sqlite:")
+	if !ok {
+		return nil
+	}
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("no database at %s: nothing to check (run paygate there first, or pass --database sqlite:PATH)", path)
+	}
+	return nil
 }

@@ -70,3 +70,34 @@ func TestUserResetTwoFactor(t *testing.T) {
 		t.Fatalf("sign-in with the password alone after the reset: %v", err)
 	}
 }
+
+// A person who forgot their password gets a new one from the command line;
+// the old one stops signing in and the new one, printed once, works.
+func TestUserResetPassword(t *testing.T) {
+	ctx := context.Background()
+	db := "sqlite:" + filepath.Join(t.TempDir(), "p.db")
+	mid := runJSON(t, "merchant", "create", "Shop", "--json", "--database", db)["merchant_id"]
+	u := runJSON(t, "user", "create", "--merchant", mid, "--email", "owner@shop.test", "--role", "owner", "--json", "--database", db)
+	var out bytes.Buffer
+	if err := run(ctx, []string{"user", "reset-password", "--merchant", mid, "--email", "owner@shop.test", "--database", db}, noenv, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	_, fresh, ok := strings.Cut(strings.TrimSpace(out.String()), "have ended): ")
+	if !ok || len(fresh) < 20 {
+		t.Fatalf("reset printed %q", out.String())
+	}
+	c, _, err := parse("test", []string{"--database", db}, noenv, io.Discard, func(*flag.FlagSet) {})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = withEngine(ctx, c, io.Discard, func(e *engine.Engine) error {
+		if _, _, err := e.Login(ctx, engine.LoginInput{Email: "owner@shop.test", Password: u["password"]}); err == nil {
+			t.Error("the old password still signs in")
+		}
+		_, _, err := e.Login(ctx, engine.LoginInput{Email: "owner@shop.test", Password: fresh})
+		return err
+	})
+	if err != nil {
+		t.Fatalf("the printed password: %v", err)
+	}
+}

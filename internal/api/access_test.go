@@ -381,11 +381,17 @@ func TestKeysAreShownOnceListedMaskedRolledAndRevoked(t *testing.T) {
 	}
 	wantProblem(t, e.do("GET", "/v1/balance", newSecret, ""), 401, "invalid_api_key", "")
 	third := r.json(t)
-	if r := e.do("POST", "/v1/api-keys/"+third["id"].(string)+"/revoke", e.key, ""); r.status != 200 || r.json(t)["status"] != "revoked" {
+	r = e.do("POST", "/v1/api-keys/"+third["id"].(string)+"/revoke", e.key, "")
+	if r.status != 200 || r.json(t)["status"] != "revoked" {
 		t.Fatalf("revoke: %d %s", r.status, r.body)
 	}
+	revokedAt := r.json(t)["expires_at"]
 	wantProblem(t, e.do("GET", "/v1/balance", third["secret"].(string), ""), 401, "invalid_api_key", "")
-	wantProblem(t, e.do("POST", "/v1/api-keys/"+third["id"].(string)+"/revoke", e.key, ""), 404, "resource_missing", "")
+	// Revoking it again changes nothing and says so.
+	if r := e.do("POST", "/v1/api-keys/"+third["id"].(string)+"/revoke", e.key, ""); r.status != 200 || r.json(t)["status"] != "revoked" || r.json(t)["expires_at"] != revokedAt || revokedAt == nil {
+		t.Fatalf("second revoke: %d %s (first revoked at %v)", r.status, r.body, revokedAt)
+	}
+	wantProblem(t, e.do("POST", "/v1/api-keys/key_nope/revoke", e.key, ""), 404, "resource_missing", "")
 	wantProblem(t, e.do("POST", "/v1/api-keys/"+id+"/roll", e.key, `{"overlap_seconds":999999999}`), 400, "parameter_invalid", "overlap_seconds")
 	wantProblem(t, e.do("POST", "/v1/api-keys", e.key, `{"kind":"restricted","scopes":["payments:steal"]}`), 400, "parameter_invalid", "scopes")
 	wantProblem(t, e.do("POST", "/v1/api-keys", e.key, `{"kind":"restricted"}`), 400, "parameter_missing", "scopes")

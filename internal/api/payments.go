@@ -161,7 +161,8 @@ func (s *Server) listPayments(w http.ResponseWriter, r *http.Request) {
 	f := engine.PaymentFilter{Status: payment.Status(q.Get("status")), Reference: q.Get("reference"), StartingAfter: q.Get("starting_after")}
 	var err error
 	if v := q.Get("limit"); v != "" {
-		if f.Limit, err = strconv.Atoi(v); err != nil {
+		// 0 would read as "not given" below: refuse it here, as elsewhere.
+		if f.Limit, err = strconv.Atoi(v); err != nil || f.Limit < 1 || f.Limit > 100 {
 			writeProblem(w, r, fault.InvalidParam("limit", "parameter_invalid", "limit must be an integer between 1 and 100"))
 			return
 		}

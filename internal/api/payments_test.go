@@ -277,7 +277,9 @@ func TestListFiltersAndPaginates(t *testing.T) {
 	if l := e.do("GET", fmt.Sprintf("/v1/payments?created[lt]=%d", start.Unix()), e.key, "").json(t); len(l["data"].([]any)) != 0 {
 		t.Fatalf("created[lt]: %d", len(l["data"].([]any)))
 	}
-	wantProblem(t, e.do("GET", "/v1/payments?limit=500", e.key, ""), 400, "parameter_invalid", "limit")
+	for _, bad := range []string{"500", "0", "-1", "ten"} {
+		wantProblem(t, e.do("GET", "/v1/payments?limit="+bad, e.key, ""), 400, "parameter_invalid", "limit")
+	}
 	wantProblem(t, e.do("GET", "/v1/payments?created[gte]=yesterday", e.key, ""), 400, "parameter_invalid", "created[gte]")
 	wantProblem(t, e.do("GET", "/v1/payments?status=paid", e.key, ""), 400, "parameter_invalid", "status")
 }

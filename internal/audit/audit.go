@@ -22,6 +22,8 @@ const (
 	UserDisabled      Action = "user.disabled"
 	TOTPEnabled       Action = "user.totp_enabled"
 	TOTPReset         Action = "user.totp_reset"
+	PasswordChanged   Action = "user.password_changed"
+	PasswordReset     Action = "user.password_reset"
 	PaymentCaptured   Action = "payment.captured"
 	PaymentVoided     Action = "payment.voided"
 	RefundCreated     Action = "refund.created"

@@ -51,6 +51,10 @@ func TestNewPagesAt360(t *testing.T) {
 	waitFor(t, ctx, "#invoices")
 	narrow("the invoice list")
 
+	do(t, ctx, chromedp.Navigate(e.url+"/dashboard/password"))
+	waitFor(t, ctx, "#password-form")
+	narrow("the password page")
+
 	do(t, ctx, chromedp.Navigate(e.url+"/dashboard/customers"))
 	waitFor(t, ctx, "#customers")
 	narrow("the customer list")

@@ -50,6 +50,8 @@ func New(cfg Config) *Server {
 	m.HandleFunc("POST /dashboard/mode", s.signed("", s.switchMode))
 	m.HandleFunc("POST /dashboard/lang", s.signed("", s.switchLang))
 	m.HandleFunc("GET /dashboard/two-factor", s.signed("", s.twoFactor))
+	m.HandleFunc("GET /dashboard/password", s.signed("", s.passwordPage))
+	m.HandleFunc("POST /dashboard/password", s.signed("", s.changePassword))
 	m.HandleFunc("POST /dashboard/two-factor/setup", s.signed("", s.beginTwoFactor))
 	m.HandleFunc("POST /dashboard/two-factor/enable", s.signed("", s.enableTwoFactor))
 	m.HandleFunc("GET /dashboard/{$}", s.signed(auth.PermViewPayments, s.overview))

@@ -19,7 +19,7 @@ var chrome = map[string]map[string]string{
 		"menu": "Dashboard", "overview": "Overview", "payments": "Payments", "customers": "Customers", "invoices": "Invoices",
 		"subscriptions": "Subscriptions", "payouts": "Payouts", "events": "Events", "webhooks": "Webhooks",
 		"developers": "Developers", "team": "Team", "audit": "Audit log", "language": "Language", "change": "Change",
-		"suffix": "paygate dashboard", "twoFactor": "Two-factor",
+		"suffix": "paygate dashboard", "twoFactor": "Two-factor", "password": "Password",
 	},
 	"ar": {
 		"skip": "انتقل إلى المحتوى", "mode": "الوضع", "sandbox": "تجريبي", "live": "مباشر", "switch": "تبديل",
@@ -27,7 +27,7 @@ var chrome = map[string]map[string]string{
 		"menu": "لوحة التحكم", "overview": "نظرة عامة", "payments": "المدفوعات", "customers": "العملاء", "invoices": "الفواتير",
 		"subscriptions": "الاشتراكات", "payouts": "التحويلات", "events": "الأحداث", "webhooks": "خطافات الويب",
 		"developers": "المطورون", "team": "الفريق", "audit": "سجل التدقيق", "language": "اللغة", "change": "تغيير",
-		"suffix": "لوحة تحكم paygate", "twoFactor": "التحقق بخطوتين",
+		"suffix": "لوحة تحكم paygate", "twoFactor": "التحقق بخطوتين", "password": "كلمة المرور",
 	},
 }
 

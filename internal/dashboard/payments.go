@@ -248,6 +248,7 @@ var notices = map[string]string{
 	"user-disabled":    "The team member was disabled: they can no longer sign in.",
 	"user-enabled":     "The team member was enabled again.",
 	"totp-reset":       "Two-factor was turned off for this person; they can set it up again after signing in.",
+	"password":         "Your password was changed. Every other session of yours has been signed out.",
 	"totp-on":          "Two-factor authentication is on. Signing in now asks for a code from your app.",
 }
 

@@ -158,7 +158,8 @@ func (e *Engine) RollKey(ctx context.Context, a Actor, id string, overlap time.D
 }
 
 // RevokeKey stops one of the actor's keys at once (and every token issued
-// to it). Revoking a revoked key is a NotFound.
+// to it). Revoking a key already revoked changes nothing and answers it as
+// it is (a rolled key still in its overlap is revoked now).
 func (e *Engine) RevokeKey(ctx context.Context, a Actor, id string) (*auth.APIKey, error) {
 	var k *auth.APIKey
 	defer e.credentialsChanged()
@@ -171,6 +172,9 @@ func (e *Engine) RevokeKey(ctx context.Context, a Actor, id string) (*auth.APIKe
 			return fault.New(fault.Forbidden, "secret_key_required", "a restricted key may not revoke a secret key")
 		}
 		now := e.now()
+		if k.RevokedAt != nil && !k.RevokedAt.After(now) {
+			return nil
+		}
 		if err := tx.RevokeAPIKey(ctx, a.MerchantID, id, now); err != nil {
 			return err
 		}

@@ -174,6 +174,9 @@ type Tx interface {
 	InsertSession(ctx context.Context, s *auth.Session) error
 	// RevokeSession ends a session (by hash) at a time.
 	RevokeSession(ctx context.Context, hash string, at time.Time) error
+	// RevokeUserSessions ends every live session of a person but the one
+	// with id except ("" for none).
+	RevokeUserSessions(ctx context.Context, merchantID, userID, except string, at time.Time) error
 	// InsertAuditEvent appends to the audit log (which refuses updates and deletes).
 	InsertAuditEvent(ctx context.Context, e *audit.Event) error
 

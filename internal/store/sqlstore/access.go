@@ -239,6 +239,13 @@ func (t *Tx) RevokeSession(ctx context.Context, hash string, at time.Time) error
 	return err
 }
 
+// RevokeUserSessions implements engine.Tx.
+func (t *Tx) RevokeUserSessions(ctx context.Context, merchantID, userID, except string, at time.Time) error {
+	_, err := t.exec(ctx, `UPDATE sessions SET revoked_at = ? WHERE merchant_id = ? AND user_id = ? AND id <> ? AND revoked_at IS NULL`,
+		micros(at), merchantID, userID, except)
+	return err
+}
+
 // FindSession implements engine.Reader.
 func (r *Reader) FindSession(ctx context.Context, hash string) (*auth.Session, error) {
 	var s auth.Session

@@ -1,0 +1,85 @@
+package engine
+
+import (
+	"context"
+
+	"github.com/paygate/paygate/internal/audit"
+	"github.com/paygate/paygate/internal/auth"
+	"github.com/paygate/paygate/internal/fault"
+	"github.com/paygate/paygate/internal/id"
+)
+
+// ChangePassword replaces the signed-in person's password once the
+// current one is given. Every other session of theirs ends: whoever else
+// knew the old password, or signed in with it, is out.
+func (e *Engine) ChangePassword(ctx context.Context, a Actor, current, next string) error {
+	if a.Principal.UserID == "" {
+		return fault.New(fault.Forbidden, "user_required", "only a signed-in person has a password to change")
+	}
+	u, err := e.store.GetUser(ctx, a.MerchantID, a.Principal.UserID)
+	if err != nil {
+		return err
+	}
+	if ok, err := auth.VerifyPassword(u.PasswordHash, current); err != nil || !ok {
+		return fault.InvalidParam("current_password", "password_incorrect", "the current password is not right")
+	}
+	if next == current {
+		return fault.InvalidParam("new_password", "password_unchanged", "the new password must differ from the current one")
+	}
+	if err := auth.ValidatePassword(next); err != nil {
+		return fault.InvalidParam("new_password", "password_too_weak", "%s", err.Error())
+	}
+	keep := ""
+	if a.Principal.Kind == auth.CredSession {
+		keep = a.Principal.ID
+	}
+	return e.setPassword(ctx, a, u.ID, u.PasswordHash, next, keep, audit.PasswordChanged)
+}
+
+// ResetPassword gives a person a new generated password, shown once, for
+// someone who forgot theirs; all their sessions end. The actor needs the
+// rights to create such a person (mayGrant); the command line acts as the
+// system.
+func (e *Engine) ResetPassword(ctx context.Context, a Actor, userID string) (string, error) {
+	u, err := e.store.GetUser(ctx, a.MerchantID, userID)
+	if err != nil {
+		return "", err
+	}
+	if err := mayGrant(a, u.Role, u.Grants); err != nil {
+		return "", err
+	}
+	password := id.Secret(18)
+	if err := e.setPassword(ctx, a, u.ID, u.PasswordHash, password, "", audit.PasswordReset); err != nil {
+		return "", err
+	}
+	return password, nil
+}
+
+// setPassword writes a new password if the person's hash is still was
+// (a concurrent change wins; this one is refused), ends their sessions but
+// keep, and audits it.
+func (e *Engine) setPassword(ctx context.Context, a Actor, userID, was, password, keep string, action audit.Action) error {
+	hash, err := auth.HashPassword(password, e.pwParams)
+	if err != nil {
+		return err
+	}
+	defer e.credentialsChanged()
+	return e.store.Update(ctx, func(tx Tx) error {
+		u, err := tx.GetUserForUpdate(ctx, a.MerchantID, userID)
+		if err != nil {
+			return err
+		}
+		if u.PasswordHash != was {
+			return fault.New(fault.Conflict, "password_changed", "the password was changed meanwhile; try again")
+		}
+		now := e.now()
+		u.PasswordHash, u.UpdatedAt = hash, now
+		if err := tx.UpdateUser(ctx, u); err != nil {
+			return err
+		}
+		if err := tx.RevokeUserSessions(ctx, a.MerchantID, userID, keep, now); err != nil {
+			return err
+		}
+		return tx.InsertAuditEvent(ctx, e.auditEvent(a, action, "user", userID, nil))
+	})
+}

@@ -1,0 +1,119 @@
+package engine_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/paygate/paygate/internal/audit"
+	"github.com/paygate/paygate/internal/engine"
+	"github.com/paygate/paygate/internal/fault"
+	"github.com/paygate/paygate/internal/payment"
+	"github.com/paygate/paygate/internal/vault"
+)
+
+// TestAPersonChangesTheirPassword: the current password must be right, the
+// new one strong and different; after the change the old one no longer
+// signs in, the session that changed it goes on and every other ends.
+func TestAPersonChangesTheirPassword(t *testing.T) {
+	eachStore(t, func(t *testing.T, st engine.Store) {
+		ctx := context.Background()
+		e, err := engine.New(engine.Config{Store: st, Keyring: vault.Ephemeral()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, _, err := e.CreateMerchant(ctx, "Shop")
+		if err != nil {
+			t.Fatal(err)
+		}
+		const old, next = "correct horse battery", "staple gun ledger 42"
+		if _, _, err := e.CreateUser(ctx, engine.Actor{MerchantID: m.ID}, engine.UserInput{Email: "ana@shop.test", Role: "admin", Password: old}); err != nil {
+			t.Fatal(err)
+		}
+		login := func(pw string) (string, error) {
+			secret, _, err := e.Login(ctx, engine.LoginInput{Email: "ana@shop.test", Password: pw})
+			return secret, err
+		}
+		here, err := login(old)
+		if err != nil {
+			t.Fatal(err)
+		}
+		elsewhere, _ := login(old)
+		a, err := e.AuthenticateSession(ctx, here, payment.Sandbox, engine.Source{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tc := range []struct{ current, next, code, param string }{
+			{"wrong password!", next, "password_incorrect", "current_password"},
+			{old, old, "password_unchanged", "new_password"},
+			{old, "short", "password_too_weak", "new_password"},
+		} {
+			if f := fault.As(e.ChangePassword(ctx, a, tc.current, tc.next)); f == nil || f.Code != tc.code || f.Param != tc.param {
+				t.Fatalf("change(%q, %q): %v, want %s on %s", tc.current, tc.next, f, tc.code, tc.param)
+			}
+		}
+		if _, err := login(old); err != nil {
+			t.Fatalf("a refused change still changed the password: %v", err)
+		}
+		if err := e.ChangePassword(ctx, a, old, next); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := login(old); err == nil {
+			t.Fatal("the old password still signs in")
+		}
+		if _, err := login(next); err != nil {
+			t.Fatalf("the new password: %v", err)
+		}
+		if _, err := e.AuthenticateSession(ctx, here, payment.Sandbox, engine.Source{}); err != nil {
+			t.Fatalf("the session that changed it ended: %v", err)
+		}
+		if _, err := e.AuthenticateSession(ctx, elsewhere, payment.Sandbox, engine.Source{}); err == nil {
+			t.Fatal("another session of the old password still works")
+		}
+		evs, err := e.ListAuditEvents(ctx, engine.Actor{MerchantID: m.ID}, engine.AuditFilter{Action: string(audit.PasswordChanged), Limit: 10})
+		if err != nil || len(evs) != 1 || evs[0].ActorID != a.Principal.ID && evs[0].ActorID != a.Principal.UserID {
+			t.Fatalf("audit: %+v %v", evs, err)
+		}
+	})
+}
+
+// TestAPasswordResetEndsEverySession: an operator (or someone with the
+// rights) gives a person a new password; their sessions end and only the
+// new password signs in. Nobody resets the password of someone more
+// powerful than they are.
+func TestAPasswordResetEndsEverySession(t *testing.T) {
+	eachStore(t, func(t *testing.T, st engine.Store) {
+		ctx := context.Background()
+		e, _ := engine.New(engine.Config{Store: st, Keyring: vault.Ephemeral()})
+		m, _, _ := e.CreateMerchant(ctx, "Shop")
+		sys := engine.Actor{MerchantID: m.ID}
+		owner, _, err := e.CreateUser(ctx, sys, engine.UserInput{Email: "own@shop.test", Role: "owner", Password: "owner password 123"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := e.CreateUser(ctx, sys, engine.UserInput{Email: "dev@shop.test", Role: "developer", Password: "developer pw 456"}); err != nil {
+			t.Fatal(err)
+		}
+		devSecret, _, err := e.Login(ctx, engine.LoginInput{Email: "dev@shop.test", Password: "developer pw 456"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		dev, _ := e.AuthenticateSession(ctx, devSecret, payment.Sandbox, engine.Source{})
+		if _, err := e.ResetPassword(ctx, dev, owner.ID); fault.As(err) == nil || fault.As(err).Code != "permission_denied" {
+			t.Fatalf("a developer reset the owner's password: %v", err)
+		}
+		ownSecret, _, _ := e.Login(ctx, engine.LoginInput{Email: "own@shop.test", Password: "owner password 123"})
+		fresh, err := e.ResetPassword(ctx, sys, owner.ID)
+		if err != nil || len(fresh) < 20 {
+			t.Fatalf("reset: %q %v", fresh, err)
+		}
+		if _, err := e.AuthenticateSession(ctx, ownSecret, payment.Sandbox, engine.Source{}); err == nil {
+			t.Fatal("a session survived the reset")
+		}
+		if _, _, err := e.Login(ctx, engine.LoginInput{Email: "own@shop.test", Password: "owner password 123"}); err == nil {
+			t.Fatal("the old password still signs in")
+		}
+		if _, _, err := e.Login(ctx, engine.LoginInput{Email: "own@shop.test", Password: fresh}); err != nil {
+			t.Fatalf("the new password: %v", err)
+		}
+	})
+}
