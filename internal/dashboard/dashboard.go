@@ -107,6 +107,7 @@ func New(cfg Config) *Server {
 	m.HandleFunc("POST /dashboard/team/users/{id}", s.signed(auth.PermManageTeam, s.updateUser))
 	m.HandleFunc("POST /dashboard/team/users/{id}/disable", s.signed(auth.PermManageTeam, s.switchUser(true)))
 	m.HandleFunc("POST /dashboard/team/users/{id}/reset-two-factor", s.signed(auth.PermManageTeam, s.resetTwoFactor))
+	m.HandleFunc("POST /dashboard/team/users/{id}/reset-password", s.signed(auth.PermManageTeam, s.resetPassword))
 	m.HandleFunc("POST /dashboard/team/users/{id}/enable", s.signed(auth.PermManageTeam, s.switchUser(false)))
 	m.HandleFunc("GET /dashboard/audit", s.signed(auth.PermViewAudit, s.auditLog))
 	m.HandleFunc("/dashboard/", s.notFound)

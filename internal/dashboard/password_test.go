@@ -2,6 +2,9 @@ package dashboard_test
 
 import (
 	"net/http"
+
+	"github.com/paygate/paygate/internal/auth"
+	"github.com/paygate/paygate/internal/engine"
 	"net/url"
 	"strings"
 	"testing"
@@ -52,5 +55,65 @@ func TestChangingYourPasswordSignsYouOutElsewhere(t *testing.T) {
 	}
 	if s := signIn(next); s != http.StatusSeeOther {
 		t.Fatalf("the new password: %d", s)
+	}
+}
+
+// TestResetAPasswordFromThePersonsPage: a manager gives a person who forgot
+// their password a new one, after a confirmation; it is shown once on the
+// page, the old one stops signing in and the person's sessions end. A
+// developer who manages the team cannot reset an owner's; nobody resets
+// their own here.
+func TestResetAPasswordFromThePersonsPage(t *testing.T) {
+	e := newEnv(t)
+	support := e.signIn("support@shop.test")
+	path := "/dashboard/team/users/" + e.user("support@shop.test").ID
+	owner := e.signIn("owner@shop.test")
+	page := owner.get(path)
+	if !strings.Contains(page.body, `id="reset-password"`) {
+		t.Fatalf("no password reset offered:\n%s", page.body)
+	}
+	ask := owner.post(path+"/reset-password", url.Values{"csrf": {page.csrf(t)}, "step": {"review"}})
+	if ask.status != 200 || !strings.Contains(ask.body, `id="confirm-form"`) {
+		t.Fatalf("review: %d\n%s", ask.status, ask.body)
+	}
+	if p := support.get("/dashboard/"); p.status != 200 {
+		t.Fatalf("the review already ended the person's session: %d", p.status)
+	}
+	done := owner.post(path+"/reset-password", url.Values{"csrf": {ask.csrf(t)}, "step": {"confirm"}})
+	fresh := regexpMust(`id="reset-password-secret">([^<]+)<`).FindStringSubmatch(done.body)
+	if done.status != 200 || fresh == nil || done.header.Get("Cache-Control") != "no-store" {
+		t.Fatalf("confirm: %d %q\n%s", done.status, done.header.Get("Cache-Control"), done.body)
+	}
+	if p := support.get("/dashboard/"); p.status != http.StatusSeeOther {
+		t.Fatalf("the person's session survived the reset: %d", p.status)
+	}
+	signIn := func(email, pw string) int {
+		return (&browserless{e: e}).post("/dashboard/sign-in", url.Values{"email": {email}, "password": {pw}}).status
+	}
+	if s := signIn("support@shop.test", password); s != http.StatusUnauthorized {
+		t.Fatalf("the old password: %d", s)
+	}
+	if s := signIn("support@shop.test", fresh[1]); s != http.StatusSeeOther {
+		t.Fatalf("the new password: %d", s)
+	}
+	if p := owner.get(path); strings.Contains(p.body, fresh[1]) {
+		t.Fatal("the new password is shown again")
+	}
+
+	if _, _, err := e.eng.CreateUser(t.Context(), engine.Actor{MerchantID: e.merchant}, engine.UserInput{Email: "lead@shop.test", Name: "Lead", Role: "developer",
+		Grants: []string{string(auth.PermManageTeam)}, Password: password}); err != nil {
+		t.Fatal(err)
+	}
+	lead := e.signIn("lead@shop.test")
+	ownerPath := "/dashboard/team/users/" + e.user("owner@shop.test").ID
+	if p := lead.post(ownerPath+"/reset-password", url.Values{"csrf": {lead.get(ownerPath).csrf(t)}, "step": {"confirm"}}); p.status != http.StatusForbidden {
+		t.Fatalf("a developer resetting an owner's password: %d", p.status)
+	}
+	if s := signIn("owner@shop.test", password); s != http.StatusSeeOther {
+		t.Fatalf("the owner's password changed anyway: %d", s)
+	}
+	self := "/dashboard/team/users/" + e.user("lead@shop.test").ID
+	if p := lead.post(self+"/reset-password", url.Values{"csrf": {lead.get(self).csrf(t)}, "step": {"confirm"}}); p.status != http.StatusBadRequest || !strings.Contains(p.body, "Password page") {
+		t.Fatalf("resetting one's own: %d", p.status)
 	}
 }

@@ -41,6 +41,8 @@ type userView struct {
 	Granted    map[string]bool
 	Operations []operationRow
 	Self       bool
+	// NewPassword is a reset's generated password, shown once.
+	NewPassword string
 }
 
 func roleRows() []roleRow {
@@ -304,6 +306,47 @@ func (s *Server) resetTwoFactor(w http.ResponseWriter, r *http.Request, q *reque
 		return
 	}
 	http.Redirect(w, r, back+"?done=totp-reset", http.StatusSeeOther)
+}
+
+// resetPassword gives a person who forgot their password a new generated
+// one after a confirmation, shown once on their page (no-store, like every
+// page); their sessions end. The engine refuses it for someone the actor
+// may not manage and audits it as user.password_reset; one's own password
+// is changed on the Password page.
+func (s *Server) resetPassword(w http.ResponseWriter, r *http.Request, q *request) {
+	ctx := r.Context()
+	u, err := s.eng.GetUser(ctx, q.actor, r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, q, err)
+		return
+	}
+	back := "/dashboard/team/users/" + url.PathEscape(u.ID)
+	if u.ID == q.actor.Principal.UserID {
+		s.userPage(w, r, q, u, string(u.Role), u.Grants.Strings(), http.StatusBadRequest, "Your own password is changed on the Password page.")
+		return
+	}
+	if r.PostForm.Get("step") != "confirm" {
+		s.renderFor(w, r, q, http.StatusOK, "ask", &askView{view: view{Title: "Reset password", Nav: "team"},
+			Heading: "Reset password",
+			Text: "Give " + u.Email + " a new password? Their current one stops working and every session of theirs ends. " +
+				"The new one is shown to you once: pass it to them over a channel you trust.",
+			Action: back + "/reset-password", Button: "Yes, reset the password of " + u.Email, Back: back})
+		return
+	}
+	password, err := s.eng.ResetPassword(ctx, q.actor, u.ID)
+	if err != nil {
+		s.refused(w, r, q, u, err)
+		return
+	}
+	codes, err := s.methodCodes(ctx, q.actor)
+	if err != nil {
+		s.fail(w, r, q, err)
+		return
+	}
+	s.renderFor(w, r, q, http.StatusOK, "user", &userView{view: view{Title: "Team member " + u.Email, Nav: "team",
+		Notice: "The password of " + u.Email + " was reset and their sessions ended. Give them the password below: it is not shown again."},
+		U: u, Roles: roleRows(), Codes: codes, Role: string(u.Role), Granted: grantedCodes(u.Grants.Strings()),
+		Operations: operationRows(grantedCodes(u.Grants.Strings())), NewPassword: password})
 }
 
 // refused answers an act on a person the engine refused with the person's
