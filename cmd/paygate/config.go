@@ -126,7 +126,7 @@ func (c *Config) flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.DatabaseURL, "database", c.DatabaseURL, "sqlite:PATH or postgres://…")
 	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error")
 	fs.StringVar(&c.LogFormat, "log-format", c.LogFormat, "text or json")
-	fs.StringVar(&c.PublicURL, "public-url", c.PublicURL, "base URL for links paygate hands out (default: http://localhost and the port of --addr)")
+	fs.StringVar(&c.PublicURL, "public-url", c.PublicURL, "base URL for links paygate hands out (default: the address of --addr, localhost when it names no host)")
 	fs.DurationVar(&c.ConnectorTimeout, "connector-timeout", c.ConnectorTimeout, "timeout of one processor call")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", c.ShutdownTimeout, "how long in-flight requests may finish on shutdown")
 	fs.DurationVar(&c.RecoveryInterval, "recovery-interval", c.RecoveryInterval, "how often unresolved payments are checked with the processor")

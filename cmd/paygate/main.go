@@ -71,8 +71,8 @@ Common flags (each also read from the environment variable in brackets):
   --database URL         sqlite:PATH or postgres://… (PAYGATE_DATABASE_URL, default sqlite:./data/paygate.db)
   --log-level LEVEL      debug, info, warn, error (PAYGATE_LOG_LEVEL, default info)
   --log-format FORMAT    text or json (PAYGATE_LOG_FORMAT, default text)
-  --public-url URL       base URL used in links paygate hands out (PAYGATE_PUBLIC_URL, default http://localhost
-                         and the port of --addr)
+  --public-url URL       base URL used in links paygate hands out (PAYGATE_PUBLIC_URL, default: the address
+                         of --addr, localhost when it names no host)
   --idempotency-retention D  how long Idempotency-Keys are honoured (PAYGATE_IDEMPOTENCY_RETENTION, default 72h, at least 24h)
   --token-ttl D          OAuth access token lifetime (PAYGATE_TOKEN_TTL, default 1h, at most 24h)
   --session-ttl D        dashboard session lifetime (PAYGATE_SESSION_TTL, default 12h)

@@ -117,3 +117,35 @@ func TestResetAPasswordFromThePersonsPage(t *testing.T) {
 		t.Fatalf("resetting one's own: %d", p.status)
 	}
 }
+
+// TestGuessingTheCurrentPasswordIsSlowedDown: a stolen session cannot try
+// current passwords at speed: after a few wrong ones the page answers 429
+// with Retry-After, even for the right one, and the password stays.
+func TestGuessingTheCurrentPasswordIsSlowedDown(t *testing.T) {
+	e := newEnv(t)
+	b := e.signIn("support@shop.test")
+	csrf := b.get("/dashboard/password").csrf(t)
+	try := func(current string) page {
+		return b.post("/dashboard/password", url.Values{"csrf": {csrf}, "current_password": {current},
+			"new_password": {"brand new passphrase 9"}, "confirm_password": {"brand new passphrase 9"}})
+	}
+	limited := -1
+	for i := range 10 {
+		if p := try("guess number " + string(rune('a'+i))); p.status == http.StatusTooManyRequests {
+			if p.header.Get("Retry-After") == "" {
+				t.Fatal("429 without Retry-After")
+			}
+			limited = i
+			break
+		}
+	}
+	if limited < 0 {
+		t.Fatal("ten wrong current passwords in a row were all tried")
+	}
+	if p := try(password); p.status != http.StatusTooManyRequests {
+		t.Fatalf("the right password while slowed down: %d", p.status)
+	}
+	if _, _, err := e.eng.Login(t.Context(), engine.LoginInput{Email: "support@shop.test", Password: password}); err != nil {
+		t.Fatalf("the password changed while slowed down: %v", err)
+	}
+}

@@ -21,6 +21,10 @@ func (e *Engine) ChangePassword(ctx context.Context, a Actor, current, next stri
 		return err
 	}
 	if ok, err := auth.VerifyPassword(u.PasswordHash, current); err != nil || !ok {
+		// Audited as a failed sign-in: a wrong password is a wrong password.
+		if err := e.recordAudit(ctx, e.auditEvent(a, audit.LoginFailed, "user", u.ID, map[string]string{"channel": "password_change"})); err != nil {
+			return err
+		}
 		return fault.InvalidParam("current_password", "password_incorrect", "the current password is not right")
 	}
 	if next == current {
@@ -33,7 +37,7 @@ func (e *Engine) ChangePassword(ctx context.Context, a Actor, current, next stri
 	if a.Principal.Kind == auth.CredSession {
 		keep = a.Principal.ID
 	}
-	return e.setPassword(ctx, a, u.ID, u.PasswordHash, next, keep, audit.PasswordChanged)
+	return e.setPassword(ctx, a, u.ID, u.PasswordHash, next, keep, audit.PasswordChanged, nil)
 }
 
 // ResetPassword gives a person a new generated password, shown once, for
@@ -45,20 +49,20 @@ func (e *Engine) ResetPassword(ctx context.Context, a Actor, userID string) (str
 	if err != nil {
 		return "", err
 	}
-	if err := mayGrant(a, u.Role, u.Grants); err != nil {
-		return "", err
-	}
 	password := id.Secret(18)
-	if err := e.setPassword(ctx, a, u.ID, u.PasswordHash, password, "", audit.PasswordReset); err != nil {
+	// The rights are checked under the person's row lock, against the role
+	// they have then (a promotion meanwhile is seen).
+	may := func(cur *auth.User) error { return mayGrant(a, cur.Role, cur.Grants) }
+	if err := e.setPassword(ctx, a, u.ID, u.PasswordHash, password, "", audit.PasswordReset, may); err != nil {
 		return "", err
 	}
 	return password, nil
 }
 
 // setPassword writes a new password if the person's hash is still was
-// (a concurrent change wins; this one is refused), ends their sessions but
-// keep, and audits it.
-func (e *Engine) setPassword(ctx context.Context, a Actor, userID, was, password, keep string, action audit.Action) error {
+// (a concurrent change wins; this one is refused) and check, if given,
+// allows it; it ends their sessions but keep, and audits it.
+func (e *Engine) setPassword(ctx context.Context, a Actor, userID, was, password, keep string, action audit.Action, check func(*auth.User) error) error {
 	hash, err := auth.HashPassword(password, e.pwParams)
 	if err != nil {
 		return err
@@ -68,6 +72,11 @@ func (e *Engine) setPassword(ctx context.Context, a Actor, userID, was, password
 		u, err := tx.GetUserForUpdate(ctx, a.MerchantID, userID)
 		if err != nil {
 			return err
+		}
+		if check != nil {
+			if err := check(u); err != nil {
+				return err
+			}
 		}
 		if u.PasswordHash != was {
 			return fault.New(fault.Conflict, "password_changed", "the password was changed meanwhile; try again")

@@ -73,6 +73,16 @@ func TestAPersonChangesTheirPassword(t *testing.T) {
 		if err != nil || len(evs) != 1 || evs[0].ActorID != a.Principal.ID && evs[0].ActorID != a.Principal.UserID {
 			t.Fatalf("audit: %+v %v", evs, err)
 		}
+		failed, _ := e.ListAuditEvents(ctx, engine.Actor{MerchantID: m.ID}, engine.AuditFilter{Action: string(audit.LoginFailed), Limit: 10})
+		wrong := 0
+		for _, ev := range failed {
+			if ev.Details["channel"] == "password_change" {
+				wrong++
+			}
+		}
+		if wrong != 1 {
+			t.Fatalf("%d wrong current passwords audited, want 1", wrong)
+		}
 	})
 }
 
@@ -114,6 +124,82 @@ func TestAPasswordResetEndsEverySession(t *testing.T) {
 		}
 		if _, _, err := e.Login(ctx, engine.LoginInput{Email: "own@shop.test", Password: fresh}); err != nil {
 			t.Fatalf("the new password: %v", err)
+		}
+	})
+}
+
+// hookStore runs before once, just ahead of the next transaction.
+type hookStore struct {
+	engine.Store
+	before func()
+}
+
+func (h *hookStore) Update(ctx context.Context, fn func(engine.Tx) error) error {
+	if f := h.before; f != nil {
+		h.before = nil
+		f()
+	}
+	return h.Store.Update(ctx, fn)
+}
+
+// TestASignInRacingAPasswordResetDoesNotSurviveIt: a sign-in whose password
+// check passed just before a reset committed gets no session (the reset
+// would not have ended one written after it).
+func TestASignInRacingAPasswordResetDoesNotSurviveIt(t *testing.T) {
+	eachStore(t, func(t *testing.T, st engine.Store) {
+		ctx := context.Background()
+		hs := &hookStore{Store: st}
+		e, _ := engine.New(engine.Config{Store: hs, Keyring: vault.Ephemeral()})
+		m, _, _ := e.CreateMerchant(ctx, "Shop")
+		sys := engine.Actor{MerchantID: m.ID}
+		u, _, err := e.CreateUser(ctx, sys, engine.UserInput{Email: "ana@shop.test", Role: "admin", Password: "stolen password 123"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The reset commits after the sign-in checked the old password and
+		// before it writes its session.
+		hs.before = func() {
+			if _, err := e.ResetPassword(ctx, sys, u.ID); err != nil {
+				t.Error(err)
+			}
+		}
+		secret, _, err := e.Login(ctx, engine.LoginInput{Email: "ana@shop.test", Password: "stolen password 123"})
+		if hs.before != nil {
+			t.Fatal("the reset did not run inside the sign-in")
+		}
+		if err == nil {
+			if _, aerr := e.AuthenticateSession(ctx, secret, payment.Sandbox, engine.Source{}); aerr == nil {
+				t.Fatal("a sign-in with the old password holds a working session after the reset")
+			}
+		}
+		if fault.KindOf(err) != fault.Unauthorized {
+			t.Fatalf("the racing sign-in: %v, want it refused", err)
+		}
+	})
+}
+
+// TestAPasswordChangeRacingAResetIsRefused: a change whose current password
+// was checked before a reset committed does not overwrite the reset.
+func TestAPasswordChangeRacingAResetIsRefused(t *testing.T) {
+	eachStore(t, func(t *testing.T, st engine.Store) {
+		ctx := context.Background()
+		hs := &hookStore{Store: st}
+		e, _ := engine.New(engine.Config{Store: hs, Keyring: vault.Ephemeral()})
+		m, _, _ := e.CreateMerchant(ctx, "Shop")
+		sys := engine.Actor{MerchantID: m.ID}
+		u, _, _ := e.CreateUser(ctx, sys, engine.UserInput{Email: "ana@shop.test", Role: "admin", Password: "first password 123"})
+		secret, _, err := e.Login(ctx, engine.LoginInput{Email: "ana@shop.test", Password: "first password 123"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, _ := e.AuthenticateSession(ctx, secret, payment.Sandbox, engine.Source{})
+		var fresh string
+		hs.before = func() { fresh, _ = e.ResetPassword(ctx, sys, u.ID) }
+		if err := e.ChangePassword(ctx, a, "first password 123", "second password 456"); fault.As(err) == nil || fault.As(err).Code != "password_changed" {
+			t.Fatalf("a change racing a reset: %v, want 409 password_changed", err)
+		}
+		if _, _, err := e.Login(ctx, engine.LoginInput{Email: "ana@shop.test", Password: fresh}); fresh == "" || err != nil {
+			t.Fatalf("the reset's password no longer signs in: %v", err)
 		}
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"sync/atomic"
 	"syscall"
@@ -71,7 +72,7 @@ func benchmarkSale(b *testing.B, st engine.Store) {
 	var failed atomic.Int64
 	cpu0 := processCPU()
 	b.ResetTimer()
-	b.SetParallelism(32) // 64 goroutines on this project's 2 cores, as `paygate bench`
+	b.SetParallelism(max(1, 64/runtime.GOMAXPROCS(0))) // 64 goroutines, as `paygate bench`
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			k := "bench-" + strconv.FormatInt(n.Add(1), 10)

@@ -45,14 +45,21 @@ func (e *Engine) Login(ctx context.Context, in LoginInput) (string, *auth.User, 
 	userActor := a
 	a.Principal.Kind, a.Principal.ID = auth.CredSession, s.ID
 	err = e.store.Update(ctx, func(tx Tx) error {
+		// The session is written under the person's row lock with the
+		// password still the one checked: a sign-in racing a password
+		// change or reset (whose transaction ends the sessions) either
+		// commits first and is ended by it, or finds the password changed.
+		cur, err := tx.GetUserForUpdate(ctx, u.MerchantID, u.ID)
+		if err != nil {
+			return err
+		}
+		if cur.PasswordHash != u.PasswordHash || !cur.Active() {
+			return errInvalidCredentials
+		}
 		if u.TOTPEnabled {
-			// A code signs in once: the step is claimed under the
-			// person's row lock, so two concurrent sign-ins with one
-			// observed code cannot both pass.
-			cur, err := tx.GetUserForUpdate(ctx, u.MerchantID, u.ID)
-			if err != nil {
-				return err
-			}
+			// A code signs in once: the step is claimed under the same
+			// lock, so two concurrent sign-ins with one observed code
+			// cannot both pass.
 			if step <= cur.TOTPLastStep {
 				return errTOTPReused
 			}

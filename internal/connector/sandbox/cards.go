@@ -74,7 +74,7 @@ var Cards = []TestCard{
 	{"4000009900000046", "visa", Attempted, "", "3-D Secure attempted without the issuer (A, ECI 06), no challenge; succeeds", true},
 	{"4000009900000061", "visa", DeclineMIT, "insufficient_funds", "Approves customer-initiated payments; merchant-initiated (recurring) ones are declined: insufficient funds", true},
 	{"5200009900000058", "mastercard", Frictionless, "", "Mastercard authenticated frictionlessly (Y, ECI 02); succeeds", true},
-	{"4000009900000038", "visa", ProcessorDown, "", "Processor unavailable; nothing is recorded (safe to retry)", true},
+	{"4000009900000038", "visa", ProcessorDown, "", "Processor unavailable: the processor never got the request, so the payment is recorded as failed with `processor_unavailable` (402, retryable: a new attempt with a new `Idempotency-Key` cannot charge twice; the same key replays the 402)", true},
 }
 
 // declineMessages are the human messages for decline codes.

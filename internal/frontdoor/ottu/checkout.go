@@ -27,8 +27,7 @@ const (
 	mdCustomerID  = "ottu_customer_id"
 	mdAgreement   = "ottu_agreement_id"
 	mdQR          = "ottu_generate_qr_code" // "true" when qr_code_url is shown
-	mdQRCodeURL   = "ottu_qr_code_url"
-	mdCustomer    = "ottu_" // + customer_email, customer_first_name, … (signed fields)
+	mdCustomer    = "ottu_"                 // + customer_email, customer_first_name, … (signed fields)
 )
 
 // customerFields are the signed customer fields kept as metadata.
@@ -65,7 +64,8 @@ func (req *CheckoutRequest) metadata(partial bool) map[string]string {
 	set("redirect_url", mdRedirect, req.RedirectURL)
 	set("redirect_url", checkout.ReturnOriginsKey, origin(req.RedirectURL))
 	set("customer_id", mdCustomerID, req.CustomerID)
-	qr := ""
+	// "false" rather than "" so that a PUT without it turns it off.
+	qr := "false"
 	if req.GenerateQRCode {
 		qr = "true"
 	}
@@ -225,7 +225,7 @@ func (s *Server) createCheckout(w http.ResponseWriter, r *http.Request) {
 	// retrieve too, as Ottu does (the token is stored only as a hash).
 	back := s.returnURL(a, created.Session.ID)
 	sess, err := s.e.ChangeCheckoutSession(ctx, a, created.Session.ID, engine.CheckoutChange{SuccessURL: &back, CancelURL: &back,
-		Metadata: map[string]string{mdCheckoutURL: created.URL, mdQRCodeURL: created.QRCodeURL}})
+		Metadata: map[string]string{mdCheckoutURL: created.URL}})
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -63,4 +63,21 @@ func TestGenerateQRCode(t *testing.T) {
 	if qr, _ := patched["qr_code_url"].(string); qr == "" || g.scan(qr) != plain["checkout_url"] {
 		t.Fatalf("after PATCH: %v", patched["qr_code_url"])
 	}
+	// A PUT replaces the whole request: without generate_qr_code, no code.
+	if r := g.call("PUT", "/b/checkout/v1/pymt-txn/"+sid+"/", `{"type":"payment_request","amount":"1.000","currency_code":"KWD","pg_codes":["knet"]}`); r.status != 200 {
+		t.Fatalf("PUT: %d %s", r.status, r.body)
+	}
+	if put := g.call("GET", "/b/checkout/v1/pymt-txn/"+sid+"/", "").json(t); put["qr_code_url"] != nil {
+		t.Fatalf("after a PUT without generate_qr_code: %v", put["qr_code_url"])
+	}
+	// The code's URL is never kept in a payment's metadata (it carries the token).
+	p, _, err := g.eng.GetPayment(t.Context(), g.actor, got["reference_number"].(string))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range p.Metadata {
+		if strings.Contains(v, "/checkout/qr/") {
+			t.Fatalf("payment metadata %s holds the QR code's URL", k)
+		}
+	}
 }

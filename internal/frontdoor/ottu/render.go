@@ -71,7 +71,11 @@ func (s *Server) view(ctx context.Context, a engine.Actor, sess *checkout.Sessio
 		v["agreement"] = map[string]string{"id": id}
 	}
 	if md[mdQR] == "true" {
-		v["generate_qr_code"], v["qr_code_url"] = true, md[mdQRCodeURL]
+		// The code's URL carries the checkout token as checkout_url does; it
+		// is derived from it, not stored (nothing more to keep out of the
+		// payment's metadata).
+		_, token, _ := strings.Cut(md[mdCheckoutURL], "/checkout/")
+		v["generate_qr_code"], v["qr_code_url"] = true, s.e.CheckoutQRURL(token)
 	}
 	pms := []paymentMethodView{}
 	for _, c := range codes {
