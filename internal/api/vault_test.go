@@ -310,6 +310,12 @@ func TestCheckoutSessionAPI(t *testing.T) {
 		t.Fatalf("config: %d %s", r.status, r.body)
 	}
 	wantProblem(t, e.do("POST", "/v1/checkout/sessions", e.key, `{"amount":100,"currency":"USD","success_url":"https://a.test","pg_code":"knet"}`), 400, "currency_not_accepted", "currency")
+	// Routed (no pg_code): a currency no enabled configuration accepts is
+	// refused now, not when the payer has typed a card on the page.
+	wantProblem(t, e.do("POST", "/v1/checkout/sessions", e.key, `{"amount":100,"currency":"USD","success_url":"https://a.test"}`), 400, "currency_not_accepted", "currency")
+	if r := e.do("POST", "/v1/checkout/sessions", e.key, `{"amount":100,"currency":"KWD","success_url":"https://a.test"}`); r.status != 201 {
+		t.Fatalf("a routed KWD session: %d %s", r.status, r.body)
+	}
 	viaKnet := e.do("POST", "/v1/checkout/sessions", e.key, `{"amount":1500,"currency":"KWD","success_url":"https://shop.test/ok","pg_code":"knet"}`).json(t)
 	if viaKnet["pg_code"] != "knet" || e.do("GET", "/v1/checkout/sessions/"+viaKnet["id"].(string), e.key, "").json(t)["pg_code"] != "knet" || s["pg_code"] != nil {
 		t.Fatalf("pg_code not kept: %v (without one: %v)", viaKnet["pg_code"], s["pg_code"])

@@ -139,6 +139,8 @@ func (e *Engine) CreateCheckoutSession(ctx context.Context, a Actor, in Checkout
 		if _, err := e.paymentConfig(ctx, a, in.Config, s.Currency.Code); err != nil {
 			return nil, err
 		}
+	} else if err := e.someConfigAccepts(ctx, a, s.Currency.Code, in.AllowedConfigs); err != nil {
+		return nil, err
 	}
 	now := e.now()
 	s.ExpiresAt, s.CreatedAt, s.UpdatedAt = now.Add(ttl), now, now
@@ -148,6 +150,32 @@ func (e *Engine) CreateCheckoutSession(ctx context.Context, a Actor, in Checkout
 		return nil, err
 	}
 	return &CheckoutCreated{Session: s, Token: token, URL: e.CheckoutURL(token), QRCodeURL: e.CheckoutQRURL(token)}, nil
+}
+
+// someConfigAccepts refuses a routed session in a currency that none of
+// the merchant's enabled configurations (among allowed, if any) accepts,
+// so the payer is not shown a page that cannot take the payment. A
+// merchant without configurations in the mode uses the built-in connector,
+// which takes every currency.
+func (e *Engine) someConfigAccepts(ctx context.Context, a Actor, currency string, allowed []string) error {
+	all, err := e.merchantConfigs(ctx, a.MerchantID)
+	if err != nil {
+		return err
+	}
+	enabled := false
+	for _, c := range all {
+		if c.Mode != a.Mode || !c.Enabled || len(allowed) > 0 && !slices.Contains(allowed, c.Code) {
+			continue
+		}
+		enabled = true
+		if c.Accepts(currency) {
+			return nil
+		}
+	}
+	if !enabled {
+		return nil
+	}
+	return fault.InvalidParam("currency", "currency_not_accepted", "no enabled payment-method configuration accepts %s; add it to one's accepted currencies or use another currency", currency)
 }
 
 // CheckoutQRURL is that page's QR code (an image the pages serve).

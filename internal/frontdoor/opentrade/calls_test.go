@@ -129,6 +129,11 @@ func TestStatusAndRefundCallsAreSignedWithThePaymentSecret(t *testing.T) {
 		if p, _, _ := g.eng.GetPayment(ctx, g.actor, pay); p.Refunded != 0 {
 			t.Errorf("a refused call refunded %d", p.Refunded)
 		}
+		// An over-refund is told in the wire's decimals, naming the field as sent.
+		big := opentrade.RefundRequest{MemberID: g.memberID(), TransactionID: pay, Amount: "500.16", Currency: "643", RefundID: "big2", Timestamp: now()}
+		if _, a, raw := g.call("refund", big.Values(g.secret)); a.ErrorDescription != "Amount: 500.16 exceeds the 500.15 that can still be refunded" {
+			t.Errorf("over-refund: %s", raw)
+		}
 	})
 	t.Run("another member's payment is not found", func(t *testing.T) {
 		other, secret, err := g.eng.CreateDoorCredential(ctx, g.actor, opentrade.Door, engine.DoorCredentialOptions{})

@@ -231,6 +231,17 @@ func TestPayerFormRefusalsChangeNothing(t *testing.T) {
 			t.Errorf("member %s: %d %s", member, resp.StatusCode, body)
 		}
 	}
+	// A currency that none of the merchant's configurations accepts is
+	// refused on the form, before the payer types a card.
+	str := func(s string) *string { return &s }
+	yes := true
+	if _, err := g.eng.CreateConfig(t.Context(), g.actor, engine.ConfigInput{Code: str("usd-only"), NameEN: str("USD"), Connector: str("sandbox"),
+		AcceptedCurrencies: &[]string{"USD"}, Enabled: &yes}); err != nil {
+		t.Fatal(err)
+	}
+	if resp, body := fetch(t, "POST", requestURL, vendorSample()); resp.StatusCode != 400 || !strings.Contains(body, "Currency: no enabled payment-method configuration accepts RUB") {
+		t.Errorf("a currency no configuration accepts: %d %s", resp.StatusCode, body)
+	}
 	if n := g.sessions(); n != 0 {
 		t.Errorf("refused forms made %d checkout sessions", n)
 	}

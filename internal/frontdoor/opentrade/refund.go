@@ -89,6 +89,11 @@ func (s *Server) refund(w http.ResponseWriter, r *http.Request) {
 	if np == nil {
 		np = p
 	}
+	if fe := fault.As(err); fe != nil && fe.Code == "amount_too_large" && amount != nil {
+		// The engine counts in minor units; this wire speaks decimals.
+		err = fault.InvalidParam("Amount", "amount_too_large", "%s exceeds the %s that can still be refunded",
+			money.Format(*amount, p.Currency), money.Format(max(np.Refundable(), 0), p.Currency))
+	}
 	status, body := refundBody(np, op, q.RefundID, err)
 	if status == http.StatusInternalServerError {
 		s.log.ErrorContext(ctx, "opentrade refund failed", "payment", p.ID, "err", err)

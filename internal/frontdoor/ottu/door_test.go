@@ -46,6 +46,11 @@ func TestCheckoutEndToEnd(t *testing.T) {
 	if again := g.call("POST", "/b/pbl/v2/operation/", `{"session_id":"`+sid+`","operation":"refund","amount":"6.500"}`, "Tracking-Key", "rf-1"); again.body != op.body {
 		t.Fatalf("replay differs: %s", again.body)
 	}
+	// The same Tracking-Key with another amount is refused, naming that header.
+	if other := g.call("POST", "/b/pbl/v2/operation/", `{"session_id":"`+sid+`","operation":"refund","amount":"1.000"}`, "Tracking-Key", "rf-1"); other.status != 409 ||
+		!strings.Contains(other.body, "idempotency_conflict") || !strings.Contains(other.body, "Tracking-Key") || strings.Contains(other.body, "Idempotency-Key") {
+		t.Fatalf("a reused Tracking-Key: %d %s", other.status, other.body)
+	}
 	if over := g.call("POST", "/b/pbl/v2/operation/", `{"order_no":"ORD-1","operation":"refund","amount":"100.000"}`); over.status != 400 || !strings.Contains(over.body, `"amount":[`) {
 		t.Fatalf("over-refund: %d %s", over.status, over.body)
 	}

@@ -51,8 +51,11 @@ func errorBody(err error) (int, any) {
 			msg = "You do not have permission to use the payment gateway " + strings.TrimPrefix(fe.Required, "use:") + "."
 		}
 		return http.StatusForbidden, map[string]string{"detail": msg}
-	case fault.IdempotencyMismatch, fault.IdempotencyInProgress:
-		return http.StatusConflict, map[string]string{"detail": fe.Message, "code": "idempotency_conflict"}
+	case fault.IdempotencyMismatch:
+		// The engine's words name the native header; this door's is Tracking-Key.
+		return http.StatusConflict, map[string]string{"detail": "This Tracking-Key was used with a different request; use a new Tracking-Key for a new operation.", "code": "idempotency_conflict"}
+	case fault.IdempotencyInProgress:
+		return http.StatusConflict, map[string]string{"detail": "An operation with this Tracking-Key is still in progress; retry it shortly.", "code": "idempotency_conflict"}
 	case fault.RateLimited:
 		return http.StatusTooManyRequests, map[string]string{"detail": fe.Message}
 	case fault.Unavailable:

@@ -40,6 +40,9 @@ func TestGenerateQRCode(t *testing.T) {
 	if qr == "" || c["generate_qr_code"] != true {
 		t.Fatalf("created without a QR code: %v", c)
 	}
+	if pm := c["payment_methods"].([]any)[0].(map[string]any); pm["code"] != "knet" || pm["name"] != "KNET" {
+		t.Fatalf("payment method named %v (%v), want its configuration's name KNET", pm["name"], pm["code"])
+	}
 	if got := g.scan(qr); got != c["checkout_url"] {
 		t.Fatalf("the QR code reads %q, checkout_url is %v", got, c["checkout_url"])
 	}

@@ -77,9 +77,25 @@ func (s *Server) view(ctx context.Context, a engine.Actor, sess *checkout.Sessio
 		_, token, _ := strings.Cut(md[mdCheckoutURL], "/checkout/")
 		v["generate_qr_code"], v["qr_code_url"] = true, s.e.CheckoutQRURL(token)
 	}
+	// Each method is named as the Payment Methods API names it (the
+	// configuration's name in the session's language); a code whose
+	// configuration is gone keeps its code.
+	names := map[string]string{}
+	if cfgs, err := s.e.ListConfigs(ctx, a); err == nil {
+		for _, c := range cfgs {
+			names[c.Code] = c.NameEN
+			if sess.Locale == "ar" && c.NameAR != "" {
+				names[c.Code] = c.NameAR
+			}
+		}
+	}
 	pms := []paymentMethodView{}
 	for _, c := range codes {
-		pms = append(pms, paymentMethodView{Code: c, Name: c, Type: "sandbox", Amount: amt, CurrencyCode: sess.Currency.Code, Fee: money.Format(0, sess.Currency),
+		name := names[c]
+		if name == "" {
+			name = c
+		}
+		pms = append(pms, paymentMethodView{Code: c, Name: name, Type: "sandbox", Amount: amt, CurrencyCode: sess.Currency.Code, Fee: money.Format(0, sess.Currency),
 			Flow: "redirect", RedirectURL: md[mdCheckoutURL]})
 	}
 	if a.Mode == payment.Live {
