@@ -436,9 +436,9 @@ func TestVaultAndCheckoutAnswersValidateAgainstTheDocumentedSchemas(t *testing.T
 // the subscription is cancelled.
 func TestCustomersAreUpdatedAndErased(t *testing.T) {
 	e := newEnv(t)
-	c := e.do("POST", "/v1/customers", e.key, `{"reference":"ana-1","email":"ana@example.com","name":"Ana"}`).json(t)
+	c := e.do("POST", "/v1/customers", e.key, `{"reference":"ana-1","email":"ana@example.com","name":"Ana"}`, "Idempotency-Key", "make-ana").json(t)
 	id := c["id"].(string)
-	up := e.do("POST", "/v1/customers/ana-1", e.key, `{"email":"ana.lima@example.com","metadata":{"tier":"gold"}}`)
+	up := e.do("POST", "/v1/customers/ana-1", e.key, `{"email":"ana.lima@example.com","metadata":{"tier":"gold"}}`, "Idempotency-Key", "update-ana")
 	if got := up.json(t); up.status != 200 || got["email"] != "ana.lima@example.com" || got["name"] != "Ana" || got["reference"] != "ana-1" || got["metadata"].(map[string]any)["tier"] != "gold" {
 		t.Fatalf("update: %d %s", up.status, up.body)
 	}
@@ -462,6 +462,15 @@ func TestCustomersAreUpdatedAndErased(t *testing.T) {
 	wantProblem(t, e.do("GET", "/v1/customers/"+id, e.key, ""), 404, "resource_missing", "")
 	wantProblem(t, e.do("GET", "/v1/customers/ana-1", e.key, ""), 404, "resource_missing", "")
 	wantProblem(t, e.do("DELETE", "/v1/customers/"+id, e.key, ""), 404, "resource_missing", "")
+	// No stored answer replays the erased details: the update's retry runs
+	// again (and finds no customer), the creation's makes a new one.
+	if r := e.do("POST", "/v1/customers/ana-1", e.key, `{"email":"ana.lima@example.com","metadata":{"tier":"gold"}}`, "Idempotency-Key", "update-ana"); r.status != 404 || bytes.Contains(r.body, []byte("ana.lima")) {
+		t.Fatalf("the update's retry after the erasure: %d %s", r.status, r.body)
+	}
+	if r := e.do("POST", "/v1/customers", e.key, `{"reference":"ana-1","email":"ana@example.com","name":"Ana"}`, "Idempotency-Key", "make-ana"); r.status != 201 || r.header.Get("Idempotent-Replayed") != "" || r.json(t)["id"] == id {
+		t.Fatalf("the creation's retry after the erasure replayed the erased customer: %d %s", r.status, r.body)
+	}
+	e.do("DELETE", "/v1/customers/ana-1", e.key, "")
 	for _, c := range e.do("GET", "/v1/customers", e.key, "").json(t)["data"].([]any) {
 		if c.(map[string]any)["id"] == id {
 			t.Fatal("the deleted customer is still listed")

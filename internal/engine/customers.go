@@ -4,6 +4,7 @@ import (
 	"context"
 	"github.com/paygate/paygate/internal/audit"
 	"strings"
+	"time"
 
 	"github.com/paygate/paygate/internal/customer"
 	"github.com/paygate/paygate/internal/fault"
@@ -96,7 +97,20 @@ func (e *Engine) DeleteCustomer(ctx context.Context, a Actor, ref string) (*cust
 	if err != nil {
 		return nil, err
 	}
+	// Stored answers that carry the customer's personal data (its creation
+	// and updates) go too. They are found outside the write transaction (a
+	// scan of the keys since the customer was made) and looked for again
+	// after it, for an update that committed in between.
+	scanned := e.now()
+	since := c.CreatedAt.Add(-time.Minute)
+	answers, err := e.store.CustomerAnswerKeys(ctx, a.MerchantID, a.Mode, c.ID, since)
+	if err != nil {
+		return nil, err
+	}
 	err = e.store.Update(ctx, func(tx Tx) error {
+		if err := tx.DeleteIdempotencyKeys(ctx, a.MerchantID, a.Mode, answers); err != nil {
+			return err
+		}
 		// Erase first, then look for subscriptions: the erasure's locks
 		// (customer, cards, mandates) make a subscription being created on
 		// one of its mandates either visible here or refused there.
@@ -116,6 +130,14 @@ func (e *Engine) DeleteCustomer(ctx context.Context, a Actor, ref string) (*cust
 	})
 	if err != nil {
 		return nil, err
+	}
+	late, err := e.store.CustomerAnswerKeys(ctx, a.MerchantID, a.Mode, c.ID, scanned.Add(-time.Minute))
+	if err == nil && len(late) > 0 {
+		err = e.store.Update(ctx, func(tx Tx) error { return tx.DeleteIdempotencyKeys(ctx, a.MerchantID, a.Mode, late) })
+	}
+	if err != nil {
+		// The customer is erased; only a stored answer may outlive it, until its retention ends.
+		e.log.Error("erasing a deleted customer's stored answers", "customer", c.ID, "err", err)
 	}
 	return c, nil
 }

@@ -55,6 +55,10 @@ type Reader interface {
 	ListUsers(ctx context.Context, merchantID string) ([]*auth.User, error)
 	// FindSession returns the session with this hash; NotFound if none.
 	FindSession(ctx context.Context, hash string) (*auth.Session, error)
+	// CustomerAnswerKeys lists the Idempotency-Keys, made since a time, whose
+	// stored answer is the customer object (creation and updates): an
+	// erasure deletes them, so no retry replays the personal data.
+	CustomerAnswerKeys(ctx context.Context, merchantID string, mode payment.Mode, customerID string, since time.Time) ([]string, error)
 	// ListAuditEvents returns a merchant's audit events, newest first.
 	ListAuditEvents(ctx context.Context, f AuditFilter) ([]*audit.Event, error)
 	GetPayment(ctx context.Context, merchantID string, mode payment.Mode, id string) (*payment.Payment, error)
@@ -316,6 +320,8 @@ type Tx interface {
 	// ReleaseIdempotency deletes a key still in progress, for a request
 	// that failed having changed nothing: it may be corrected and retried.
 	ReleaseIdempotency(ctx context.Context, merchantID string, mode payment.Mode, key string) error
+	// DeleteIdempotencyKeys deletes keys whatever their state.
+	DeleteIdempotencyKeys(ctx context.Context, merchantID string, mode payment.Mode, keys []string) error
 
 	// InsertDoorCredential stores a front door's credential; a taken member
 	// id or username is a Conflict (code door_credential_taken).

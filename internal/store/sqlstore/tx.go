@@ -209,6 +209,16 @@ func (t *Tx) ReleaseIdempotency(ctx context.Context, merchantID string, mode pay
 	return err
 }
 
+// DeleteIdempotencyKeys implements engine.Tx.
+func (t *Tx) DeleteIdempotencyKeys(ctx context.Context, merchantID string, mode payment.Mode, keys []string) error {
+	for _, k := range keys {
+		if _, err := t.exec(ctx, `DELETE FROM idempotency_keys WHERE merchant_id = ? AND mode = ? AND key = ?`, merchantID, string(mode), k); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // InsertOutcome implements engine.Tx. PostgreSQL gets one statement of
 // data-modifying CTEs (one round trip instead of three); SQLite, where
 // statements cost no round trip, runs them one by one.

@@ -185,6 +185,21 @@ func (t *Tx) EraseCustomer(ctx context.Context, merchantID string, mode payment.
 	return err
 }
 
+// CustomerAnswerKeys implements engine.Reader. The answers are found by
+// their opening bytes (a customer object renders its id, then its object
+// type), through the keys' creation-time index.
+func (r *Reader) CustomerAnswerKeys(ctx context.Context, merchantID string, mode payment.Mode, customerID string, since time.Time) ([]string, error) {
+	contains := `instr(response_body, ?) > 0`
+	if r.D.Numbered {
+		contains = `position(?::bytea in response_body) > 0`
+	}
+	pattern := []byte(`{"id":"` + customerID + `","object":"customer"`)
+	return list(r, ctx, func(s scanner) (string, error) {
+		var k string
+		return k, s.Scan(&k)
+	}, `SELECT key FROM idempotency_keys WHERE created_at >= ? AND merchant_id = ? AND mode = ? AND `+contains, micros(since), merchantID, string(mode), pattern)
+}
+
 // CustomerSubscriptions implements engine.Tx.
 func (t *Tx) CustomerSubscriptions(ctx context.Context, merchantID string, mode payment.Mode, customerID string) ([]*recurring.Schedule, error) {
 	return listTx(t, ctx, scanSubscription, `SELECT `+subscriptionColumns+` FROM subscriptions WHERE merchant_id = ? AND mode = ? AND customer_id = ?`,
