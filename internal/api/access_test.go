@@ -113,6 +113,7 @@ func TestEveryRouteHidesOtherMerchantsAndTheOtherMode(t *testing.T) {
 		"GET /v1/users":                                  {},
 		"GET /v1/users/{id}":                             {liveID: userID},
 		"POST /v1/users/{id}":                            {liveID: userID, body: `{"role":"owner","disabled":true}`},
+		"POST /v1/users/{id}/reset-password":             {liveID: userID, body: "{}"},
 		"GET /v1/audit-events":                           {},
 		"POST /v1/tokens":                                {body: `{"card":{"number":"4242424242424242","exp_month":12,"exp_year":2031,"cvc":"123"}}`},
 		"GET /v1/encryption-key":                         {},

@@ -132,6 +132,7 @@ func (s *Server) routes() []route {
 		{method: "GET", path: "/v1/users", need: team, merchantWide: true, handler: s.listUsers},
 		{method: "GET", path: "/v1/users/{id}", need: team, merchantWide: true, handler: s.getUser},
 		{method: "POST", path: "/v1/users/{id}", once: true, need: team, merchantWide: true, handler: s.updateUser},
+		{method: "POST", path: "/v1/users/{id}/reset-password", onceSecret: true, need: team, merchantWide: true, handler: s.resetUserPassword},
 
 		{method: "GET", path: "/v1/audit-events", need: need(auth.ScopeAuditRead, auth.PermViewAudit), merchantWide: true, handler: s.listAuditEvents},
 

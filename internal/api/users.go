@@ -95,3 +95,23 @@ func (s *Server) getUser(w http.ResponseWriter, r *http.Request) {
 	}
 	writeBody(w, http.StatusOK, mustJSON(userView(u, "")))
 }
+
+// resetUserPassword is POST /v1/users/{id}/reset-password: a new generated
+// password for someone who forgot theirs, in the answer once.
+func (s *Server) resetUserPassword(w http.ResponseWriter, r *http.Request) {
+	if _, ok := readJSON[struct{}](s, w, r, true); !ok {
+		return
+	}
+	ctx, a := r.Context(), actorOf(r.Context())
+	pw, err := s.engine.ResetPassword(ctx, a, r.PathValue("id"))
+	if err != nil {
+		writeProblem(w, r, err)
+		return
+	}
+	u, err := s.engine.GetUser(ctx, a, r.PathValue("id"))
+	if err != nil {
+		writeProblem(w, r, err)
+		return
+	}
+	writeBody(w, http.StatusOK, mustJSON(userView(u, pw)))
+}
