@@ -3,6 +3,7 @@ package dashboard
 import (
 	"crypto/rand"
 	"encoding/base64"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -27,6 +28,7 @@ type confirmView struct {
 	Action         string
 	Amount, Reason string // as typed (decimal)
 	AmountText     string // formatted with the currency
+	Released       string // what a partial capture lets go of, formatted
 	Key            string // idempotency key of this confirmation
 }
 
@@ -49,10 +51,23 @@ func (s *Server) paymentAction(act action) func(http.ResponseWriter, *http.Reque
 		if act != actVoid && amountText != "" {
 			n, err := money.Parse(amountText, p.Currency)
 			if err != nil || n <= 0 {
-				s.fail(w, r, q, fault.InvalidParam("amount", "parameter_invalid", "%q is not an amount of %s such as %s", amountText, p.Currency.Code, money.Format(p.Amount, p.Currency)))
+				s.paymentPage(w, r, q, p.ID, http.StatusBadRequest, fmt.Sprintf("%q is not an amount of %s: write it like %s.", amountText, p.Currency.Code, money.Format(p.Amount, p.Currency)))
 				return
 			}
 			amount = &n
+		}
+		// Amounts beyond what the payment allows are refused on its page
+		// before any confirmation (the engine checks again when it acts).
+		if amount != nil {
+			limit, what := p.Authorized, "authorized"
+			if act == actRefund {
+				limit, what = max(p.Refundable(), 0), "left to refund"
+			}
+			if *amount > limit {
+				s.paymentPage(w, r, q, p.ID, http.StatusBadRequest, fmt.Sprintf("%s is more than the %s %s.",
+					formatMoney(*amount, p.Currency.Code), formatMoney(limit, p.Currency.Code), what))
+				return
+			}
 		}
 		if form.Get("step") != "confirm" {
 			v := &confirmView{view: view{Title: "Confirm " + string(act), Nav: "payments"}, P: p, Action: string(act),
@@ -60,6 +75,9 @@ func (s *Server) paymentAction(act action) func(http.ResponseWriter, *http.Reque
 			switch {
 			case act == actVoid:
 				v.AmountText = formatMoney(p.Authorized, p.Currency.Code)
+			case amount != nil && act == actCapture && *amount < p.Authorized:
+				v.AmountText = formatMoney(*amount, p.Currency.Code)
+				v.Released = formatMoney(p.Authorized-*amount, p.Currency.Code)
 			case amount != nil:
 				v.AmountText = formatMoney(*amount, p.Currency.Code)
 			case act == actRefund:
@@ -85,6 +103,17 @@ func (s *Server) paymentAction(act action) func(http.ResponseWriter, *http.Reque
 			_, replay, err = s.eng.Void(ctx, q.actor, p.ID, idem)
 		case actRefund:
 			_, _, replay, err = s.eng.Refund(ctx, q.actor, p.ID, engine.RefundInput{Amount: amount, Reason: reason}, idem)
+		}
+		if k := fault.KindOf(err); k == fault.Invalid || k == fault.Conflict {
+			// Refused (the payment changed since the review): say why on its page.
+			msg := fault.As(err).Message
+			if fault.As(err).Code == "amount_too_large" && amount != nil {
+				if cur, _, gerr := s.eng.GetPayment(ctx, q.actor, p.ID); gerr == nil {
+					msg = fmt.Sprintf("%s is more than what the payment allows now (%s left to refund).", formatMoney(*amount, p.Currency.Code), formatMoney(max(cur.Refundable(), 0), p.Currency.Code))
+				}
+			}
+			s.paymentPage(w, r, q, p.ID, map[fault.Kind]int{fault.Invalid: http.StatusBadRequest, fault.Conflict: http.StatusConflict}[k], msg)
+			return
 		}
 		if err != nil && fault.KindOf(err) != fault.Declined {
 			s.fail(w, r, q, err)

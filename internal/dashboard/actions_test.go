@@ -67,9 +67,19 @@ func TestCaptureAndVoidNeedConfirmationPermissionAndCSRF(t *testing.T) {
 		t.Fatal("a refused post changed a payment")
 	}
 
-	// Partial capture after the confirmation.
+	// An amount beyond the hold, or not an amount, is refused on the
+	// payment's own page, in the currency, before any confirmation.
+	for amount, says := range map[string]string{"73.00": "USD 73.00 is more than the USD 50.00 authorized", "12,50": `12,50&#34; is not an amount of USD`} {
+		p := owner.post(capture, url.Values{"csrf": {csrf}, "step": {"review"}, "amount": {amount}})
+		if p.status != http.StatusBadRequest || !strings.Contains(p.body, says) || !strings.Contains(p.body, `id="capture-form"`) || strings.Contains(p.body, `id="confirm-form"`) {
+			t.Fatalf("capture review of %s: %d\n%s", amount, p.status, p.body)
+		}
+	}
+
+	// Partial capture after the confirmation, which says what is released.
 	review := owner.post(capture, url.Values{"csrf": {csrf}, "step": {"review"}, "amount": {"20.00"}})
-	if review.status != 200 || !strings.Contains(review.body, "Capture USD 20.00 of payment "+toCapture) || !strings.Contains(review.body, "Yes, capture") {
+	if review.status != 200 || !strings.Contains(review.body, "Capture USD 20.00 of payment "+toCapture) || !strings.Contains(review.body, "Yes, capture") ||
+		!strings.Contains(review.body, "The remaining USD 30.00 of the hold is released") {
 		t.Fatalf("capture review: %d\n%s", review.status, review.body)
 	}
 	if status(toCapture)["status"] != "authorized" {

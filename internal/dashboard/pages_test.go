@@ -152,6 +152,10 @@ func TestRefundNeedsConfirmationPermissionAndCSRF(t *testing.T) {
 	if p := analyst.post(path, url.Values{"csrf": {an.csrf(t)}, "step": {"confirm"}, "amount": {"4.00"}, "key": {"dash_y"}}); p.status != http.StatusForbidden {
 		t.Fatalf("a forged refund without the permission: %d", p.status)
 	}
+	if over := owner.post(path, url.Values{"csrf": {csrf}, "step": {"review"}, "amount": {"5000.00"}}); over.status != http.StatusBadRequest ||
+		!strings.Contains(over.body, "USD 5000.00 is more than the USD 15.00 left to refund") || !strings.Contains(over.body, "left to refund") || strings.Contains(over.body, `id="confirm-form"`) {
+		t.Fatalf("a refund review beyond what is left: %d\n%s", over.status, over.body)
+	}
 	review := owner.post(path, url.Values{"csrf": {csrf}, "step": {"review"}, "amount": {"4.00"}})
 	if review.status != 200 || !strings.Contains(review.body, "Refund USD 4.00 of payment "+id) {
 		t.Fatalf("review: %d\n%s", review.status, review.body)

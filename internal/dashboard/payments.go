@@ -137,13 +137,19 @@ type paymentDetailView struct {
 }
 
 func (s *Server) paymentDetail(w http.ResponseWriter, r *http.Request, q *request) {
+	s.paymentPage(w, r, q, r.PathValue("id"), http.StatusOK, "")
+}
+
+// paymentPage renders a payment's page, with errMsg (an action on it that
+// was refused) above its forms.
+func (s *Server) paymentPage(w http.ResponseWriter, r *http.Request, q *request, id string, status int, errMsg string) {
 	ctx := r.Context()
-	p, ops, err := s.eng.GetPayment(ctx, q.actor, r.PathValue("id"))
+	p, ops, err := s.eng.GetPayment(ctx, q.actor, id)
 	if err != nil {
 		s.fail(w, r, q, err)
 		return
 	}
-	v := &paymentDetailView{view: view{Title: "Payment " + p.ID, Nav: "payments", Notice: notices[r.URL.Query().Get("done")]},
+	v := &paymentDetailView{view: view{Title: "Payment " + p.ID, Nav: "payments", Notice: notices[r.URL.Query().Get("done")], Error: errMsg},
 		P: p, Amount: formatMoney(p.Amount, p.Currency.Code), Card: cardFor(p.Card, q), Endpoints: map[string]string{}}
 	v.Timeline = append(v.Timeline, timelineItem{At: p.CreatedAt, Kind: "created", Title: "Payment created",
 		Lines: []string{formatMoney(p.Amount, p.Currency.Code) + ", " + string(p.CaptureMethod) + " capture, through " + orDash(p.Connector)}})
@@ -189,7 +195,10 @@ func (s *Server) paymentDetail(w http.ResponseWriter, r *http.Request, q *reques
 		v.Refundable, v.RefundDefault = formatMoney(left, p.Currency.Code), money.Format(left, p.Currency)
 	}
 	v.CaptureDefault = money.Format(p.Authorized, p.Currency)
-	s.renderFor(w, r, q, http.StatusOK, "payment", v)
+	if errMsg != "" {
+		v.Notice = ""
+	}
+	s.renderFor(w, r, q, status, "payment", v)
 }
 
 // addEvents puts the events of the payment and its refunds on the
@@ -226,30 +235,35 @@ func (s *Server) addEvents(r *http.Request, q *request, v *paymentDetailView, ob
 }
 
 var notices = map[string]string{
-	"payout":           "The payout was sent. Its status follows the processor's answer.",
-	"subscription":     "The subscription was created. Its first charge is due now.",
-	"customer-created": "The customer was created. Payments that name it (by id or reference) can save its cards.",
-	"capture":          "The capture was sent. Its outcome is on the timeline.",
-	"void":             "The void was sent. Its outcome is on the timeline.",
-	"refund":           "The refund was sent. Its outcome is on the timeline.",
-	"replay":           "That request had already been sent once; it was not sent again.",
-	"resend":           "The delivery will be sent again shortly.",
-	"revoked":          "The key was revoked.",
-	"card-deleted":     "The saved card was deleted.",
-	"customer-deleted": "The customer was deleted and their saved cards erased.",
-	"invoice-cancel":   "The invoice was canceled; its payment link no longer works.",
-	"invoice-send":     "The payment link is being emailed again.",
-	"config-created":   "The configuration was added.",
-	"config-updated":   "The configuration was saved.",
-	"config-enabled":   "The configuration was enabled.",
-	"config-disabled":  "The configuration was disabled: payments can no longer use it.",
-	"config-deleted":   "The configuration was deleted.",
-	"user-updated":     "The team member was saved.",
-	"user-disabled":    "The team member was disabled: they can no longer sign in.",
-	"user-enabled":     "The team member was enabled again.",
-	"totp-reset":       "Two-factor was turned off for this person; they can set it up again after signing in.",
-	"password":         "Your password was changed. Every other session of yours has been signed out.",
-	"totp-on":          "Two-factor authentication is on. Signing in now asks for a code from your app.",
+	"payout":              "The payout was sent. Its status follows the processor's answer.",
+	"subscription":        "The subscription was created. Its first charge is due now.",
+	"customer-created":    "The customer was created. Payments that name it (by id or reference) can save its cards.",
+	"capture":             "The capture was sent. Its outcome is on the timeline.",
+	"void":                "The void was sent. Its outcome is on the timeline.",
+	"refund":              "The refund was sent. Its outcome is on the timeline.",
+	"replay":              "That request had already been sent once; it was not sent again.",
+	"resend":              "The delivery will be sent again shortly.",
+	"revoked":             "The key was revoked.",
+	"card-deleted":        "The saved card was deleted.",
+	"customer-deleted":    "The customer was deleted and their saved cards erased.",
+	"invoice-cancel":      "The invoice was canceled; its payment link no longer works.",
+	"invoice-send":        "The payment link is being emailed again.",
+	"endpoint-updated":    "The webhook endpoint was saved.",
+	"endpoint-deleted":    "The webhook endpoint was deleted: no more events are sent to it.",
+	"subscription-pause":  "The subscription was paused: no cycle is charged until it is resumed.",
+	"subscription-resume": "The subscription was resumed; its next cycle is charged when due.",
+	"subscription-cancel": "The subscription was canceled: it charges nothing more.",
+	"config-created":      "The configuration was added.",
+	"config-updated":      "The configuration was saved.",
+	"config-enabled":      "The configuration was enabled.",
+	"config-disabled":     "The configuration was disabled: payments can no longer use it.",
+	"config-deleted":      "The configuration was deleted.",
+	"user-updated":        "The team member was saved.",
+	"user-disabled":       "The team member was disabled: they can no longer sign in.",
+	"user-enabled":        "The team member was enabled again.",
+	"totp-reset":          "Two-factor was turned off for this person; they can set it up again after signing in.",
+	"password":            "Your password was changed. Every other session of yours has been signed out.",
+	"totp-on":             "Two-factor authentication is on. Signing in now asks for a code from your app.",
 }
 
 func orDash(s string) string {
