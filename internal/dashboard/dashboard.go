@@ -3,6 +3,7 @@ package dashboard
 import (
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/paygate/paygate/internal/auth"
@@ -68,7 +69,7 @@ func New(cfg Config) *Server {
 	m.HandleFunc("POST /dashboard/customers/{id}/delete", s.signed(auth.PermManageCustomer, s.deleteCustomer))
 	m.HandleFunc("GET /dashboard/invoices", s.signed(auth.PermViewPayments, s.invoices))
 	m.HandleFunc("GET /dashboard/invoices/new", s.signed(auth.PermCreatePayments, s.newInvoice))
-	m.HandleFunc("POST /dashboard/invoices", s.signed(auth.PermCreatePayments, s.createInvoice))
+	m.HandleFunc("POST /dashboard/invoices", s.signed(auth.PermCreatePayments, s.onceForm(to("/dashboard/invoices"), s.createInvoice)))
 	m.HandleFunc("GET /dashboard/invoices/{id}", s.signed(auth.PermViewPayments, s.invoiceDetail))
 	m.HandleFunc("POST /dashboard/invoices/{id}/cancel", s.signed(auth.PermCreatePayments, s.invoiceAction("cancel")))
 	m.HandleFunc("POST /dashboard/invoices/{id}/send", s.signed(auth.PermCreatePayments, s.invoiceAction("send")))
@@ -84,7 +85,7 @@ func New(cfg Config) *Server {
 	m.HandleFunc("POST /dashboard/subscriptions/{id}/resume", s.signed(auth.PermCreatePayments, s.subscriptionAction("resume")))
 	m.HandleFunc("POST /dashboard/subscriptions/{id}/cancel", s.signed(auth.PermCreatePayments, s.subscriptionAction("cancel")))
 	m.HandleFunc("GET /dashboard/developers", s.signed(auth.PermManageKeys, s.developers))
-	m.HandleFunc("POST /dashboard/developers/keys", s.signed(auth.PermManageKeys, s.createKey))
+	m.HandleFunc("POST /dashboard/developers/keys", s.signed(auth.PermManageKeys, s.onceForm(to("/dashboard/developers"), s.createKey)))
 	m.HandleFunc("POST /dashboard/developers/keys/{id}/revoke", s.signed(auth.PermManageKeys, s.revokeKey))
 	m.HandleFunc("POST /dashboard/developers/keys/{id}/roll", s.signed(auth.PermManageKeys, s.rollKey))
 	m.HandleFunc("GET /dashboard/developers/configs/new", s.signed(auth.PermManageKeys, s.newConfig))
@@ -95,7 +96,7 @@ func New(cfg Config) *Server {
 	m.HandleFunc("POST /dashboard/developers/configs/{id}/delete", s.signed(auth.PermManageKeys, s.deleteConfig))
 	m.HandleFunc("GET /dashboard/developers/encryption-key.pem", s.signed(auth.PermViewPayments, s.encryptionKeyPEM))
 	m.HandleFunc("GET /dashboard/webhooks", s.signed(auth.PermManageWebhooks, s.webhooks))
-	m.HandleFunc("POST /dashboard/webhooks/endpoints", s.signed(auth.PermManageWebhooks, s.createEndpoint))
+	m.HandleFunc("POST /dashboard/webhooks/endpoints", s.signed(auth.PermManageWebhooks, s.onceForm(to("/dashboard/webhooks"), s.createEndpoint)))
 	m.HandleFunc("GET /dashboard/webhooks/endpoints/{id}", s.signed(auth.PermManageWebhooks, s.endpointDetail))
 	m.HandleFunc("POST /dashboard/webhooks/endpoints/{id}", s.signed(auth.PermManageWebhooks, s.updateEndpoint))
 	m.HandleFunc("POST /dashboard/webhooks/endpoints/{id}/delete", s.signed(auth.PermManageWebhooks, s.deleteEndpoint))
@@ -107,7 +108,7 @@ func New(cfg Config) *Server {
 	m.HandleFunc("POST /dashboard/team/users/{id}", s.signed(auth.PermManageTeam, s.updateUser))
 	m.HandleFunc("POST /dashboard/team/users/{id}/disable", s.signed(auth.PermManageTeam, s.switchUser(true)))
 	m.HandleFunc("POST /dashboard/team/users/{id}/reset-two-factor", s.signed(auth.PermManageTeam, s.resetTwoFactor))
-	m.HandleFunc("POST /dashboard/team/users/{id}/reset-password", s.signed(auth.PermManageTeam, s.resetPassword))
+	m.HandleFunc("POST /dashboard/team/users/{id}/reset-password", s.signed(auth.PermManageTeam, s.onceForm(func(r *http.Request) string { return strings.TrimSuffix(r.URL.Path, "/reset-password") }, s.resetPassword)))
 	m.HandleFunc("POST /dashboard/team/users/{id}/enable", s.signed(auth.PermManageTeam, s.switchUser(false)))
 	m.HandleFunc("GET /dashboard/audit", s.signed(auth.PermViewAudit, s.auditLog))
 	m.HandleFunc("/dashboard/", s.notFound)

@@ -104,6 +104,9 @@ type view struct {
 	// Can holds the person's permissions, to show only the links and
 	// buttons they may use (the server checks again on every request).
 	Can map[string]bool
+	// Once is a fresh token for the page's forms whose act must not repeat
+	// on a reload or a second click (see onceForm).
+	Once string
 }
 
 func (v *view) base() *view { return v }
@@ -143,6 +146,7 @@ func (s *Server) renderFor(w http.ResponseWriter, r *http.Request, q *request, s
 	v.Nonce, v.Path, v.Mode = secure(w, r), r.URL.Path, string(modeOf(r))
 	v.Lang = langOf(r)
 	v.Dir, v.T, v.Languages = dirOf(v.Lang), chrome[v.Lang], languages
+	v.Once = randomKey()
 	if q != nil {
 		v.CSRF, v.Mode = csrfToken(q.secret), string(q.actor.Mode)
 		if q.user != nil {

@@ -1,0 +1,70 @@
+package dashboard
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/paygate/paygate/internal/engine"
+)
+
+// onceForm makes a form's act happen at most once per rendering of the
+// form: the form carries a fresh token (view.Once), claimed as an
+// Idempotency-Key for the act. A reload of the answer, a second click or a
+// replayed post finds the token used and is sent to back with a notice
+// instead of creating a second invoice, endpoint or key, or resetting a
+// password again. Only the place to go is kept for the token, never the
+// answer (it may show a secret). A refused act (not 2xx) frees the token,
+// so the corrected form can be sent again. A post without a token (an
+// older page) acts as before.
+func (s *Server) onceForm(back func(*http.Request) string, h func(http.ResponseWriter, *http.Request, *request)) func(http.ResponseWriter, *http.Request, *request) {
+	return func(w http.ResponseWriter, r *http.Request, q *request) {
+		token := r.PostForm.Get("once")
+		if token == "" || len(token) > 64 {
+			h(w, r, q)
+			return
+		}
+		if r.PostForm.Get("step") == "review" {
+			h(w, r, q) // a confirmation page acts on nothing
+			return
+		}
+		idem := &engine.Idempotency{Key: "dash_form_" + token, Fingerprint: "dashboard " + r.URL.Path}
+		ran := false
+		replay, err := s.eng.Once(r.Context(), q.actor, idem, func() (int, []byte) {
+			ran = true
+			sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+			h(sw, r, q)
+			return sw.status, []byte(back(r))
+		}, nil)
+		switch {
+		case err != nil && ran:
+			// Answered already; only the token's record failed.
+			s.log.Error("dashboard form token", "path", r.URL.Path, "err", err)
+		case err != nil:
+			s.fail(w, r, q, err)
+		case replay != nil:
+			to := string(replay.Body)
+			if !strings.HasPrefix(to, "/dashboard") {
+				to = "/dashboard/"
+			}
+			sep := "?"
+			if strings.Contains(to, "?") {
+				sep = "&"
+			}
+			http.Redirect(w, r, to+sep+"done=replay", http.StatusSeeOther)
+		}
+	}
+}
+
+// statusWriter remembers the status a handler answered.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	w.status = code
+	w.ResponseWriter.WriteHeader(code)
+}
+
+// to is a fixed place to go back to.
+func to(path string) func(*http.Request) string { return func(*http.Request) string { return path } }

@@ -1,0 +1,70 @@
+package dashboard_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+// TestAFormThatShowsASecretActsOnce: sending the same rendering of the
+// new-invoice, new-key, new-endpoint or password-reset form twice (a
+// reload of its answer, a second click) acts once; the second is sent back
+// with a notice, and what the first showed stays valid. A refused form can
+// be corrected and sent again with its token.
+func TestAFormThatShowsASecretActsOnce(t *testing.T) {
+	e := newEnv(t)
+	owner := e.signIn("owner@shop.test")
+	once := func(p page) string { return regexpFind(t, p.body, `name="once" value="([^"]+)"`) }
+	twice := func(path string, form url.Values) (first, second page) {
+		t.Helper()
+		first = owner.post(path, form)
+		second = owner.post(path, form)
+		if second.status != http.StatusSeeOther || !strings.Contains(second.header.Get("Location"), "done=replay") {
+			t.Fatalf("%s sent twice: first %d, second %d %s", path, first.status, second.status, second.header.Get("Location"))
+		}
+		return first, second
+	}
+
+	newInvoice := owner.get("/dashboard/invoices/new")
+	f := invoiceForm(newInvoice.csrf(t))
+	f.Set("once", once(newInvoice))
+	bad := url.Values{}
+	for k, v := range f {
+		bad[k] = v
+	}
+	bad.Set("amount1", "twelve")
+	if p := owner.post("/dashboard/invoices", bad); p.status != http.StatusBadRequest {
+		t.Fatalf("a bad invoice form: %d", p.status)
+	}
+	if first, _ := twice("/dashboard/invoices", f); first.status != http.StatusCreated {
+		t.Fatalf("the corrected invoice form with the same token: %d", first.status)
+	}
+	if n := len(e.api("GET", "/v1/invoices", "")["data"].([]any)); n != 1 {
+		t.Fatalf("%d invoices from one form", n)
+	}
+
+	dev := owner.get("/dashboard/developers")
+	keysBefore := len(e.api("GET", "/v1/api-keys", "")["data"].([]any))
+	twice("/dashboard/developers/keys", url.Values{"csrf": {dev.csrf(t)}, "once": {once(dev)}, "kind": {"secret"}})
+	if n := len(e.api("GET", "/v1/api-keys", "")["data"].([]any)); n != keysBefore+1 {
+		t.Fatalf("%d keys from one form (had %d)", n, keysBefore)
+	}
+
+	hooks := owner.get("/dashboard/webhooks")
+	twice("/dashboard/webhooks/endpoints", url.Values{"csrf": {hooks.csrf(t)}, "once": {once(hooks)}, "url": {"https://hooks.shop.test/paygate"}})
+	if n := len(e.api("GET", "/v1/webhook-endpoints", "")["data"].([]any)); n != 2 { // the harness made one
+		t.Fatalf("%d endpoints after one form", n)
+	}
+
+	path := "/dashboard/team/users/" + e.user("support@shop.test").ID + "/reset-password"
+	ask := owner.post(path, url.Values{"csrf": {owner.get(path[:len(path)-len("/reset-password")]).csrf(t)}, "step": {"review"}})
+	first, second := twice(path, url.Values{"csrf": {ask.csrf(t)}, "step": {"confirm"}, "once": {once(ask)}})
+	fresh := regexpFind(t, first.body, `id="reset-password-secret">([^<]+)<`)
+	if !strings.HasSuffix(second.header.Get("Location"), e.user("support@shop.test").ID+"?done=replay") {
+		t.Fatalf("the second reset went to %s", second.header.Get("Location"))
+	}
+	if s := (&browserless{e: e}).post("/dashboard/sign-in", url.Values{"email": {"support@shop.test"}, "password": {fresh}}).status; s != http.StatusSeeOther {
+		t.Fatalf("the first reset's password after the repeat: %d", s)
+	}
+}
