@@ -1,10 +1,17 @@
 package dashboard_test
 
 import (
+	"bytes"
+	"encoding/base64"
+	"html"
+	"image/png"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/makiuchi-d/gozxing"
+	qrreader "github.com/makiuchi-d/gozxing/qrcode"
 )
 
 // TestAFormThatShowsASecretActsOnce: sending the same rendering of the
@@ -67,4 +74,23 @@ func TestAFormThatShowsASecretActsOnce(t *testing.T) {
 	if s := (&browserless{e: e}).post("/dashboard/sign-in", url.Values{"email": {"support@shop.test"}, "password": {fresh}}).status; s != http.StatusSeeOther {
 		t.Fatalf("the first reset's password after the repeat: %d", s)
 	}
+}
+
+// scanDataPNG reads a base64 PNG's QR code as a phone's camera would.
+func scanDataPNG(t *testing.T, b64 string) string {
+	t.Helper()
+	raw, err := base64.StdEncoding.DecodeString(html.UnescapeString(b64))
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := png.Decode(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bmp, _ := gozxing.NewBinaryBitmapFromImage(img)
+	res, err := qrreader.NewQRCodeReader().Decode(bmp, nil)
+	if err != nil {
+		t.Fatalf("no QR code: %v", err)
+	}
+	return res.GetText()
 }

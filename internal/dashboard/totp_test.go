@@ -115,6 +115,11 @@ func TestTwoFactorPageTurnsItOn(t *testing.T) {
 	if setup.status != 200 || setup.header.Get("Cache-Control") != "no-store" || !strings.Contains(setup.body, `href="otpauth://totp/`) {
 		t.Fatalf("setup: %d\n%s", setup.status, setup.body)
 	}
+	// The page's QR code, scanned, is the same otpauth: link with the same secret.
+	qr := regexpFind(t, setup.body, `src="data:image/png;base64,([^"]+)" id="totp-qr"`)
+	if got := scanDataPNG(t, qr); !strings.HasPrefix(got, "otpauth://totp/") || !strings.Contains(got, "secret="+secret) {
+		t.Fatalf("the setup's QR code reads %q (secret %s)", got, secret)
+	}
 	code, _ := auth.TOTPCode(secret, time.Now())
 	wrong := "000000"
 	for n := 0; ; n++ {

@@ -1,12 +1,14 @@
 package dashboard
 
 import (
+	"encoding/base64"
 	"html/template"
 	"net/http"
 	"strings"
 
 	"github.com/paygate/paygate/internal/auth"
 	"github.com/paygate/paygate/internal/fault"
+	qrcode "github.com/skip2/go-qrcode"
 )
 
 // twoFactorView is the signed-in person's own two-factor page. Secret and
@@ -19,6 +21,19 @@ type twoFactorView struct {
 	// URI is the otpauth: link; html/template would refuse its scheme, and
 	// auth.TOTPURI builds it from escaped parts.
 	URI template.URL
+	// QR is the URI as a QR code (a data: PNG) for the phone's camera.
+	QR template.URL
+}
+
+// totpQR draws the otpauth: URI as a QR code, inline: the page's images
+// are same-origin or data: only, and the secret must not travel to another
+// URL (or a cache) just to be drawn.
+func totpQR(uri string) template.URL {
+	png, err := qrcode.Encode(uri, qrcode.Medium, 224)
+	if err != nil {
+		return ""
+	}
+	return template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(png))
 }
 
 // twoFactor shows whether the person's second factor is on, and offers to
@@ -36,7 +51,7 @@ func (s *Server) beginTwoFactor(w http.ResponseWriter, r *http.Request, q *reque
 		s.fail(w, r, q, err)
 		return
 	}
-	s.renderFor(w, r, q, http.StatusOK, "twofactor", &twoFactorView{view: view{Title: "Two-factor authentication"}, Secret: secret, URI: template.URL(uri)})
+	s.renderFor(w, r, q, http.StatusOK, "twofactor", &twoFactorView{view: view{Title: "Two-factor authentication"}, Secret: secret, URI: template.URL(uri), QR: totpQR(uri)})
 }
 
 // enableTwoFactor turns the second factor on once a code from the new
@@ -52,6 +67,7 @@ func (s *Server) enableTwoFactor(w http.ResponseWriter, r *http.Request, q *requ
 		return
 	}
 	v := &twoFactorView{view: view{Title: "Two-factor authentication", Error: fault.As(err).Message},
-		Secret: q.user.TOTPSecret, URI: template.URL(auth.TOTPURI("paygate", q.user.Email, q.user.TOTPSecret))}
+		Secret: q.user.TOTPSecret, URI: template.URL(auth.TOTPURI("paygate", q.user.Email, q.user.TOTPSecret)),
+		QR: totpQR(auth.TOTPURI("paygate", q.user.Email, q.user.TOTPSecret))}
 	s.renderFor(w, r, q, http.StatusBadRequest, "twofactor", v)
 }
