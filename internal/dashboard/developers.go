@@ -192,6 +192,9 @@ type auditView struct {
 	view
 	Events []*audit.Event
 	Next   string
+	// Emails names the team's people by user id: an act by a person shows
+	// who, not an id.
+	Emails map[string]string
 }
 
 func (s *Server) auditLog(w http.ResponseWriter, r *http.Request, q *request) {
@@ -205,6 +208,11 @@ func (s *Server) auditLog(w http.ResponseWriter, r *http.Request, q *request) {
 		evs = evs[:pageSize]
 		v.Next = url.Values{"after": {evs[pageSize-1].ID}}.Encode()
 	}
-	v.Events = evs
+	v.Events, v.Emails = evs, map[string]string{}
+	if us, err := s.eng.ListUsers(r.Context(), q.actor); err == nil {
+		for _, u := range us {
+			v.Emails[u.ID] = u.Email
+		}
+	}
 	s.renderFor(w, r, q, http.StatusOK, "audit", v)
 }

@@ -46,8 +46,11 @@ type axisLabel struct {
 	Text string
 }
 
+// The drawing is as wide in user units as a chart is in pixels on a phone
+// (about 300), so its 11-unit labels stay readable when the page scales
+// it; wider charts of the desktop grid scale them up, not down.
 const (
-	chartW, chartH = 600, 160
+	chartW, chartH = 300, 110
 	chartTop       = 14
 	chartBottom    = 18
 )
@@ -62,8 +65,14 @@ func barChart(title string, days []time.Time, values []int64, value func(int64) 
 	}
 	c.Max, c.Summary = value(top), title+": "+value(total)+" over "+strconv.Itoa(len(days))+" days"
 	n := max(len(days), 1)
-	slot := chartW / n
+	slot := max(chartW/n, 1)
 	plot := chartH - chartTop - chartBottom
+	// Labels are a week apart (or more, when days are narrow) and at least
+	// labelGap units from each other, the last day's always shown.
+	const labelGap = 45
+	every := max(7, (labelGap+slot-1)/slot)
+	labelX := func(i int) int { return min(max(i*slot+slot/2, 18), chartW-18) }
+	lastX := labelX(len(days) - 1)
 	for i, v := range values {
 		h := 0
 		if top > 0 {
@@ -74,8 +83,10 @@ func barChart(title string, days []time.Time, values []int64, value func(int64) 
 		}
 		c.Bars = append(c.Bars, bar{X: i*slot + 1, Y: chartTop + plot - h, W: max(slot-2, 1), H: h,
 			Tip: days[i].Format("Jan 2") + ": " + value(v)})
-		if i%7 == 0 || i == len(days)-1 {
-			c.Labels = append(c.Labels, axisLabel{X: min(max(i*slot+slot/2, 18), chartW-18), Text: days[i].Format("Jan 2")})
+		x := labelX(i)
+		apart := len(c.Labels) == 0 || x-c.Labels[len(c.Labels)-1].X >= labelGap
+		if i == len(days)-1 || i%every == 0 && apart && lastX-x >= labelGap {
+			c.Labels = append(c.Labels, axisLabel{X: x, Text: days[i].Format("Jan 2")})
 		}
 	}
 	return c
