@@ -19,7 +19,7 @@ var chrome = map[string]map[string]string{
 		"menu": "Dashboard", "overview": "Overview", "payments": "Payments", "customers": "Customers", "invoices": "Invoices",
 		"subscriptions": "Subscriptions", "payouts": "Payouts", "events": "Events", "webhooks": "Webhooks",
 		"developers": "Developers", "team": "Team", "audit": "Audit log", "language": "Language", "change": "Change",
-		"suffix": "paygate dashboard", "twoFactor": "Two-factor", "password": "Password",
+		"suffix": "paygate dashboard", "twoFactor": "Two-factor", "password": "Password", "back": "Back to the dashboard",
 	},
 	"ar": {
 		"skip": "انتقل إلى المحتوى", "mode": "الوضع", "sandbox": "تجريبي", "live": "مباشر", "switch": "تبديل",
@@ -27,7 +27,7 @@ var chrome = map[string]map[string]string{
 		"menu": "لوحة التحكم", "overview": "نظرة عامة", "payments": "المدفوعات", "customers": "العملاء", "invoices": "الفواتير",
 		"subscriptions": "الاشتراكات", "payouts": "التحويلات", "events": "الأحداث", "webhooks": "خطافات الويب",
 		"developers": "المطورون", "team": "الفريق", "audit": "سجل التدقيق", "language": "اللغة", "change": "تغيير",
-		"suffix": "لوحة تحكم paygate", "twoFactor": "التحقق بخطوتين", "password": "كلمة المرور",
+		"suffix": "لوحة تحكم paygate", "twoFactor": "التحقق بخطوتين", "password": "كلمة المرور", "back": "العودة إلى لوحة التحكم",
 	},
 }
 
@@ -62,4 +62,18 @@ func (s *Server) switchLang(w http.ResponseWriter, r *http.Request, q *request) 
 		back = back[:i]
 	}
 	http.Redirect(w, r, back, http.StatusSeeOther)
+}
+
+// statusHeadings name an error page in Arabic (English uses the status text).
+var statusHeadings = map[int]string{
+	400: "طلب غير صالح", 401: "غير مصرح", 402: "مرفوض", 403: "غير مسموح", 404: "غير موجود",
+	409: "تعارض", 429: "طلبات كثيرة", 500: "حدث خطأ", 503: "الخدمة غير متاحة",
+}
+
+// statusHeading is an error page's heading in the chrome's language.
+func statusHeading(lang string, status int) string {
+	if h := statusHeadings[status]; lang == "ar" && h != "" {
+		return h
+	}
+	return http.StatusText(status)
 }

@@ -94,3 +94,15 @@ func scanDataPNG(t *testing.T, b64 string) string {
 	}
 	return res.GetText()
 }
+
+// TestAnArabicErrorPageIsArabic: the chrome's language reaches error pages,
+// their heading and the way back included.
+func TestAnArabicErrorPageIsArabic(t *testing.T) {
+	e := newEnv(t)
+	b := e.signIn("owner@shop.test")
+	b.lang = "ar"
+	p := b.get("/dashboard/payments/pay_nope")
+	if p.status != http.StatusNotFound || !strings.Contains(p.body, `id="message-title">غير موجود<`) || !strings.Contains(p.body, "العودة إلى لوحة التحكم") || strings.Contains(p.body, "Back to the dashboard") {
+		t.Fatalf("an Arabic 404: %d\n%s", p.status, p.body)
+	}
+}

@@ -200,7 +200,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, q *request, err er
 		s.problem(w, r, q, status, "Something went wrong", "The request could not be completed. Try again; if it keeps failing, check the server's log.")
 		return
 	}
-	s.problem(w, r, q, status, http.StatusText(status), f.Message)
+	s.problem(w, r, q, status, statusHeading(langOf(r), status), f.Message)
 }
 
 // cardView is what a person may see of a card: brand and last four for
