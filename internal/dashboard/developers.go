@@ -59,7 +59,7 @@ func (s *Server) createKey(w http.ResponseWriter, r *http.Request, q *request) {
 		s.fail(w, r, q, err)
 		return
 	}
-	v := &developersView{view: view{Title: "Developers", Nav: "developers", Notice: "The key was created. Copy it now: it is not shown again."},
+	v := &developersView{view: view{Title: "Developers", Nav: "developers", Notice: "The key was created."},
 		NewKey: secret, NewKeyHint: k.Hint}
 	s.developersPage(w, r, q, v, http.StatusCreated)
 }

@@ -106,3 +106,16 @@ func TestAnArabicErrorPageIsArabic(t *testing.T) {
 		t.Fatalf("an Arabic 404: %d\n%s", p.status, p.body)
 	}
 }
+
+// TestAnEmptyPaymentListSaysWhy: no payments at all is not "no match".
+func TestAnEmptyPaymentListSaysWhy(t *testing.T) {
+	e := newEnv(t)
+	b := e.signIn("owner@shop.test")
+	b.mode = "live"
+	if p := b.get("/dashboard/payments"); !strings.Contains(p.body, "No payments in live mode yet.") {
+		t.Fatalf("an empty live list:\n%s", p.body)
+	}
+	if p := b.get("/dashboard/payments?reference=nothing-like-this"); !strings.Contains(p.body, "No payments match.") {
+		t.Fatalf("a filter matching nothing:\n%s", p.body)
+	}
+}

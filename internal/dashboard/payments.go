@@ -30,6 +30,9 @@ type paymentListView struct {
 	Statuses []payment.Status
 	Rows     []paymentRow
 	Next     string // query of the next page, "" on the last
+	// Filtered: some filter is set (an empty list then means no match,
+	// not no payments).
+	Filtered bool
 }
 
 // paymentFilter reads the list's query. Amounts are decimals in the
@@ -105,6 +108,11 @@ func (s *Server) paymentList(w http.ResponseWriter, r *http.Request, q *request)
 		}
 		next.Set("after", ps[len(ps)-1].ID)
 		v.Next = next.Encode()
+	}
+	for _, vals := range v.F {
+		for _, x := range vals {
+			v.Filtered = v.Filtered || strings.TrimSpace(x) != ""
+		}
 	}
 	s.renderFor(w, r, q, http.StatusOK, "payments", v)
 }
