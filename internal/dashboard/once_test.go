@@ -119,3 +119,15 @@ func TestAnEmptyPaymentListSaysWhy(t *testing.T) {
 		t.Fatalf("a filter matching nothing:\n%s", p.body)
 	}
 }
+
+// TestAPersonsPageShowsWhatTheirRoleGives: the extra-permission boxes show
+// the role's own permissions ticked and fixed, the others free.
+func TestAPersonsPageShowsWhatTheirRoleGives(t *testing.T) {
+	e := newEnv(t)
+	owner := e.signIn("owner@shop.test")
+	p := owner.get("/dashboard/team/users/" + e.user("support@shop.test").ID)
+	if !strings.Contains(p.body, `<input type="checkbox" checked disabled> refund <small>(their role)</small>`) ||
+		!strings.Contains(p.body, `name="perm" value="capture"`) {
+		t.Fatalf("support's page:\n%s", p.body)
+	}
+}

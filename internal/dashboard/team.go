@@ -117,12 +117,15 @@ func grantedCodes(gs []string) map[string]bool {
 type operationRow struct {
 	Perm    string
 	Checked bool
+	// ByRole: the person's role already gives it (shown ticked, fixed).
+	ByRole bool
 }
 
-func operationRows(granted map[string]bool) []operationRow {
+func operationRows(granted map[string]bool, role auth.Role) []operationRow {
+	byRole := auth.Effective(role, nil)
 	out := make([]operationRow, 0, len(auth.OperationPermissions))
 	for _, p := range auth.OperationPermissions {
-		out = append(out, operationRow{Perm: string(p), Checked: granted["perm:"+string(p)]})
+		out = append(out, operationRow{Perm: string(p), Checked: granted["perm:"+string(p)], ByRole: byRole.Has(p)})
 	}
 	return out
 }
@@ -201,7 +204,7 @@ func (s *Server) userPage(w http.ResponseWriter, r *http.Request, q *request, u 
 		return
 	}
 	s.renderFor(w, r, q, status, "user", &userView{view: view{Title: "Team member " + u.Email, Nav: "team", Error: msg, Notice: notices[r.URL.Query().Get("done")]},
-		U: u, Roles: roleRows(), Codes: codes, Role: role, Granted: grantedCodes(grants), Operations: operationRows(grantedCodes(grants)),
+		U: u, Roles: roleRows(), Codes: codes, Role: role, Granted: grantedCodes(grants), Operations: operationRows(grantedCodes(grants), auth.Role(role)),
 		Self: u.ID == q.actor.Principal.UserID})
 }
 
@@ -346,7 +349,7 @@ func (s *Server) resetPassword(w http.ResponseWriter, r *http.Request, q *reques
 	s.renderFor(w, r, q, http.StatusOK, "user", &userView{view: view{Title: "Team member " + u.Email, Nav: "team",
 		Notice: "The password of " + u.Email + " was reset and their sessions ended. Give them the password below: it is not shown again."},
 		U: u, Roles: roleRows(), Codes: codes, Role: string(u.Role), Granted: grantedCodes(u.Grants.Strings()),
-		Operations: operationRows(grantedCodes(u.Grants.Strings())), NewPassword: password})
+		Operations: operationRows(grantedCodes(u.Grants.Strings()), u.Role), NewPassword: password})
 }
 
 // refused answers an act on a person the engine refused with the person's
