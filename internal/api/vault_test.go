@@ -316,6 +316,8 @@ func TestCheckoutSessionAPI(t *testing.T) {
 	if r := e.do("POST", "/v1/checkout/sessions", e.key, `{"amount":100,"currency":"KWD","success_url":"https://a.test"}`); r.status != 201 {
 		t.Fatalf("a routed KWD session: %d %s", r.status, r.body)
 	}
+	// So is an invoice, whose link opens such a session.
+	wantProblem(t, e.do("POST", "/v1/invoices", e.key, `{"customer_email":"a@b.test","currency":"USD","due_date":"2030-01-01","send":false,"line_items":[{"description":"X","quantity":1,"unit_amount":100}]}`), 400, "currency_not_accepted", "currency")
 	viaKnet := e.do("POST", "/v1/checkout/sessions", e.key, `{"amount":1500,"currency":"KWD","success_url":"https://shop.test/ok","pg_code":"knet"}`).json(t)
 	if viaKnet["pg_code"] != "knet" || e.do("GET", "/v1/checkout/sessions/"+viaKnet["id"].(string), e.key, "").json(t)["pg_code"] != "knet" || s["pg_code"] != nil {
 		t.Fatalf("pg_code not kept: %v (without one: %v)", viaKnet["pg_code"], s["pg_code"])

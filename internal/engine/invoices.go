@@ -64,6 +64,11 @@ func (e *Engine) CreateInvoice(ctx context.Context, a Actor, in InvoiceInput) (*
 	if err != nil {
 		return nil, fault.InvalidParam("currency", "currency_invalid", "%q is not a supported ISO 4217 currency code", in.Currency)
 	}
+	// The link opens a routed checkout: refuse now a currency that none of
+	// the merchant's enabled configurations accepts, not when it is paid.
+	if err := e.someConfigAccepts(ctx, a, cur.Code, nil); err != nil {
+		return nil, err
+	}
 	if len(in.Lines) == 0 || len(in.Lines) > 100 {
 		return nil, fault.InvalidParam("line_items", "parameter_invalid", "an invoice has 1 to 100 line items")
 	}

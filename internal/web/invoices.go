@@ -17,6 +17,14 @@ func (s *Server) invoiceLink(w http.ResponseWriter, r *http.Request) {
 			s.message(w, r, http.StatusNotFound, "en", "", t["notFoundTitle"], t["notFoundText"], "", policy{})
 			return
 		}
+		if fault.KindOf(err) == fault.Invalid {
+			// The merchant's configurations changed since the invoice (its
+			// currency is no longer taken): nothing the payer can fix.
+			t := textsFor("en")
+			s.log.Warn("invoice link cannot open a checkout", "err", err)
+			s.message(w, r, http.StatusConflict, "en", "", t["title"], "This invoice cannot be paid online at the moment. Please contact the seller.", "", policy{})
+			return
+		}
 		s.checkoutError(w, r, "en", err)
 		return
 	}

@@ -122,3 +122,19 @@ func TestAnInvoiceQRCodeIsItsPaymentLink(t *testing.T) {
 		t.Fatal("a read of the invoice shows its QR code")
 	}
 }
+
+// TestAnInvoiceLinkWhoseCurrencyIsNoLongerTakenSaysSo: after the merchant's
+// configurations stop accepting an open invoice's currency, its link tells
+// the payer it cannot be paid online (409), not a server error.
+func TestAnInvoiceLinkWhoseCurrencyIsNoLongerTakenSaysSo(t *testing.T) {
+	g := newGateway(t)
+	inv := g.api("POST", "/v1/invoices", `{"customer_email":"bo@example.com","currency":"USD","due_date":"2030-01-01","send":false,
+		"line_items":[{"description":"Room 12","quantity":1,"unit_amount":8900}]}`)
+	if c := g.api("POST", "/v1/payment-method-configs", `{"code":"kwd-only","name":"KWD","connector":"sandbox","accepted_currencies":["KWD"]}`); c["id"] == nil {
+		t.Fatalf("config: %v", c)
+	}
+	resp, body := fetch(t, "GET", inv["payment_link"].(string), nil)
+	if resp.StatusCode != http.StatusConflict || !strings.Contains(body, "cannot be paid online") {
+		t.Fatalf("the link: %d\n%s", resp.StatusCode, body)
+	}
+}
