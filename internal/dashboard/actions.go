@@ -107,7 +107,7 @@ func (s *Server) paymentAction(act action) func(http.ResponseWriter, *http.Reque
 		if k := fault.KindOf(err); k == fault.Invalid || k == fault.Conflict {
 			// Refused (the payment changed since the review): say why on its page.
 			msg := fault.As(err).Message
-			if fault.As(err).Code == "amount_too_large" && amount != nil {
+			if fault.As(err).Code == "amount_too_large" && amount != nil && act == actRefund {
 				if cur, _, gerr := s.eng.GetPayment(ctx, q.actor, p.ID); gerr == nil {
 					msg = fmt.Sprintf("%s is more than what the payment allows now (%s left to refund).", formatMoney(*amount, p.Currency.Code), formatMoney(max(cur.Refundable(), 0), p.Currency.Code))
 				}

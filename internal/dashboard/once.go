@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/paygate/paygate/internal/engine"
+	"github.com/paygate/paygate/internal/fault"
 )
 
 // onceForm makes a form's act happen at most once per rendering of the
@@ -39,6 +40,12 @@ func (s *Server) onceForm(back func(*http.Request) string, h func(http.ResponseW
 		case err != nil && ran:
 			// Answered already; only the token's record failed.
 			s.log.Error("dashboard form token", "path", r.URL.Path, "err", err)
+		case fault.KindOf(err) == fault.IdempotencyInProgress:
+			// A second click while the first is still running: the first
+			// answer (which may show a secret) went to the discarded page.
+			s.problem(w, r, q, http.StatusConflict, "Already being sent",
+				"This form is already being sent. If its answer showed a secret you did not get to see (a key, a signing secret, a password), "+
+					"it is not shown again: roll the key, or reset the password, once this has finished.")
 		case err != nil:
 			s.fail(w, r, q, err)
 		case replay != nil:

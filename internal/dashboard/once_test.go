@@ -12,6 +12,7 @@ import (
 
 	"github.com/makiuchi-d/gozxing"
 	qrreader "github.com/makiuchi-d/gozxing/qrcode"
+	"github.com/paygate/paygate/internal/engine"
 )
 
 // TestAFormThatShowsASecretActsOnce: sending the same rendering of the
@@ -129,5 +130,29 @@ func TestAPersonsPageShowsWhatTheirRoleGives(t *testing.T) {
 	if !strings.Contains(p.body, `<input type="checkbox" checked disabled> refund <small>(their role)</small>`) ||
 		!strings.Contains(p.body, `name="perm" value="capture"`) {
 		t.Fatalf("support's page:\n%s", p.body)
+	}
+}
+
+// TestSavingAPersonKeepsGrantsTheirRoleAlsoGives: a stored extra grant that
+// the role happens to give too survives a save of the person's page.
+func TestSavingAPersonKeepsGrantsTheirRoleAlsoGives(t *testing.T) {
+	e := newEnv(t)
+	u := e.user("support@shop.test")
+	grants := []string{"refund"}
+	if _, err := e.eng.UpdateUser(t.Context(), engine.Actor{MerchantID: e.merchant}, u.ID, engine.UserUpdate{Grants: &grants}); err != nil {
+		t.Fatal(err)
+	}
+	owner := e.signIn("owner@shop.test")
+	path := "/dashboard/team/users/" + u.ID
+	page := owner.get(path)
+	form := url.Values{"csrf": {page.csrf(t)}, "name": {"Support 2"}, "role": {"support"}}
+	for _, m := range regexpMust(`type="hidden" name="perm" value="([^"]+)"`).FindAllStringSubmatch(page.body, -1) {
+		form.Add("perm", m[1])
+	}
+	if p := owner.post(path, form); p.status != http.StatusSeeOther {
+		t.Fatalf("save: %d\n%s", p.status, p.body)
+	}
+	if got := e.user("support@shop.test").Grants.Strings(); len(got) != 1 || got[0] != "refund" {
+		t.Fatalf("grants after saving the page: %v", got)
 	}
 }

@@ -2,7 +2,9 @@ package engine
 
 import (
 	"context"
+	"encoding/json"
 	"github.com/paygate/paygate/internal/audit"
+	"net/http"
 	"strings"
 	"time"
 
@@ -98,7 +100,8 @@ func (e *Engine) DeleteCustomer(ctx context.Context, a Actor, ref string) (*cust
 		return nil, err
 	}
 	// Stored answers that carry the customer's personal data (its creation
-	// and updates) go too. They are found outside the write transaction (a
+	// and updates) are replaced by a 410: a retry neither replays the data
+	// nor makes the customer again. They are found outside the write transaction (a
 	// scan of the keys since the customer was made) and looked for again
 	// after it, for an update that committed in between.
 	scanned := e.now()
@@ -108,7 +111,7 @@ func (e *Engine) DeleteCustomer(ctx context.Context, a Actor, ref string) (*cust
 		return nil, err
 	}
 	err = e.store.Update(ctx, func(tx Tx) error {
-		if err := tx.DeleteIdempotencyKeys(ctx, a.MerchantID, a.Mode, answers); err != nil {
+		if err := tx.ReplaceIdempotencyAnswers(ctx, a.MerchantID, a.Mode, answers, http.StatusGone, erasedAnswer(c.ID)); err != nil {
 			return err
 		}
 		// Erase first, then look for subscriptions: the erasure's locks
@@ -133,7 +136,9 @@ func (e *Engine) DeleteCustomer(ctx context.Context, a Actor, ref string) (*cust
 	}
 	late, err := e.store.CustomerAnswerKeys(ctx, a.MerchantID, a.Mode, c.ID, scanned.Add(-time.Minute))
 	if err == nil && len(late) > 0 {
-		err = e.store.Update(ctx, func(tx Tx) error { return tx.DeleteIdempotencyKeys(ctx, a.MerchantID, a.Mode, late) })
+		err = e.store.Update(ctx, func(tx Tx) error {
+			return tx.ReplaceIdempotencyAnswers(ctx, a.MerchantID, a.Mode, late, http.StatusGone, erasedAnswer(c.ID))
+		})
 	}
 	if err != nil {
 		// The customer is erased; only a stored answer may outlive it, until its retention ends.
@@ -200,4 +205,12 @@ func clampLimit(n int) int {
 		return 10
 	}
 	return min(n, 100)
+}
+
+// erasedAnswer is what a retry of an erased customer's creation or update
+// gets (RFC 9457, as the API's problems).
+func erasedAnswer(customerID string) []byte {
+	b, _ := json.Marshal(map[string]any{"type": "https://paygate.dev/problems/customer_deleted", "title": "Gone", "status": http.StatusGone,
+		"detail": "customer " + customerID + " was deleted; its details are erased", "code": "customer_deleted"})
+	return b
 }

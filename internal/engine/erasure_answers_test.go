@@ -2,6 +2,7 @@ package engine_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/paygate/paygate/internal/engine"
@@ -11,8 +12,9 @@ import (
 
 // TestAnErasureDeletesTheCustomersStoredAnswers: the answer an
 // Idempotency-Key keeps for a customer's creation holds its personal data;
-// after the customer is erased a retry no longer replays it, while the
-// stored answers of other customers stay.
+// after the customer is erased a retry gets 410 customer_deleted instead
+// (neither the data nor a new customer), while the stored answers of other
+// customers stay.
 func TestAnErasureDeletesTheCustomersStoredAnswers(t *testing.T) {
 	eachStore(t, func(t *testing.T, st engine.Store) {
 		ctx := context.Background()
@@ -50,8 +52,9 @@ func TestAnErasureDeletesTheCustomersStoredAnswers(t *testing.T) {
 		if _, err := e.DeleteCustomer(ctx, a, ana); err != nil {
 			t.Fatal(err)
 		}
-		if replay, runs := create("k-ana", "ana@example.com"); replay != nil || runs != 1 {
-			t.Fatalf("after the erasure the retry replayed %s", replay.Body)
+		if replay, runs := create("k-ana", "ana@example.com"); replay == nil || runs != 0 || replay.Status != 410 ||
+			!strings.Contains(string(replay.Body), "customer_deleted") || strings.Contains(string(replay.Body), "ana@") {
+			t.Fatalf("after the erasure the retry ran %d times, answered %+v", runs, replay)
 		}
 		if replay, _ := create("k-bo", "bo@example.com"); replay == nil {
 			t.Fatal("another customer's stored answer went too")

@@ -320,8 +320,9 @@ type Tx interface {
 	// ReleaseIdempotency deletes a key still in progress, for a request
 	// that failed having changed nothing: it may be corrected and retried.
 	ReleaseIdempotency(ctx context.Context, merchantID string, mode payment.Mode, key string) error
-	// DeleteIdempotencyKeys deletes keys whatever their state.
-	DeleteIdempotencyKeys(ctx context.Context, merchantID string, mode payment.Mode, keys []string) error
+	// ReplaceIdempotencyAnswers stores another answer for completed keys
+	// (an erased customer's: a retry must neither replay nor redo).
+	ReplaceIdempotencyAnswers(ctx context.Context, merchantID string, mode payment.Mode, keys []string, status int, body []byte) error
 
 	// InsertDoorCredential stores a front door's credential; a taken member
 	// id or username is a Conflict (code door_credential_taken).

@@ -209,10 +209,11 @@ func (t *Tx) ReleaseIdempotency(ctx context.Context, merchantID string, mode pay
 	return err
 }
 
-// DeleteIdempotencyKeys implements engine.Tx.
-func (t *Tx) DeleteIdempotencyKeys(ctx context.Context, merchantID string, mode payment.Mode, keys []string) error {
+// ReplaceIdempotencyAnswers implements engine.Tx.
+func (t *Tx) ReplaceIdempotencyAnswers(ctx context.Context, merchantID string, mode payment.Mode, keys []string, status int, body []byte) error {
 	for _, k := range keys {
-		if _, err := t.exec(ctx, `DELETE FROM idempotency_keys WHERE merchant_id = ? AND mode = ? AND key = ?`, merchantID, string(mode), k); err != nil {
+		if _, err := t.exec(ctx, `UPDATE idempotency_keys SET response_status = ?, response_body = ? WHERE merchant_id = ? AND mode = ? AND key = ?`,
+			status, body, merchantID, string(mode), k); err != nil {
 			return err
 		}
 	}
