@@ -285,26 +285,16 @@ func (s *Server) switchUser(disable bool) func(http.ResponseWriter, *http.Reques
 // actor may not manage, and audits it as user.totp_reset; nobody resets
 // their own from here (they would not be signed in if they had lost it).
 func (s *Server) resetTwoFactor(w http.ResponseWriter, r *http.Request, q *request) {
-	ctx := r.Context()
-	u, err := s.eng.GetUser(ctx, q.actor, r.PathValue("id"))
-	if err != nil {
-		s.fail(w, r, q, err)
-		return
-	}
-	back := "/dashboard/team/users/" + url.PathEscape(u.ID)
-	if u.ID == q.actor.Principal.UserID {
-		s.userPage(w, r, q, u, string(u.Role), u.Grants.Strings(), http.StatusBadRequest, "Your own two-factor is changed on the two-factor page.")
-		return
-	}
-	if r.PostForm.Get("step") != "confirm" {
-		s.renderFor(w, r, q, http.StatusOK, "ask", &askView{view: view{Title: "Reset two-factor", Nav: "team"},
-			Heading: "Reset two-factor",
+	u, back, ok := s.confirmedOnOther(w, r, q, "Your own two-factor is changed on the two-factor page.", func(u *auth.User, back string) *askView {
+		return &askView{view: view{Title: "Reset two-factor", Nav: "team"}, Heading: "Reset two-factor",
 			Text: "Turn two-factor off for " + u.Email + "? They then sign in with their password alone until they set it up again. " +
 				"Do this only once you are sure the request comes from them.",
-			Action: back + "/reset-two-factor", Button: "Yes, reset two-factor for " + u.Email, Back: back})
+			Action: back + "/reset-two-factor", Button: "Yes, reset two-factor for " + u.Email, Back: back}
+	})
+	if !ok {
 		return
 	}
-	if _, err := s.eng.ResetTOTP(ctx, q.actor, u.ID); err != nil {
+	if _, err := s.eng.ResetTOTP(r.Context(), q.actor, u.ID); err != nil {
 		s.refused(w, r, q, u, err)
 		return
 	}
@@ -318,22 +308,13 @@ func (s *Server) resetTwoFactor(w http.ResponseWriter, r *http.Request, q *reque
 // is changed on the Password page.
 func (s *Server) resetPassword(w http.ResponseWriter, r *http.Request, q *request) {
 	ctx := r.Context()
-	u, err := s.eng.GetUser(ctx, q.actor, r.PathValue("id"))
-	if err != nil {
-		s.fail(w, r, q, err)
-		return
-	}
-	back := "/dashboard/team/users/" + url.PathEscape(u.ID)
-	if u.ID == q.actor.Principal.UserID {
-		s.userPage(w, r, q, u, string(u.Role), u.Grants.Strings(), http.StatusBadRequest, "Your own password is changed on the Password page.")
-		return
-	}
-	if r.PostForm.Get("step") != "confirm" {
-		s.renderFor(w, r, q, http.StatusOK, "ask", &askView{view: view{Title: "Reset password", Nav: "team"},
-			Heading: "Reset password",
+	u, _, ok := s.confirmedOnOther(w, r, q, "Your own password is changed on the Password page.", func(u *auth.User, back string) *askView {
+		return &askView{view: view{Title: "Reset password", Nav: "team"}, Heading: "Reset password",
 			Text: "Give " + u.Email + " a new password? Their current one stops working and every session of theirs ends. " +
 				"The new one is shown to you once: pass it to them over a channel you trust.",
-			Action: back + "/reset-password", Button: "Yes, reset the password of " + u.Email, Back: back})
+			Action: back + "/reset-password", Button: "Yes, reset the password of " + u.Email, Back: back}
+	})
+	if !ok {
 		return
 	}
 	password, err := s.eng.ResetPassword(ctx, q.actor, u.ID)
@@ -350,6 +331,28 @@ func (s *Server) resetPassword(w http.ResponseWriter, r *http.Request, q *reques
 		Notice: "The password of " + u.Email + " was reset and their sessions ended. Give them the password below: it is not shown again."},
 		U: u, Roles: roleRows(), Codes: codes, Role: string(u.Role), Granted: grantedCodes(u.Grants.Strings()),
 		Operations: operationRows(grantedCodes(u.Grants.Strings()), u.Role), NewPassword: password})
+}
+
+// confirmedOnOther is the common start of an act on another person of the
+// team: it finds the person, refuses the actor's own account (selfMsg says
+// where that is done), and answers the review step with ask's
+// confirmation page. ok reports that the act is confirmed and may run.
+func (s *Server) confirmedOnOther(w http.ResponseWriter, r *http.Request, q *request, selfMsg string, ask func(u *auth.User, back string) *askView) (u *auth.User, back string, ok bool) {
+	u, err := s.eng.GetUser(r.Context(), q.actor, r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, q, err)
+		return nil, "", false
+	}
+	back = "/dashboard/team/users/" + url.PathEscape(u.ID)
+	if u.ID == q.actor.Principal.UserID {
+		s.userPage(w, r, q, u, string(u.Role), u.Grants.Strings(), http.StatusBadRequest, selfMsg)
+		return nil, "", false
+	}
+	if r.PostForm.Get("step") != "confirm" {
+		s.renderFor(w, r, q, http.StatusOK, "ask", ask(u, back))
+		return nil, "", false
+	}
+	return u, back, true
 }
 
 // refused answers an act on a person the engine refused with the person's

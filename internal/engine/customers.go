@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"github.com/paygate/paygate/internal/audit"
-	"net/http"
 	"strings"
 	"time"
 
@@ -111,7 +110,7 @@ func (e *Engine) DeleteCustomer(ctx context.Context, a Actor, ref string) (*cust
 		return nil, err
 	}
 	err = e.store.Update(ctx, func(tx Tx) error {
-		if err := tx.ReplaceIdempotencyAnswers(ctx, a.MerchantID, a.Mode, answers, http.StatusGone, erasedAnswer(c.ID)); err != nil {
+		if err := tx.ReplaceIdempotencyAnswers(ctx, a.MerchantID, a.Mode, answers, statusGone, erasedAnswer(c.ID)); err != nil {
 			return err
 		}
 		// Erase first, then look for subscriptions: the erasure's locks
@@ -137,7 +136,7 @@ func (e *Engine) DeleteCustomer(ctx context.Context, a Actor, ref string) (*cust
 	late, err := e.store.CustomerAnswerKeys(ctx, a.MerchantID, a.Mode, c.ID, scanned.Add(-time.Minute))
 	if err == nil && len(late) > 0 {
 		err = e.store.Update(ctx, func(tx Tx) error {
-			return tx.ReplaceIdempotencyAnswers(ctx, a.MerchantID, a.Mode, late, http.StatusGone, erasedAnswer(c.ID))
+			return tx.ReplaceIdempotencyAnswers(ctx, a.MerchantID, a.Mode, late, statusGone, erasedAnswer(c.ID))
 		})
 	}
 	if err != nil {
@@ -207,10 +206,14 @@ func clampLimit(n int) int {
 	return min(n, 100)
 }
 
+// statusGone is HTTP's 410, the stored answer's status (the engine keeps
+// answers as status and body but imports no HTTP).
+const statusGone = 410
+
 // erasedAnswer is what a retry of an erased customer's creation or update
 // gets (RFC 9457, as the API's problems).
 func erasedAnswer(customerID string) []byte {
-	b, _ := json.Marshal(map[string]any{"type": "https://paygate.dev/problems/customer_deleted", "title": "Gone", "status": http.StatusGone,
+	b, _ := json.Marshal(map[string]any{"type": "https://paygate.dev/problems/customer_deleted", "title": "Gone", "status": statusGone,
 		"detail": "customer " + customerID + " was deleted; its details are erased", "code": "customer_deleted"})
 	return b
 }
