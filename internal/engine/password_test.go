@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/paygate/paygate/internal/audit"
+	"github.com/paygate/paygate/internal/auth"
 	"github.com/paygate/paygate/internal/engine"
 	"github.com/paygate/paygate/internal/fault"
 	"github.com/paygate/paygate/internal/payment"
@@ -142,20 +143,29 @@ func (h *hookStore) Update(ctx context.Context, fn func(engine.Tx) error) error 
 	return h.Store.Update(ctx, fn)
 }
 
+// hookedUser is an engine on st behind a hookStore, with a merchant and an
+// admin, ana@shop.test, who has password.
+func hookedUser(t *testing.T, st engine.Store, password string) (*engine.Engine, *hookStore, engine.Actor, *auth.User) {
+	t.Helper()
+	ctx := context.Background()
+	hs := &hookStore{Store: st}
+	e, _ := engine.New(engine.Config{Store: hs, Keyring: vault.Ephemeral()})
+	m, _, _ := e.CreateMerchant(ctx, "Shop")
+	sys := engine.Actor{MerchantID: m.ID}
+	u, _, err := e.CreateUser(ctx, sys, engine.UserInput{Email: "ana@shop.test", Role: "admin", Password: password})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e, hs, sys, u
+}
+
 // TestASignInRacingAPasswordResetDoesNotSurviveIt: a sign-in whose password
 // check passed just before a reset committed gets no session (the reset
 // would not have ended one written after it).
 func TestASignInRacingAPasswordResetDoesNotSurviveIt(t *testing.T) {
 	eachStore(t, func(t *testing.T, st engine.Store) {
 		ctx := context.Background()
-		hs := &hookStore{Store: st}
-		e, _ := engine.New(engine.Config{Store: hs, Keyring: vault.Ephemeral()})
-		m, _, _ := e.CreateMerchant(ctx, "Shop")
-		sys := engine.Actor{MerchantID: m.ID}
-		u, _, err := e.CreateUser(ctx, sys, engine.UserInput{Email: "ana@shop.test", Role: "admin", Password: "stolen password 123"})
-		if err != nil {
-			t.Fatal(err)
-		}
+		e, hs, sys, u := hookedUser(t, st, "stolen password 123")
 		// The reset commits after the sign-in checked the old password and
 		// before it writes its session.
 		hs.before = func() {
@@ -183,11 +193,7 @@ func TestASignInRacingAPasswordResetDoesNotSurviveIt(t *testing.T) {
 func TestAPasswordChangeRacingAResetIsRefused(t *testing.T) {
 	eachStore(t, func(t *testing.T, st engine.Store) {
 		ctx := context.Background()
-		hs := &hookStore{Store: st}
-		e, _ := engine.New(engine.Config{Store: hs, Keyring: vault.Ephemeral()})
-		m, _, _ := e.CreateMerchant(ctx, "Shop")
-		sys := engine.Actor{MerchantID: m.ID}
-		u, _, _ := e.CreateUser(ctx, sys, engine.UserInput{Email: "ana@shop.test", Role: "admin", Password: "first password 123"})
+		e, hs, sys, u := hookedUser(t, st, "first password 123")
 		secret, _, err := e.Login(ctx, engine.LoginInput{Email: "ana@shop.test", Password: "first password 123"})
 		if err != nil {
 			t.Fatal(err)
