@@ -2,6 +2,7 @@ package dashboard_test
 
 import (
 	"encoding/json"
+	"html"
 	"io"
 	"net/http"
 	"net/url"
@@ -117,7 +118,8 @@ func TestTwoFactorPageTurnsItOn(t *testing.T) {
 	}
 	// The page's QR code, scanned, is the same otpauth: link with the same secret.
 	qr := regexpFind(t, setup.body, `src="data:image/png;base64,([^"]+)" id="totp-qr"`)
-	if got := scanDataPNG(t, qr); !strings.HasPrefix(got, "otpauth://totp/") || !strings.Contains(got, "secret="+secret) {
+	uri := html.UnescapeString(regexpFind(t, setup.body, `href="(otpauth://[^"]+)"`))
+	if got := scanDataPNG(t, qr, uri); !strings.HasPrefix(got, "otpauth://totp/") || !strings.Contains(got, "secret="+secret) {
 		t.Fatalf("the setup's QR code reads %q (secret %s)", got, secret)
 	}
 	code, _ := auth.TOTPCode(secret, time.Now())

@@ -11,10 +11,13 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/qrcode"
+	qrenc "github.com/skip2/go-qrcode"
 )
 
-// scanQR reads a QR code image the way a phone's camera app would.
-func scanQR(t *testing.T, body string) (string, image.Rectangle) {
+// scanQR reads a QR code image the way a phone's camera would. The test
+// decoder (gozxing) misses about one code in a hundred that other readers
+// (zbar) read; when it does, the image must be exactly the code of want.
+func scanQR(t *testing.T, body, want string) (string, image.Rectangle) {
 	t.Helper()
 	img, err := png.Decode(strings.NewReader(body))
 	if err != nil {
@@ -25,10 +28,14 @@ func scanQR(t *testing.T, body string) (string, image.Rectangle) {
 		t.Fatal(err)
 	}
 	res, err := qrcode.NewQRCodeReader().Decode(bmp, nil)
-	if err != nil {
-		t.Fatalf("no QR code in the image: %v", err)
+	if err == nil {
+		return res.GetText(), img.Bounds()
 	}
-	return res.GetText(), img.Bounds()
+	if exact, _ := qrenc.Encode(want, qrenc.Medium, img.Bounds().Dx()); bytes.Equal(exact, []byte(body)) {
+		return want, img.Bounds()
+	}
+	t.Fatalf("no QR code of %q in the image: %v", want, err)
+	return "", image.Rectangle{}
 }
 
 // TestACheckoutQRCodeOpensItsPage: a session's qr_code_url is an image whose
@@ -46,7 +53,7 @@ func TestACheckoutQRCodeOpensItsPage(t *testing.T) {
 	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "image/png" || resp.Header.Get("Cache-Control") != "no-store" {
 		t.Fatalf("QR code: %d %q %q", resp.StatusCode, resp.Header.Get("Content-Type"), resp.Header.Get("Cache-Control"))
 	}
-	text, bounds := scanQR(t, body)
+	text, bounds := scanQR(t, body, pageURL)
 	if text != pageURL {
 		t.Fatalf("the QR code reads %q, the page is %q", text, pageURL)
 	}
@@ -57,7 +64,7 @@ func TestACheckoutQRCodeOpensItsPage(t *testing.T) {
 		t.Fatalf("the scanned link answers %d without the session's page", resp.StatusCode)
 	}
 	resp, body = fetch(t, "GET", qrURL+"?size=600", nil)
-	if text, bounds := scanQR(t, body); resp.StatusCode != 200 || text != pageURL || bounds.Dx() != 600 {
+	if text, bounds := scanQR(t, body, pageURL); resp.StatusCode != 200 || text != pageURL || bounds.Dx() != 600 {
 		t.Fatalf("size=600: %d, reads %q, %v", resp.StatusCode, text, bounds)
 	}
 	for _, bad := range []string{"10", "2000", "big", "-5"} {
@@ -104,7 +111,7 @@ func TestAnInvoiceQRCodeIsItsPaymentLink(t *testing.T) {
 	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "image/png" {
 		t.Fatalf("QR code: %d %q", resp.StatusCode, resp.Header.Get("Content-Type"))
 	}
-	link, _ := scanQR(t, body)
+	link, _ := scanQR(t, body, inv["payment_link"].(string))
 	if link != inv["payment_link"] {
 		t.Fatalf("the QR code reads %q, the payment link is %v", link, inv["payment_link"])
 	}
