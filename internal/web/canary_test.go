@@ -309,11 +309,12 @@ func (c *paymentzClient) sale(mtid, cvv, holder string) {
 
 // standalone reports whether cvc occurs in b other than inside a longer run
 // of digits or inside a long lowercase token: timestamps, amounts, ids
-// (ULIDs) and hex fingerprints near a name hold every 3- or 4-digit string
-// now and then, a stored CVC stands alone or beside a short field.
+// (ULIDs, or prefix_random like a challenge's chl_az7134vaqkrwrx) and hex
+// fingerprints near a name hold every 3- or 4-digit string now and then, a
+// stored CVC stands alone or beside a short field.
 func standalone(b []byte, cvc string) bool {
 	digit := func(i int) bool { return i >= 0 && i < len(b) && b[i] >= '0' && b[i] <= '9' }
-	token := func(i int) bool { return i >= 0 && i < len(b) && (digit(i) || (b[i] >= 'a' && b[i] <= 'z')) }
+	token := func(i int) bool { return i >= 0 && i < len(b) && (digit(i) || (b[i] >= 'a' && b[i] <= 'z') || b[i] == '_') }
 	for off := 0; ; {
 		k := bytes.Index(b[off:], []byte(cvc))
 		if k < 0 {
@@ -331,5 +332,23 @@ func standalone(b []byte, cvc string) bool {
 			return true
 		}
 		off = at + 1
+	}
+}
+
+// TestCanaryScanTellsAStoredCVCFromAnID keeps the canary honest: a CVC
+// written as a value is found, the same digits inside an id, a timestamp
+// or a fingerprint are not.
+func TestCanaryScanTellsAStoredCVCFromAnID(t *testing.T) {
+	for row, want := range map[string]bool{
+		`{"holder":"CANARY-0001-ZQX","cvc":"7134"}`:                 true,
+		`(pay_1,CANARY-0001-ZQX,7134,12,2031)`:                      true,
+		`CANARY-0001-ZQX code_7134 x`:                               true,
+		`CANARY-0001-ZQX "http://x/sandbox/3ds/chl_az7134vaqkrwrx"`: false,
+		`CANARY-0001-ZQX 1796328978371340`:                          false,
+		`CANARY-0001-ZQX 3cb81d053e9e941f6e81644c7134`:              false,
+	} {
+		if got := standalone([]byte(row), "7134"); got != want {
+			t.Errorf("standalone(%q) = %v, want %v", row, got, want)
+		}
 	}
 }
