@@ -314,7 +314,9 @@ func (c *paymentzClient) sale(mtid, cvv, holder string) {
 // stored CVC stands alone or beside a short field.
 func standalone(b []byte, cvc string) bool {
 	digit := func(i int) bool { return i >= 0 && i < len(b) && b[i] >= '0' && b[i] <= '9' }
-	token := func(i int) bool { return i >= 0 && i < len(b) && (digit(i) || (b[i] >= 'a' && b[i] <= 'z') || b[i] == '_') }
+	token := func(i int) bool {
+		return i >= 0 && i < len(b) && (digit(i) || (b[i] >= 'a' && b[i] <= 'z') || b[i] == '_')
+	}
 	for off := 0; ; {
 		k := bytes.Index(b[off:], []byte(cvc))
 		if k < 0 {
