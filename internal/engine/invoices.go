@@ -187,6 +187,7 @@ func (e *Engine) openInvoiceToken(ctx context.Context, inv *invoice.Invoice) (st
 // InvoiceLink opens an invoice's payment link: for an open invoice, a
 // checkout session for its total (a fresh one each time, since session
 // tokens are not kept); else the invoice, to say why it cannot be paid.
+// When the checkout cannot be made the invoice is returned with the error.
 func (e *Engine) InvoiceLink(ctx context.Context, token string) (*invoice.Invoice, string, error) {
 	inv, err := e.store.FindInvoiceByToken(ctx, tokenHash(token))
 	if err != nil {
@@ -204,7 +205,8 @@ func (e *Engine) InvoiceLink(ctx context.Context, token string) (*invoice.Invoic
 		Reference: inv.ID, Locale: inv.Locale, SuccessURL: e.publicURL + "/checkout/thanks", ExpiresIn: ttl,
 		Metadata: map[string]string{"invoice": inv.ID}})
 	if err != nil {
-		return nil, "", err
+		// The invoice goes with the error: its page speaks the invoice's locale.
+		return inv, "", err
 	}
 	err = e.store.Update(ctx, func(tx Tx) error {
 		cur, err := tx.GetInvoiceForUpdate(ctx, inv.MerchantID, inv.Mode, inv.ID)

@@ -21,8 +21,9 @@ var messages = map[string]map[string]string{
 		"acsTitle":     "3-D Secure", "acsBadge": "paygate sandbox ACS · 3-D Secure 2", "acsHeading": "Confirm this purchase",
 		"acsHint": "Enter the one-time password your bank sent you. In the sandbox it is password or 1234; anything else fails the challenge.",
 		"acsOTP":  "One-time password", "acsSubmit": "Submit",
-		"acsExpired":    "This form has expired. Go back and try again.",
-		"invoiceClosed": "This invoice can no longer be paid here (it was canceled or its link expired). Contact the seller.",
+		"acsExpired":       "This form has expired. Go back and try again.",
+		"invoiceClosed":    "This invoice can no longer be paid here (it was canceled or its link expired). Contact the seller.",
+		"invoiceUnpayable": "This invoice cannot be paid online at the moment. Please contact the seller.",
 	},
 	"ar": {
 		"title": "دفع آمن", "testMode": "وضع الاختبار: لا تنتقل أموال حقيقية", "number": "رقم البطاقة",
@@ -42,8 +43,9 @@ var messages = map[string]map[string]string{
 		"acsTitle":     "التحقق الآمن 3-D Secure", "acsBadge": "خادم التحقق التجريبي من paygate · 3-D Secure 2", "acsHeading": "أكّد عملية الشراء",
 		"acsHint": "أدخل كلمة المرور لمرة واحدة التي أرسلها إليك البنك. في وضع الاختبار هي password أو 1234، وأي قيمة أخرى تُفشل التحقق.",
 		"acsOTP":  "كلمة المرور لمرة واحدة", "acsSubmit": "إرسال",
-		"acsExpired":    "انتهت صلاحية هذا النموذج. عد وحاول مرة أخرى.",
-		"invoiceClosed": "لم يعد من الممكن دفع هذه الفاتورة هنا (أُلغيت أو انتهت صلاحية رابطها). تواصل مع البائع.",
+		"acsExpired":       "انتهت صلاحية هذا النموذج. عد وحاول مرة أخرى.",
+		"invoiceClosed":    "لم يعد من الممكن دفع هذه الفاتورة هنا (أُلغيت أو انتهت صلاحية رابطها). تواصل مع البائع.",
+		"invoiceUnpayable": "لا يمكن دفع هذه الفاتورة عبر الإنترنت حاليًا. يرجى التواصل مع البائع.",
 	},
 }
 

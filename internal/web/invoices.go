@@ -20,12 +20,20 @@ func (s *Server) invoiceLink(w http.ResponseWriter, r *http.Request) {
 		if fault.KindOf(err) == fault.Invalid {
 			// The merchant's configurations changed since the invoice (its
 			// currency is no longer taken): nothing the payer can fix.
-			t := textsFor("en")
+			lang := "en"
+			if inv != nil {
+				lang = inv.Locale
+			}
+			t := textsFor(lang)
 			s.log.Warn("invoice link cannot open a checkout", "err", err)
-			s.message(w, r, http.StatusConflict, "en", "", t["title"], "This invoice cannot be paid online at the moment. Please contact the seller.", "", policy{})
+			s.message(w, r, http.StatusConflict, lang, "", t["title"], t["invoiceUnpayable"], "", policy{})
 			return
 		}
-		s.checkoutError(w, r, "en", err)
+		lang := "en"
+		if inv != nil {
+			lang = inv.Locale
+		}
+		s.checkoutError(w, r, lang, err)
 		return
 	}
 	if url != "" {

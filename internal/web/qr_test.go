@@ -137,11 +137,18 @@ func TestAnInvoiceLinkWhoseCurrencyIsNoLongerTakenSaysSo(t *testing.T) {
 	g := newGateway(t)
 	inv := g.api("POST", "/v1/invoices", `{"customer_email":"bo@example.com","currency":"USD","due_date":"2030-01-01","send":false,
 		"line_items":[{"description":"Room 12","quantity":1,"unit_amount":8900}]}`)
+	ar := g.api("POST", "/v1/invoices", `{"customer_email":"bo@example.com","currency":"USD","due_date":"2030-01-01","send":false,"locale":"ar",
+		"line_items":[{"description":"Room 12","quantity":1,"unit_amount":8900}]}`)
 	if c := g.api("POST", "/v1/payment-method-configs", `{"code":"kwd-only","name":"KWD","connector":"sandbox","accepted_currencies":["KWD"]}`); c["id"] == nil {
 		t.Fatalf("config: %v", c)
 	}
 	resp, body := fetch(t, "GET", inv["payment_link"].(string), nil)
 	if resp.StatusCode != http.StatusConflict || !strings.Contains(body, "cannot be paid online") {
 		t.Fatalf("the link: %d\n%s", resp.StatusCode, body)
+	}
+	// An Arabic invoice's page says it in Arabic, right to left.
+	resp, body = fetch(t, "GET", ar["payment_link"].(string), nil)
+	if resp.StatusCode != http.StatusConflict || !strings.Contains(body, "لا يمكن دفع هذه الفاتورة") || !strings.Contains(body, `dir="rtl"`) {
+		t.Fatalf("the Arabic invoice's link: %d\n%s", resp.StatusCode, body)
 	}
 }
