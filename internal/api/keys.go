@@ -21,6 +21,8 @@ type keyJSON struct {
 	Status    string  `json:"status"`
 	ExpiresAt *string `json:"expires_at"`
 	CreatedAt string  `json:"created_at"`
+	// CreatedBy is the person the key acts for (null: made by the system).
+	CreatedBy *string `json:"created_by"`
 	Secret    string  `json:"secret,omitempty"`
 }
 
@@ -45,6 +47,9 @@ func keyView(k *auth.APIKey, secret string, now time.Time) keyJSON {
 	}
 	v := keyJSON{ID: k.ID, Object: "api_key", Mode: string(k.Mode), Kind: string(k.Kind), Name: k.Name, Scopes: scopes,
 		Hint: k.Hint, Status: "active", CreatedAt: ts(k.CreatedAt), Secret: secret}
+	if k.CreatedBy != "" {
+		v.CreatedBy = &k.CreatedBy
+	}
 	if k.RevokedAt != nil {
 		t := ts(*k.RevokedAt)
 		v.ExpiresAt = &t

@@ -39,6 +39,9 @@ type APIKey struct {
 	Hint      string
 	Hash      string
 	CreatedAt time.Time
+	// CreatedBy is the person the key acts for: who created it, or who
+	// created the key that created it; empty for keys the system made.
+	CreatedBy string
 	// RevokedAt is when the key stops working: the past for a revoked key,
 	// the end of the overlap for a rolled one.
 	RevokedAt *time.Time

@@ -58,8 +58,12 @@ func (e *Engine) CreateKey(ctx context.Context, a Actor, in CreateKeyInput) (*au
 	if _, err := e.store.GetMerchant(ctx, a.MerchantID); err != nil {
 		return nil, "", err
 	}
+	var err error
 	secret, key := auth.NewKey(a.MerchantID, a.Mode, kind, in.Name, scopes, e.now())
-	err := e.store.Update(ctx, func(tx Tx) error {
+	if key.CreatedBy, err = e.personBehind(ctx, a); err != nil {
+		return nil, "", err
+	}
+	err = e.store.Update(ctx, func(tx Tx) error {
 		if err := tx.InsertAPIKey(ctx, key); err != nil {
 			return err
 		}
@@ -69,6 +73,23 @@ func (e *Engine) CreateKey(ctx context.Context, a Actor, in CreateKeyInput) (*au
 		return nil, "", err
 	}
 	return key, secret, nil
+}
+
+// personBehind is the person an actor acts for: a signed-in person, or
+// the person a key (or its token) was made for; "" for the system.
+func (e *Engine) personBehind(ctx context.Context, a Actor) (string, error) {
+	p := a.Principal
+	switch {
+	case p.IsPerson():
+		return p.UserID, nil
+	case p.KeyID == "":
+		return "", nil
+	}
+	k, err := e.store.GetAPIKey(ctx, a.MerchantID, a.Mode, p.KeyID)
+	if err != nil {
+		return "", err
+	}
+	return k.CreatedBy, nil
 }
 
 // mayMintKey stops a credential from creating one more powerful than
@@ -142,6 +163,7 @@ func (e *Engine) RollKey(ctx context.Context, a Actor, id string, overlap time.D
 			return err
 		}
 		secret, fresh = auth.NewKey(a.MerchantID, a.Mode, old.Kind, old.Name, old.Scopes, now)
+		fresh.CreatedBy = old.CreatedBy
 		if err := tx.RevokeAPIKey(ctx, a.MerchantID, old.ID, now.Add(overlap)); err != nil {
 			return err
 		}

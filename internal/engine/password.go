@@ -45,8 +45,13 @@ func (e *Engine) ChangePassword(ctx context.Context, a Actor, current, next stri
 // rights to create such a person (mayGrant); the command line acts as the
 // system.
 func (e *Engine) ResetPassword(ctx context.Context, a Actor, userID string) (string, error) {
-	if a.Principal.IsPerson() && a.Principal.UserID == userID {
-		// Else a stolen session could take the account without its password.
+	// Else a stolen session could take the account without its password,
+	// directly or through a key it creates.
+	self, err := e.personBehind(ctx, a)
+	if err != nil {
+		return "", err
+	}
+	if self != "" && self == userID {
 		return "", fault.New(fault.Forbidden, "use_password_change", "change your own password with your current one (the dashboard's Password page)")
 	}
 	u, err := e.store.GetUser(ctx, a.MerchantID, userID)

@@ -14,14 +14,14 @@ import (
 	"github.com/paygate/paygate/internal/payment"
 )
 
-const apiKeyColumns = `id, merchant_id, mode, kind, name, scopes, hint, hash, created_at, revoked_at`
+const apiKeyColumns = `id, merchant_id, mode, kind, name, scopes, hint, hash, created_at, revoked_at, created_by`
 
 func scanAPIKey(s scanner) (*auth.APIKey, error) {
 	var k auth.APIKey
 	var created int64
 	var revoked sql.NullInt64
 	var scopes string
-	if err := s.Scan(&k.ID, &k.MerchantID, &k.Mode, &k.Kind, &k.Name, &scopes, &k.Hint, &k.Hash, &created, &revoked); err != nil {
+	if err := s.Scan(&k.ID, &k.MerchantID, &k.Mode, &k.Kind, &k.Name, &scopes, &k.Hint, &k.Hash, &created, &revoked, &k.CreatedBy); err != nil {
 		return nil, err
 	}
 	k.Scopes, _, _ = auth.ParseScopes(scopes)
@@ -31,8 +31,8 @@ func scanAPIKey(s scanner) (*auth.APIKey, error) {
 
 // InsertAPIKey implements engine.Tx.
 func (t *Tx) InsertAPIKey(ctx context.Context, k *auth.APIKey) error {
-	_, err := t.exec(ctx, `INSERT INTO api_keys (`+apiKeyColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		k.ID, k.MerchantID, string(k.Mode), string(k.Kind), k.Name, k.Scopes.String(), k.Hint, k.Hash, micros(k.CreatedAt), nullMicros(k.RevokedAt))
+	_, err := t.exec(ctx, `INSERT INTO api_keys (`+apiKeyColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		k.ID, k.MerchantID, string(k.Mode), string(k.Kind), k.Name, k.Scopes.String(), k.Hint, k.Hash, micros(k.CreatedAt), nullMicros(k.RevokedAt), k.CreatedBy)
 	return err
 }
 

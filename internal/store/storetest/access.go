@@ -22,6 +22,7 @@ func runAccess(t *testing.T, open Opener) {
 		st, _ := open(t)
 		m := newMerchant(t, st)
 		secret, k := auth.NewKey(m.ID, payment.Sandbox, auth.RestrictedKey, "reports", auth.NewScopes(auth.ScopeRefundsWrite, auth.ScopePaymentsRead), now)
+		k.CreatedBy = "usr_ada"
 		update(t, st, func(tx engine.Tx) error { return tx.InsertAPIKey(ctx, k) })
 		got, err := st.FindAPIKey(ctx, auth.HashSecret(secret))
 		if err != nil || !reflect.DeepEqual(got, k) {
