@@ -180,9 +180,10 @@ func (s *Server) verify(ctx context.Context, header, session string, mode paymen
 		if auth.LooksLikeKey(c.pass) {
 			return s.engine.AuthenticateBasic(ctx, c.user, c.pass)
 		}
-		if wait, ok := s.limits.allowLogin(c.user, src.IP); !ok {
+		if wait, ok := s.limits.allowLogin(ctx, c.user, src.IP); !ok {
 			return engine.Actor{}, limited{errLoginBlocked, wait}
 		}
+		defer s.limits.loginDone(c.user)
 		a, err := s.engine.AuthenticateUser(ctx, c.user, c.pass, mode, src)
 		s.limits.loginResult(c.user, src.IP, err)
 		return a, err

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"time"
@@ -94,16 +95,16 @@ func (l *limits) allowAuth(w http.ResponseWriter, r *http.Request, ip string) bo
 
 func (l *limits) failed(key string) { l.failures.Failure(key) }
 
-// allowLogin says whether an account name may try again: failures delay
-// the next attempt for the account (from anywhere) and for the address.
-func (l *limits) allowLogin(user, ip string) (time.Duration, bool) {
-	for _, k := range []string{"user|" + strings.ToLower(user), "ip|" + ip} {
-		if blocked, wait := l.failures.Blocked(k); blocked {
-			return wait, false
-		}
-	}
-	return 0, true
+// allowLogin starts a sign-in attempt once no other attempt for the
+// account runs (so attempts sent at once count as if sent one after
+// another), or says how long to wait: failures delay the next attempt for
+// the account (from anywhere) and for the address. An allowed attempt
+// ends with loginDone.
+func (l *limits) allowLogin(ctx context.Context, user, ip string) (time.Duration, bool) {
+	return l.failures.Begin(ctx, "user|"+strings.ToLower(user), "ip|"+ip)
 }
+
+func (l *limits) loginDone(user string) { l.failures.End("user|" + strings.ToLower(user)) }
 
 // loginResult counts a failed attempt against the account and the address,
 // or forgets the account's failures after a success.

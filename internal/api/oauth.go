@@ -101,11 +101,12 @@ func (s *Server) issueToken(w http.ResponseWriter, r *http.Request) {
 		oauthFail(w, r, fault.New(fault.Invalid, "unsupported_grant_type", "grant_type %q is not supported: use client_credentials", gt))
 		return
 	}
-	if wait, ok := s.limits.allowLogin("client|"+clientID, ip); !ok {
+	if wait, ok := s.limits.allowLogin(r.Context(), "client|"+clientID, ip); !ok {
 		retryAfter(w, wait)
 		oauthFail(w, r, errLoginBlocked)
 		return
 	}
+	defer s.limits.loginDone("client|" + clientID)
 	tok, err := s.engine.IssueToken(r.Context(), engine.TokenRequest{ClientID: clientID, ClientSecret: secret,
 		Scope: form.Get("scope"), Source: engine.Source{IP: ip, RequestID: requestID(r.Context())}})
 	s.limits.loginResult("client|"+clientID, ip, err)

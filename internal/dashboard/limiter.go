@@ -1,73 +1,51 @@
 package dashboard
 
 import (
+	"context"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
+
+	"github.com/paygate/paygate/internal/ratelimit"
 )
 
-// limiter slows password guessing on the sign-in form, per email and per
-// address: after freeFailures failures each further one doubles the wait,
-// up to maxWait. The API keeps its own limits for its JSON sign-in.
-type limiter struct {
-	now func() time.Time
-	mu  sync.Mutex
-	m   map[string]*strike
-}
-
-type strike struct {
-	failures int
-	until    time.Time
-}
+// limiter slows password guessing on the sign-in form and the Password
+// page, per email and per address: after freeFailures failures each
+// further one doubles the wait, up to maxWait; guesses sent at once count
+// as if sent one after another. The API keeps its own, alike, for its JSON
+// sign-in.
+type limiter struct{ b *ratelimit.Backoff }
 
 const (
 	freeFailures = 5
 	maxWait      = 15 * time.Minute
-	maxTracked   = 100000
 )
 
-func newLimiter(now func() time.Time) *limiter { return &limiter{now: now, m: map[string]*strike{}} }
+func newLimiter(now func() time.Time) *limiter {
+	return &limiter{ratelimit.NewBackoff(freeFailures, time.Second, maxWait, now)}
+}
 
 func limiterKeys(email, ip string) []string {
 	return []string{"email|" + strings.ToLower(email), "ip|" + ip}
 }
 
-// allow reports whether a sign-in may be tried now; if not, the seconds to wait.
-func (l *limiter) allow(email, ip string) (string, bool) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	now := l.now()
-	for _, k := range limiterKeys(email, ip) {
-		if s := l.m[k]; s != nil && now.Before(s.until) {
-			return strconv.Itoa(int(s.until.Sub(now)/time.Second) + 1), false
-		}
-	}
-	return "", true
+// allow starts a try, once no other try for the email runs, or says how
+// many seconds to wait. Every allowed try must be followed by done.
+func (l *limiter) allow(ctx context.Context, email, ip string) (string, bool) {
+	keys := limiterKeys(email, ip)
+	wait, ok := l.b.Begin(ctx, keys[0], keys[1])
+	return strconv.Itoa(max(int((wait+time.Second-1)/time.Second), 1)), ok
 }
+
+// done ends a try allow allowed (after failed or succeeded, if either).
+func (l *limiter) done(email string) { l.b.End(limiterKeys(email, "")[0]) }
 
 func (l *limiter) failed(email, ip string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if len(l.m) > maxTracked {
-		l.m = map[string]*strike{}
-	}
 	for _, k := range limiterKeys(email, ip) {
-		s := l.m[k]
-		if s == nil {
-			s = &strike{}
-			l.m[k] = s
-		}
-		s.failures++
-		if n := s.failures - freeFailures; n > 0 {
-			wait := time.Second << min(n-1, 20)
-			s.until = l.now().Add(min(wait, maxWait))
-		}
+		l.b.Failure(k)
 	}
 }
 
-func (l *limiter) succeeded(email, ip string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	delete(l.m, limiterKeys(email, ip)[0])
-}
+// succeeded forgets the email's failures (not the address's: one right
+// password does not excuse the guesses at other accounts).
+func (l *limiter) succeeded(email, ip string) { l.b.Success(limiterKeys(email, ip)[0]) }

@@ -2,6 +2,8 @@ package dashboard_test
 
 import (
 	"net/http"
+	"strconv"
+	"sync"
 
 	"github.com/paygate/paygate/internal/auth"
 	"github.com/paygate/paygate/internal/engine"
@@ -147,5 +149,37 @@ func TestGuessingTheCurrentPasswordIsSlowedDown(t *testing.T) {
 	}
 	if _, _, err := e.eng.Login(t.Context(), engine.LoginInput{Email: "support@shop.test", Password: password}); err != nil {
 		t.Fatalf("the password changed while slowed down: %v", err)
+	}
+}
+
+// TestGuessesSentAtOnceAreSlowedDownLikeOnesInARow: twenty wrong current
+// passwords sent at the same moment get no more of them checked than
+// twenty sent one after another (the free failures and one more).
+func TestGuessesSentAtOnceAreSlowedDownLikeOnesInARow(t *testing.T) {
+	e := newEnv(t)
+	b := e.signIn("support@shop.test")
+	csrf := b.get("/dashboard/password").csrf(t)
+	var mu sync.Mutex
+	checked, limited := 0, 0
+	var wg sync.WaitGroup
+	for i := range 20 {
+		wg.Go(func() {
+			p := b.post("/dashboard/password", url.Values{"csrf": {csrf}, "current_password": {"guess number " + strconv.Itoa(i)},
+				"new_password": {"brand new passphrase 9"}, "confirm_password": {"brand new passphrase 9"}})
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case p.status == http.StatusTooManyRequests:
+				limited++
+			case strings.Contains(p.body, "not right"):
+				checked++
+			default:
+				t.Errorf("a guess answered %d", p.status)
+			}
+		})
+	}
+	wg.Wait()
+	if checked > 6 || limited != 20-checked {
+		t.Fatalf("%d guesses checked, %d slowed down: sent at once, at most 6 may be checked", checked, limited)
 	}
 }

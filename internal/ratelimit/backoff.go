@@ -1,6 +1,7 @@
 package ratelimit
 
 import (
+	"context"
 	"sync"
 	"time"
 )
@@ -15,6 +16,14 @@ type Backoff struct {
 	now       func() time.Time
 	mu        sync.Mutex
 	m         map[string]*failures
+	turns     map[string]*turn // Begin's: tries of one key under way, at most one
+}
+
+// turn lets one try of a key run at a time; users counts the tries running
+// or waiting, so the turn is dropped with the last.
+type turn struct {
+	ch    chan struct{}
+	users int
 }
 
 type failures struct {
@@ -27,7 +36,7 @@ func NewBackoff(free int, base, max time.Duration, now func() time.Time) *Backof
 	if now == nil {
 		now = time.Now
 	}
-	return &Backoff{free: free, base: base, max: max, now: now, m: map[string]*failures{}}
+	return &Backoff{free: free, base: base, max: max, now: now, m: map[string]*failures{}, turns: map[string]*turn{}}
 }
 
 // delay is how long a key with n failures waits after the last one.
@@ -79,6 +88,57 @@ func (b *Backoff) Blocked(key string) (bool, time.Duration) {
 		return true, wait
 	}
 	return false, 0
+}
+
+// Begin waits its turn for key, since tries of one key run one after
+// another: guesses sent at once are each checked against the failures of
+// those before them, not all against none. Then, unless key or one of also
+// must still wait (Blocked: the wait is returned), the try starts; it ends
+// with End(key), after Failure or Success. A request given up while waiting
+// is refused with no wait.
+func (b *Backoff) Begin(ctx context.Context, key string, also ...string) (time.Duration, bool) {
+	b.mu.Lock()
+	t := b.turns[key]
+	if t == nil {
+		t = &turn{ch: make(chan struct{}, 1)}
+		b.turns[key] = t
+	}
+	t.users++
+	b.mu.Unlock()
+	select {
+	case t.ch <- struct{}{}:
+	case <-ctx.Done():
+		b.leave(key, t, false)
+		return 0, false
+	}
+	for _, k := range append([]string{key}, also...) {
+		if blocked, wait := b.Blocked(k); blocked {
+			b.leave(key, t, true)
+			return wait, false
+		}
+	}
+	return 0, true
+}
+
+// End ends the try Begin(key) started.
+func (b *Backoff) End(key string) {
+	b.mu.Lock()
+	t := b.turns[key]
+	b.mu.Unlock()
+	if t != nil {
+		b.leave(key, t, true)
+	}
+}
+
+func (b *Backoff) leave(key string, t *turn, held bool) {
+	if held {
+		<-t.ch
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if t.users--; t.users == 0 {
+		delete(b.turns, key)
+	}
 }
 
 // stale failures are forgotten: after twice the longest delay of quiet, a

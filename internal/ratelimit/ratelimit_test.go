@@ -1,6 +1,7 @@
 package ratelimit
 
 import (
+	"context"
 	"strconv"
 	"sync"
 	"testing"
@@ -104,4 +105,49 @@ func TestConcurrentUseIsSafe(t *testing.T) {
 		})
 	}
 	wg.Wait()
+}
+
+// TestBeginLetsOneTryOfAKeyRunAtATime: a second try of a key waits for the
+// first and then sees its failure; other keys do not wait; a try given up
+// while waiting is refused; turns are dropped once nobody holds them.
+func TestBeginLetsOneTryOfAKeyRunAtATime(t *testing.T) {
+	clk := &fakeClock{t: time.Unix(0, 0)}
+	b := NewBackoff(0, time.Second, time.Minute, clk.now)
+	ctx := context.Background()
+	if _, ok := b.Begin(ctx, "ada", "ip|1"); !ok {
+		t.Fatal("the first try was refused")
+	}
+	second := make(chan bool)
+	go func() {
+		_, ok := b.Begin(ctx, "ada", "ip|2")
+		second <- ok
+	}()
+	if _, ok := b.Begin(ctx, "bo", "ip|1"); !ok {
+		t.Fatal("another key waited for ada's try")
+	}
+	b.End("bo")
+	select {
+	case <-second:
+		t.Fatal("a second try of the key ran beside the first")
+	case <-time.After(50 * time.Millisecond):
+	}
+	b.Failure("ada")
+	b.End("ada")
+	if ok := <-second; ok {
+		t.Fatal("the second try did not see the first one's failure")
+	}
+	gone, cancel := context.WithCancel(ctx)
+	if _, ok := b.Begin(ctx, "cy"); !ok {
+		t.Fatal("cy's first try was refused")
+	}
+	go cancel()
+	if _, ok := b.Begin(gone, "cy"); ok {
+		t.Fatal("a try given up while waiting ran")
+	}
+	b.End("cy")
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if len(b.turns) != 0 {
+		t.Fatalf("%d turns kept after every try ended", len(b.turns))
+	}
 }
