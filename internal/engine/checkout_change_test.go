@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/paygate/paygate/internal/engine"
+	"github.com/paygate/paygate/internal/fault"
 )
 
 // Changing a session's configurations is stored on both stores, and a
@@ -50,6 +51,17 @@ func TestChangeCheckoutSessionConfigsPersist(t *testing.T) {
 		}
 		if s, _ := rf.e.GetCheckoutSession(ctx, rf.actor, id); s.Config != "" || len(s.AllowedConfigs) != 0 {
 			t.Fatalf("after clearing: %q %v", s.Config, s.AllowedConfigs)
+		}
+		// Routed among all, the session may not move to a currency none
+		// takes (creation refuses it too), alone or with the clearing.
+		kwd := "KWD"
+		for _, ch := range []engine.CheckoutChange{{Currency: &kwd}, {Currency: &kwd, Configs: &none}} {
+			if _, err := rf.e.ChangeCheckoutSession(ctx, rf.actor, id, ch); fault.As(err) == nil || fault.As(err).Code != "currency_not_accepted" {
+				t.Fatalf("a routed session moved to KWD, which no configuration takes: %v", err)
+			}
+		}
+		if s, _ := rf.e.GetCheckoutSession(ctx, rf.actor, id); s.Currency.Code != "USD" {
+			t.Fatalf("a refused change changed the currency to %s", s.Currency.Code)
 		}
 	})
 }

@@ -131,6 +131,13 @@ func (e *Engine) applyCheckoutChange(ctx context.Context, a Actor, s *checkout.S
 		if err := e.allowConfigs(ctx, a, s, in); err != nil {
 			return err
 		}
+		if s.Config == "" && len(s.AllowedConfigs) == 0 {
+			// Routed among all: as at creation, some configuration must
+			// take the currency, or the payer gets a page that cannot pay.
+			if err := e.someConfigAccepts(ctx, a, s.Currency.Code, nil); err != nil {
+				return err
+			}
+		}
 	}
 	if ch.Customer != nil {
 		s.CustomerID = ""
