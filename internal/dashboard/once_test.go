@@ -141,7 +141,9 @@ func TestAPersonsPageShowsWhatTheirRoleGives(t *testing.T) {
 }
 
 // TestSavingAPersonKeepsGrantsTheirRoleAlsoGives: a stored extra grant that
-// the role happens to give too survives a save of the person's page.
+// the role happens to give too shows as a ticked box of its own: saved as
+// shown it stays, and unticked (say, on a demotion) it goes, so a demoted
+// person keeps only what the page shows.
 func TestSavingAPersonKeepsGrantsTheirRoleAlsoGives(t *testing.T) {
 	e := newEnv(t)
 	u := e.user("support@shop.test")
@@ -152,14 +154,35 @@ func TestSavingAPersonKeepsGrantsTheirRoleAlsoGives(t *testing.T) {
 	owner := e.signIn("owner@shop.test")
 	path := "/dashboard/team/users/" + u.ID
 	page := owner.get(path)
-	form := url.Values{"csrf": {page.csrf(t)}, "name": {"Support 2"}, "role": {"support"}}
-	for _, m := range regexpMust(`type="hidden" name="perm" value="([^"]+)"`).FindAllStringSubmatch(page.body, -1) {
-		form.Add("perm", m[1])
+	if !strings.Contains(page.body, `<input type="checkbox" name="perm" value="refund" checked> refund <small>(given to them, and by their role)</small>`) {
+		t.Fatalf("the stored grant is not shown as one:\n%s", page.body)
 	}
+	ticked := func(body string) []string {
+		var out []string
+		for _, m := range regexpMust(`name="perm" value="([^"]+)"[^>]* checked`).FindAllStringSubmatch(body, -1) {
+			out = append(out, m[1])
+		}
+		return out
+	}
+	form := url.Values{"csrf": {page.csrf(t)}, "name": {"Support 2"}, "role": {"support"}, "perm": ticked(page.body)}
 	if p := owner.post(path, form); p.status != http.StatusSeeOther {
 		t.Fatalf("save: %d\n%s", p.status, p.body)
 	}
 	if got := e.user("support@shop.test").Grants.Strings(); len(got) != 1 || got[0] != "refund" {
 		t.Fatalf("grants after saving the page: %v", got)
+	}
+	// Demoted to analyst with the box unticked: no refund any more.
+	page = owner.get(path)
+	form = url.Values{"csrf": {page.csrf(t)}, "name": {"Support 2"}, "role": {"analyst"}}
+	for _, p := range ticked(page.body) {
+		if p != "refund" {
+			form.Add("perm", p)
+		}
+	}
+	if p := owner.post(path, form); p.status != http.StatusSeeOther {
+		t.Fatalf("demotion: %d\n%s", p.status, p.body)
+	}
+	if after := e.user("support@shop.test"); after.Role != "analyst" || after.Permissions().Has("refund") {
+		t.Fatalf("after the demotion: role %s, grants %v, may refund %v", after.Role, after.Grants.Strings(), after.Permissions().Has("refund"))
 	}
 }

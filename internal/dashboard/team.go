@@ -117,7 +117,8 @@ func grantedCodes(gs []string) map[string]bool {
 type operationRow struct {
 	Perm    string
 	Checked bool
-	// ByRole: the person's role already gives it (shown ticked, fixed).
+	// ByRole: the person's role already gives it (shown ticked, fixed,
+	// unless it is also granted: then the grant is a box of its own).
 	ByRole bool
 }
 
