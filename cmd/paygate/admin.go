@@ -210,7 +210,7 @@ func resetCmd(ctx context.Context, what string, args []string, getenv func(strin
 			return err
 		}
 		if what == "reset-password" {
-			password, err := e.ResetPassword(ctx, a, u.ID)
+			_, password, err := e.ResetPassword(ctx, a, u.ID)
 			if err != nil {
 				return err
 			}

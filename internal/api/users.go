@@ -103,12 +103,7 @@ func (s *Server) resetUserPassword(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx, a := r.Context(), actorOf(r.Context())
-	pw, err := s.engine.ResetPassword(ctx, a, r.PathValue("id"))
-	if err != nil {
-		writeProblem(w, r, err)
-		return
-	}
-	u, err := s.engine.GetUser(ctx, a, r.PathValue("id"))
+	u, pw, err := s.engine.ResetPassword(ctx, a, r.PathValue("id"))
 	if err != nil {
 		writeProblem(w, r, err)
 		return

@@ -318,16 +318,19 @@ func (s *Server) resetPassword(w http.ResponseWriter, r *http.Request, q *reques
 	if !ok {
 		return
 	}
-	password, err := s.eng.ResetPassword(ctx, q.actor, u.ID)
-	if err != nil {
-		s.refused(w, r, q, u, err)
-		return
-	}
+	// What the answer needs is read first: once the password is reset, the
+	// page showing it must not fail.
 	codes, err := s.methodCodes(ctx, q.actor)
 	if err != nil {
 		s.fail(w, r, q, err)
 		return
 	}
+	after, password, err := s.eng.ResetPassword(ctx, q.actor, u.ID)
+	if err != nil {
+		s.refused(w, r, q, u, err)
+		return
+	}
+	u = after
 	s.renderFor(w, r, q, http.StatusOK, "user", &userView{view: view{Title: "Team member " + u.Email, Nav: "team",
 		Notice: "The password of " + u.Email + " was reset and their sessions ended. Give them the password below: it is not shown again."},
 		U: u, Roles: roleRows(), Codes: codes, Role: string(u.Role), Granted: grantedCodes(u.Grants.Strings()),

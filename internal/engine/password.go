@@ -37,47 +37,53 @@ func (e *Engine) ChangePassword(ctx context.Context, a Actor, current, next stri
 	if a.Principal.Kind == auth.CredSession {
 		keep = a.Principal.ID
 	}
-	return e.setPassword(ctx, a, u.ID, u.PasswordHash, next, keep, audit.PasswordChanged, nil)
+	_, err = e.setPassword(ctx, a, u.ID, u.PasswordHash, next, keep, audit.PasswordChanged, nil)
+	return err
 }
 
 // ResetPassword gives a person a new generated password, shown once, for
-// someone who forgot theirs; all their sessions end. The actor needs the
+// someone who forgot theirs; all their sessions end. It returns the person
+// as the reset left them, so the answer showing the password needs no
+// further read that could fail after the reset. The actor needs the
 // rights to create such a person (mayGrant); the command line acts as the
 // system.
-func (e *Engine) ResetPassword(ctx context.Context, a Actor, userID string) (string, error) {
+func (e *Engine) ResetPassword(ctx context.Context, a Actor, userID string) (*auth.User, string, error) {
 	// Else a stolen session could take the account without its password,
 	// directly or through a key it creates.
 	self, err := e.personBehind(ctx, a)
 	if err != nil {
-		return "", err
+		return nil, "", err
 	}
 	if self != "" && self == userID {
-		return "", fault.New(fault.Forbidden, "use_password_change", "change your own password with your current one (the dashboard's Password page)")
+		return nil, "", fault.New(fault.Forbidden, "use_password_change", "change your own password with your current one (the dashboard's Password page)")
 	}
 	u, err := e.store.GetUser(ctx, a.MerchantID, userID)
 	if err != nil {
-		return "", err
+		return nil, "", err
 	}
 	password := id.Secret(18)
 	// The rights are checked under the person's row lock, against the role
 	// they have then (a promotion meanwhile is seen).
 	may := func(cur *auth.User) error { return mayGrant(a, cur.Role, cur.Grants) }
-	if err := e.setPassword(ctx, a, u.ID, u.PasswordHash, password, "", audit.PasswordReset, may); err != nil {
-		return "", err
+	after, err := e.setPassword(ctx, a, u.ID, u.PasswordHash, password, "", audit.PasswordReset, may)
+	if err != nil {
+		return nil, "", err
 	}
-	return password, nil
+	return after, password, nil
 }
 
 // setPassword writes a new password if the person's hash is still was
 // (a concurrent change wins; this one is refused) and check, if given,
-// allows it; it ends their sessions but keep, and audits it.
-func (e *Engine) setPassword(ctx context.Context, a Actor, userID, was, password, keep string, action audit.Action, check func(*auth.User) error) error {
+// allows it; it ends their sessions but keep, audits it, and returns the
+// person as written.
+func (e *Engine) setPassword(ctx context.Context, a Actor, userID, was, password, keep string, action audit.Action, check func(*auth.User) error) (*auth.User, error) {
 	hash, err := auth.HashPassword(password, e.pwParams)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer e.credentialsChanged()
-	return e.store.Update(ctx, func(tx Tx) error {
+	var out *auth.User
+	err = e.store.Update(ctx, func(tx Tx) error {
 		u, err := tx.GetUserForUpdate(ctx, a.MerchantID, userID)
 		if err != nil {
 			return err
@@ -98,6 +104,8 @@ func (e *Engine) setPassword(ctx context.Context, a Actor, userID, was, password
 		if err := tx.RevokeUserSessions(ctx, a.MerchantID, userID, keep, now); err != nil {
 			return err
 		}
+		out = u
 		return tx.InsertAuditEvent(ctx, e.auditEvent(a, action, "user", userID, nil))
 	})
+	return out, err
 }

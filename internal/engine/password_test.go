@@ -109,11 +109,11 @@ func TestAPasswordResetEndsEverySession(t *testing.T) {
 			t.Fatal(err)
 		}
 		dev, _ := e.AuthenticateSession(ctx, devSecret, payment.Sandbox, engine.Source{})
-		if _, err := e.ResetPassword(ctx, dev, owner.ID); fault.As(err) == nil || fault.As(err).Code != "permission_denied" {
+		if _, _, err := e.ResetPassword(ctx, dev, owner.ID); fault.As(err) == nil || fault.As(err).Code != "permission_denied" {
 			t.Fatalf("a developer reset the owner's password: %v", err)
 		}
 		ownSecret, _, _ := e.Login(ctx, engine.LoginInput{Email: "own@shop.test", Password: "owner password 123"})
-		fresh, err := e.ResetPassword(ctx, sys, owner.ID)
+		_, fresh, err := e.ResetPassword(ctx, sys, owner.ID)
 		if err != nil || len(fresh) < 20 {
 			t.Fatalf("reset: %q %v", fresh, err)
 		}
@@ -169,7 +169,7 @@ func TestASignInRacingAPasswordResetDoesNotSurviveIt(t *testing.T) {
 		// The reset commits after the sign-in checked the old password and
 		// before it writes its session.
 		hs.before = func() {
-			if _, err := e.ResetPassword(ctx, sys, u.ID); err != nil {
+			if _, _, err := e.ResetPassword(ctx, sys, u.ID); err != nil {
 				t.Error(err)
 			}
 		}
@@ -200,7 +200,7 @@ func TestAPasswordChangeRacingAResetIsRefused(t *testing.T) {
 		}
 		a, _ := e.AuthenticateSession(ctx, secret, payment.Sandbox, engine.Source{})
 		var fresh string
-		hs.before = func() { fresh, _ = e.ResetPassword(ctx, sys, u.ID) }
+		hs.before = func() { _, fresh, _ = e.ResetPassword(ctx, sys, u.ID) }
 		if err := e.ChangePassword(ctx, a, "first password 123", "second password 456"); fault.As(err) == nil || fault.As(err).Code != "password_changed" {
 			t.Fatalf("a change racing a reset: %v, want 409 password_changed", err)
 		}
