@@ -67,7 +67,7 @@ func (s *Server) switchLang(w http.ResponseWriter, r *http.Request, q *request) 
 // statusHeadings name an error page in Arabic (English uses the status text).
 var statusHeadings = map[int]string{
 	400: "طلب غير صالح", 401: "غير مصرح", 402: "مرفوض", 403: "غير مسموح", 404: "غير موجود",
-	409: "تعارض", 429: "طلبات كثيرة", 500: "حدث خطأ", 503: "الخدمة غير متاحة",
+	409: "تعارض", 410: "لم يعد متاحًا", 413: "الطلب كبير جدًا", 422: "تعذرت المعالجة", 429: "طلبات كثيرة", 500: "حدث خطأ", 503: "الخدمة غير متاحة",
 }
 
 // statusHeading is an error page's heading in the chrome's language.

@@ -185,6 +185,10 @@ func TestASignInRacingAPasswordResetDoesNotSurviveIt(t *testing.T) {
 		if fault.KindOf(err) != fault.Unauthorized {
 			t.Fatalf("the racing sign-in: %v, want it refused", err)
 		}
+		failed, _ := e.ListAuditEvents(ctx, sys, engine.AuditFilter{Action: string(audit.LoginFailed), Limit: 10})
+		if len(failed) != 1 || failed[0].Details["reason"] != "changed_meanwhile" {
+			t.Fatalf("the refused sign-in's audit: %+v", failed)
+		}
 	})
 }
 

@@ -54,7 +54,7 @@ func (e *Engine) Login(ctx context.Context, in LoginInput) (string, *auth.User, 
 			return err
 		}
 		if cur.PasswordHash != u.PasswordHash || !cur.Active() {
-			return errInvalidCredentials
+			return errChangedMeanwhile
 		}
 		if u.TOTPEnabled {
 			// A code signs in once: the step is claimed under the same
@@ -76,13 +76,25 @@ func (e *Engine) Login(ctx context.Context, in LoginInput) (string, *auth.User, 
 	if errors.Is(err, errTOTPReused) {
 		return "", nil, e.totpRefused(ctx, userActor, u.ID, "totp_reused")
 	}
+	if errors.Is(err, errChangedMeanwhile) {
+		// Audited like any refused sign-in, with why.
+		if err := e.recordAudit(ctx, e.auditEvent(userActor, audit.LoginFailed, "user", u.ID, map[string]string{"channel": "dashboard", "reason": "changed_meanwhile"})); err != nil {
+			return "", nil, err
+		}
+		return "", nil, errInvalidCredentials
+	}
 	if err != nil {
 		return "", nil, err
 	}
 	return secret, u, nil
 }
 
-var errTOTPReused = errors.New("totp code already used")
+var (
+	errTOTPReused = errors.New("totp code already used")
+	// errChangedMeanwhile: the password changed, or the person was
+	// disabled, between the password check and the session's write.
+	errChangedMeanwhile = errors.New("person changed during the sign-in")
+)
 
 // totpRefused audits a sign-in refused at the second factor and answers it;
 // a reused code gets the same answer as a wrong one, so the answer tells an
