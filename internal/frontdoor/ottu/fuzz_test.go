@@ -12,6 +12,7 @@ func FuzzParseRequests(f *testing.F) {
 	f.Add([]byte(`{"session_id":"cs_1","operation":"refund","amount":1.5}`))
 	f.Add([]byte(`{"amount":[],"pg_codes":"x","payment_type":"auto_debit"}`))
 	f.Add([]byte(`null`))
+	f.Add([]byte(`{"order_no":"A-1","notify_webhook_url":true,"webhook_url":"https://s.test/h"}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		for _, partial := range []bool{false, true} {
 			if _, err := ParseCheckoutRequest(b, partial); err != nil && fault.KindOf(err) != fault.Invalid {
@@ -20,6 +21,11 @@ func FuzzParseRequests(f *testing.F) {
 		}
 		if _, err := ParseOperationRequest(b); err != nil && fault.KindOf(err) != fault.Invalid {
 			t.Fatalf("operation: %v", err)
+		}
+		if req, err := ParseInquiryRequest(b); err != nil && fault.KindOf(err) != fault.Invalid {
+			t.Fatalf("inquiry: %v", err)
+		} else if err == nil && req.OrderNo == "" && req.SessionID == "" {
+			t.Fatalf("inquiry without order_no or session_id accepted: %q", b)
 		}
 		if _, err := ParseExpiration(string(b)); err != nil && fault.KindOf(err) != fault.Invalid {
 			t.Fatalf("expiration: %v", err)

@@ -23,7 +23,7 @@ const Door = "ottu"
 
 // Prefixes are where the door is mounted beside the native API (whose own
 // POST /b/pbl/v2/payment-methods/ stays native).
-var Prefixes = []string{"/b/checkout/v1/", "/b/pbl/v2/operation/", "/b/pbl/v2/payment/", "/b/pbl/v2/card/"}
+var Prefixes = []string{"/b/checkout/v1/", "/b/pbl/v2/operation/", "/b/pbl/v2/inquiry/", "/b/pbl/v2/payment/", "/b/pbl/v2/card/"}
 
 // ModeHeader chooses sandbox or live for Basic (user) credentials, as on
 // the native API; API keys carry their own mode.
@@ -87,6 +87,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("PATCH "+co+"{session_id}/", s.authed(need{auth.ScopePaymentsWrite, auth.PermCreatePayments}, s.updateCheckout(true)))
 	mux.HandleFunc("GET /b/checkout/v1/return/", s.returnPage)
 	mux.HandleFunc("POST /b/pbl/v2/operation/", s.authed(need{}, s.operation))
+	mux.HandleFunc("POST /b/pbl/v2/inquiry/", s.authed(need{auth.ScopePaymentsRead, auth.PermViewPayments}, s.inquiry))
 	mux.HandleFunc("POST /b/pbl/v2/payment/auto-debit/", s.authed(need{auth.ScopePaymentsWrite, auth.PermCreatePayments}, s.autoDebit))
 	mux.HandleFunc("POST /b/pbl/v2/card/", s.authed(need{auth.ScopePaymentsRead, auth.PermViewPayments}, s.listCards))
 	mux.HandleFunc("DELETE /b/pbl/v2/card/{token}/", s.authed(need{auth.ScopeCustomersWrite, auth.PermManageCustomer}, s.deleteCard))

@@ -78,7 +78,7 @@ func (n *Notifier) Notification(ctx context.Context, ev engine.DoorEvent) ([]byt
 		operation = "void"
 	case ev.Type == "payment.captured" && np.Capture == string(payment.CaptureManual):
 		operation = "capture"
-	case !paymentEvents[ev.Type]:
+	case !paymentEvents[ev.Type] && ev.Type != inquiryEvent:
 		return nil, nil, false, nil
 	}
 	body, err := n.render(ctx, a, ev, np, operation)

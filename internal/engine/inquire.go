@@ -1,0 +1,29 @@
+package engine
+
+import (
+	"context"
+
+	"github.com/paygate/paygate/internal/payment"
+)
+
+// Inquire asks the processor now about a payment it has left pending,
+// instead of waiting for the recovery worker's next look (a door's
+// "inquiry": Ottu's /b/pbl/v2/inquiry/). A decision is recorded and
+// notified as the worker would; a payment still pending keeps waiting.
+// Other payments are answered as stored: one still processing has its
+// processor call under way, and asking beside it could race its answer.
+// It returns the payment as it is afterwards.
+func (e *Engine) Inquire(ctx context.Context, a Actor, paymentID string) (*payment.Payment, error) {
+	p, err := e.store.GetPayment(ctx, a.MerchantID, a.Mode, paymentID)
+	if err != nil || p.Status != payment.Pending {
+		return p, err
+	}
+	if _, err := e.resolve(ctx, p); err != nil {
+		return nil, err
+	}
+	return e.store.GetPayment(ctx, a.MerchantID, a.Mode, paymentID)
+}
+
+// RenderObject is an object's native JSON as events carry it, for a door
+// that answers in the shape of its notifications.
+func (e *Engine) RenderObject(obj any) []byte { return e.render(obj) }
