@@ -50,7 +50,7 @@ func TestPaymentMethodsAPIFiltersCachesAndRespectsPermissions(t *testing.T) {
 	off := e.config(t, `{"code":"old","name":"Old","connector":"sandbox","enabled":false}`)
 	wantProblem(t, e.do("POST", "/v1/payment-method-configs", e.key, `{"code":"knet","name":"again","connector":"sandbox"}`), 409, "config_code_taken", "")
 	wantProblem(t, e.do("POST", "/v1/payment-method-configs", e.key, `{"code":"x","name":"X","connector":"worldpay"}`), 400, "parameter_invalid", "connector")
-	wantProblem(t, e.do("POST", "/v1/payment-method-configs", e.key, `{"code":"x","name":"X","connector":"paytrace","credentials":{"username":"u"}}`), 400, "credentials_invalid", "credentials")
+	wantProblem(t, e.do("POST", "/v1/payment-method-configs", e.key, `{"code":"x","name":"X","connector":"paytrace","credentials":{"username":"u"}}`), 400, "credentials_invalid", "credentials.password")
 	wantProblem(t, e.do("POST", "/v1/payment-method-configs", e.key, `{"code":"Bad Code","name":"X","connector":"sandbox"}`), 400, "parameter_invalid", "code")
 
 	list := func(body string, headers ...string) resp {

@@ -17,7 +17,7 @@ func TestPaymentsThroughAStripeConfiguration(t *testing.T) {
 	t.Cleanup(srv.Close)
 	e := newEnv(t)
 	wantProblem(t, e.do("POST", "/v1/payment-method-configs", e.key, `{"code":"stripe","name":"Stripe","connector":"stripe","credentials":{"secret_key":"sk_live_nope"}}`),
-		400, "credentials_invalid", "credentials")
+		400, "credentials_invalid", "credentials.secret_key")
 	e.config(t, `{"code":"stripe","name":"Stripe","connector":"stripe","accepted_currencies":["EUR","USD"],
 		"credentials":{"secret_key":"`+key+`","base_url":"`+srv.URL+`"}}`)
 	r := e.do("POST", "/v1/payments", e.key, `{"amount":4000,"currency":"EUR","capture":"manual","pg_code":"stripe",

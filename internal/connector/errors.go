@@ -28,7 +28,10 @@ type Error struct {
 	Class   Class
 	Code    string
 	Message string
-	Err     error
+	// Field names the credential at fault in a credentials_invalid error
+	// ("secret_key"), so the answer can name it.
+	Field string
+	Err   error
 }
 
 func (e *Error) Error() string {

@@ -75,12 +75,16 @@ func (e *Engine) connectorNames(mode payment.Mode) []string {
 func (e *Engine) checkCredentials(c *pmconfig.Config, creds map[string]string) error {
 	f := e.factories[c.Connector]
 	if f == nil {
-		return nil // the built-in connector takes no credentials
+		return builtinCredentials(creds)
 	}
 	_, err := f(connector.Settings{ConfigID: c.ID, Code: c.Code, Live: c.Mode == payment.Live, Credentials: creds})
 	var ce *connector.Error
 	if errors.As(err, &ce) {
-		return fault.InvalidParam("credentials", "credentials_invalid", "%s", ce.Message)
+		param := "credentials"
+		if ce.Field != "" {
+			param += "." + ce.Field
+		}
+		return fault.InvalidParam(param, "credentials_invalid", "%s", ce.Message)
 	}
 	return err
 }
@@ -91,10 +95,20 @@ func (e *Engine) checkCredentials(c *pmconfig.Config, creds map[string]string) e
 func (e *Engine) configConnector(ctx context.Context, c *pmconfig.Config) (connector.Connector, error) {
 	f := e.factories[c.Connector]
 	if f == nil {
-		if d := e.connectors[c.Mode]; d != nil && d.Name() == c.Connector {
-			return d, nil
+		d := e.connectors[c.Mode]
+		if d == nil || d.Name() != c.Connector {
+			return nil, fault.New(fault.Unavailable, "processor_not_configured", "connector %q of configuration %q is not available", c.Connector, c.Code)
 		}
-		return nil, fault.New(fault.Unavailable, "processor_not_configured", "connector %q of configuration %q is not available", c.Connector, c.Code)
+		if len(c.SealedCredentials) > 0 {
+			creds, err := e.configCredentials(ctx, c)
+			if err != nil {
+				return nil, err
+			}
+			if creds[outageCredential] == "unavailable" {
+				return outage{d}, nil
+			}
+		}
+		return d, nil
 	}
 	e.conns.mu.Lock()
 	b, ok := e.conns.built[c.ID]
@@ -102,15 +116,9 @@ func (e *Engine) configConnector(ctx context.Context, c *pmconfig.Config) (conne
 	if ok && b.updated.Equal(c.UpdatedAt) {
 		return b.conn, nil
 	}
-	creds := map[string]string{}
-	if len(c.SealedCredentials) > 0 {
-		raw, err := e.open(ctx, c.CredentialsKeyID, []byte("pmc|"+c.ID+"|"+c.CredentialsKeyID), c.SealedCredentials)
-		if err != nil {
-			return nil, err
-		}
-		if err := json.Unmarshal(raw, &creds); err != nil {
-			return nil, err
-		}
+	creds, err := e.configCredentials(ctx, c)
+	if err != nil {
+		return nil, err
 	}
 	conn, err := f(connector.Settings{ConfigID: c.ID, Code: c.Code, Live: c.Mode == payment.Live, Credentials: creds})
 	if err != nil {
@@ -124,6 +132,45 @@ func (e *Engine) configConnector(ctx context.Context, c *pmconfig.Config) (conne
 	e.conns.built[c.ID] = builtConn{updated: c.UpdatedAt, conn: conn}
 	e.conns.mu.Unlock()
 	return conn, nil
+}
+
+// configCredentials opens a configuration's credentials (none: empty).
+func (e *Engine) configCredentials(ctx context.Context, c *pmconfig.Config) (map[string]string, error) {
+	creds := map[string]string{}
+	if len(c.SealedCredentials) == 0 {
+		return creds, nil
+	}
+	raw, err := e.open(ctx, c.CredentialsKeyID, []byte("pmc|"+c.ID+"|"+c.CredentialsKeyID), c.SealedCredentials)
+	if err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(raw, &creds); err != nil {
+		return nil, err
+	}
+	return creds, nil
+}
+
+// outageCredential is the one credential of the built-in connector:
+// "unavailable" makes every authorization through the configuration answer
+// as a processor that is down (and certainly did nothing), so failover to
+// the next configuration can be tried out in the sandbox.
+const outageCredential = "simulate_outage"
+
+// builtinCredentials checks the built-in connector's one credential; it
+// ignores others (kept sealed like any configuration's).
+func builtinCredentials(creds map[string]string) error {
+	if v := creds[outageCredential]; v != "" && v != "unavailable" {
+		return fault.InvalidParam("credentials."+outageCredential, "credentials_invalid", "%s must be \"unavailable\" or empty", outageCredential)
+	}
+	return nil
+}
+
+// outage is the built-in connector behind a configuration that simulates
+// an outage: authorizations are refused as unavailable; the rest passes.
+type outage struct{ connector.Connector }
+
+func (outage) Authorize(context.Context, connector.AuthorizeRequest) (connector.Result, error) {
+	return connector.Result{}, &connector.Error{Class: connector.Unavailable, Code: "simulated_outage", Message: "the configuration simulates an outage (credentials.simulate_outage)"}
 }
 
 // configRoute is the route of a configuration.

@@ -84,7 +84,9 @@ func (e *Engine) CreatePayment(ctx context.Context, a Actor, in CreatePaymentInp
 		Description: in.Description, Reference: in.Reference, Customer: in.Customer,
 		MerchantInitiated: in.Initiator == payment.MerchantInitiated, ReturnURL: in.ReturnURL,
 	}
-	if ip, ok := first.conn.(connector.InProcess); ok && ip.InProcess() {
+	// With a configuration to fail over to, the ordinary path runs: the
+	// in-process one asks the first configuration only.
+	if ip, ok := first.conn.(connector.InProcess); ok && ip.InProcess() && len(routes) == 1 {
 		return e.createInProcess(ctx, a, first, p, op, req, src, idem)
 	}
 

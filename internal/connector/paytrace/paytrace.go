@@ -127,7 +127,7 @@ func NewFactory(client *http.Client, now func() time.Time) connector.Factory {
 }
 
 func credentialsInvalid(key, why string) error {
-	return &connector.Error{Class: connector.InvalidRequest, Code: "credentials_invalid", Message: "paytrace credential " + key + " " + why}
+	return &connector.Error{Class: connector.InvalidRequest, Code: "credentials_invalid", Field: key, Message: "paytrace credential " + key + " " + why}
 }
 
 // Payout implements connector.Connector: PayTrace v1 has no payouts.

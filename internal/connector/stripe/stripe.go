@@ -74,26 +74,26 @@ func Factory(s connector.Settings) (connector.Connector, error) {
 	}
 	switch {
 	case key == "":
-		return nil, credentialsInvalid("secret_key is required")
+		return nil, credentialsInvalid("secret_key", "secret_key is required")
 	case !strings.HasPrefix(key, want) || len(key) == len(want):
 		mode := "test"
 		if s.Live {
 			mode = "live"
 		}
-		return nil, credentialsInvalid("secret_key must be a Stripe " + mode + " secret key starting with " + want)
+		return nil, credentialsInvalid("secret_key", "secret_key must be a Stripe "+mode+" secret key starting with "+want)
 	}
 	base := strings.TrimSpace(s.Credentials["base_url"])
 	if base != "" {
 		u, err := url.Parse(base)
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-			return nil, credentialsInvalid("base_url must be an absolute http(s) URL")
+			return nil, credentialsInvalid("base_url", "base_url must be an absolute http(s) URL")
 		}
 	}
 	return New(Config{BaseURL: base, SecretKey: key}), nil
 }
 
-func credentialsInvalid(msg string) error {
-	return &connector.Error{Class: connector.InvalidRequest, Code: "credentials_invalid", Message: msg}
+func credentialsInvalid(field, msg string) error {
+	return &connector.Error{Class: connector.InvalidRequest, Code: "credentials_invalid", Field: field, Message: msg}
 }
 
 // Name implements connector.Connector.
