@@ -10,6 +10,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"reflect"
 	"strings"
 
 	"github.com/paygate/paygate/internal/card"
@@ -69,7 +70,15 @@ func decodeJSON(body []byte, dst any) error {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
-		return jsonError(err)
+		err = jsonError(err)
+		var fe *fault.Error
+		if errors.As(err, &fe) && fe.Code == "unknown_field" {
+			// encoding/json names the field, not where it is.
+			if path := unknownFieldPath(body, reflect.TypeOf(dst), fe.Param); path != "" {
+				return fault.InvalidParam(path, "unknown_field", "unknown field %q", path)
+			}
+		}
+		return err
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return fault.New(fault.Invalid, "invalid_json", "unexpected data after the JSON object")
@@ -252,4 +261,105 @@ type refundRequest struct {
 	Amount   *int64            `json:"amount"`
 	Reason   string            `json:"reason"`
 	Metadata map[string]string `json:"metadata"`
+}
+
+// unknownFieldPath finds where in body a field called name sits that t
+// does not have ("payment_method.card.bogus", "line_items[1].bogus"); ""
+// if it cannot tell.
+func unknownFieldPath(body []byte, t reflect.Type, name string) string {
+	var v any
+	if json.Unmarshal(body, &v) != nil {
+		return ""
+	}
+	return findUnknown(v, t, "", name)
+}
+
+func findUnknown(v any, t reflect.Type, at, name string) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch v := v.(type) {
+	case map[string]any:
+		if t.Kind() == reflect.Map {
+			for k, x := range v {
+				if p := findUnknown(x, t.Elem(), join(at, k), name); p != "" {
+					return p
+				}
+			}
+			return ""
+		}
+		if t.Kind() != reflect.Struct {
+			return ""
+		}
+		for k, x := range v {
+			f, ok := jsonField(t, k)
+			if !ok {
+				if k == name {
+					return join(at, k)
+				}
+				continue
+			}
+			if p := findUnknown(x, f.Type, join(at, k), name); p != "" {
+				return p
+			}
+		}
+	case []any:
+		if t.Kind() != reflect.Slice && t.Kind() != reflect.Array {
+			return ""
+		}
+		for i, x := range v {
+			if p := findUnknown(x, t.Elem(), fmt.Sprintf("%s[%d]", at, i), name); p != "" {
+				return p
+			}
+		}
+	}
+	return ""
+}
+
+// jsonField is the field of struct t that the JSON key k fills, matched as
+// encoding/json matches (exact tag or name first, then case-insensitively),
+// looking into embedded structs.
+func jsonField(t reflect.Type, k string) (reflect.StructField, bool) {
+	var fold reflect.StructField
+	found := false
+	for i := range t.NumField() {
+		f := t.Field(i)
+		tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if tag == "-" {
+			continue
+		}
+		if f.Anonymous && tag == "" {
+			et := f.Type
+			if et.Kind() == reflect.Pointer {
+				et = et.Elem()
+			}
+			if et.Kind() == reflect.Struct {
+				if g, ok := jsonField(et, k); ok {
+					return g, true
+				}
+			}
+			continue
+		}
+		if !f.IsExported() {
+			continue
+		}
+		n := tag
+		if n == "" {
+			n = f.Name
+		}
+		if n == k {
+			return f, true
+		}
+		if !found && strings.EqualFold(n, k) {
+			fold, found = f, true
+		}
+	}
+	return fold, found
+}
+
+func join(at, k string) string {
+	if at == "" {
+		return k
+	}
+	return at + "." + k
 }

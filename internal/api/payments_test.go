@@ -125,6 +125,7 @@ func TestBadInputIsA400NamingWhatIsWrongAndRecordsNothing(t *testing.T) {
 		code, param    string
 	}{
 		{"unknown field", `{"amount":1,"currency":"USD","colour":"red","payment_method":{"type":"card","card":{}}}`, "", 400, "unknown_field", "colour"},
+		{"unknown nested field", `{"amount":1,"currency":"USD","payment_method":{"type":"card","card":{"number":"4242424242424242","Bogus":1}}}`, "", 400, "unknown_field", "payment_method.card.Bogus"},
 		{"wrong type", `{"amount":"10","currency":"USD"}`, "", 400, "invalid_type", "amount"},
 		{"wrong nested type", `{"amount":10,"currency":"USD","payment_method":{"type":"card","card":{"number":"4242424242424242","exp_month":"12"}}}`, "", 400, "invalid_type", "payment_method.card.exp_month"},
 		{"malformed", `{"amount":10,`, "", 400, "invalid_json", ""},

@@ -57,6 +57,8 @@ func TestPayoutsAreLimitedByTheBalanceAndFailuresReturnTheMoney(t *testing.T) {
 		{`{"amount":100,"currency":"EUR","destination":{"type":"iban"}}`, "parameter_invalid", "destination.type"},
 		{`{"amount":0,"currency":"EUR","destination":{"type":"bank_account","bank_account":{"holder":"X","iban":"DE89370400440532013000"}}}`, "amount_invalid", "amount"},
 		{`{"amount":100,"currency":"EUR","destination":{"type":"bank_account","bank_account":{"holder":"X","account_number":"12","routing_number":"110000000"}}}`, "parameter_invalid", "destination.bank_account.account_number"},
+		{`{"amount":100,"currency":"EUR","destination":{"type":"card","card":{"number":"4242424242424241","exp_month":12,"exp_year":2031}}}`, "incorrect_number", "destination.card.number"},
+		{`{"amount":100,"currency":"EUR","destination":{"type":"card","card":{"number":"4242424242424242","exp_month":13,"exp_year":2031}}}`, "invalid_expiry_month", "destination.card.exp_month"},
 	} {
 		wantProblem(t, e.do("POST", "/v1/payouts", e.key, c.body), 400, c.code, c.param)
 	}

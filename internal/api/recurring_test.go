@@ -208,3 +208,15 @@ func TestInvoiceAnswersValidateAgainstTheDocumentedSchemas(t *testing.T) {
 	o.validate(t, "#/components/schemas/Invoice", e.do("GET", "/v1/invoices/"+created.json(t)["id"].(string), e.key, "").body)
 	o.validate(t, "#/components/schemas/InvoiceList", e.do("GET", "/v1/invoices", e.key, "").body)
 }
+
+// TestAnUnknownFieldInAListIsNamedWhereItIs: encoding/json names only the
+// field; the answer says which line it is on.
+func TestAnUnknownFieldInAListIsNamedWhereItIs(t *testing.T) {
+	e := newEnv(t)
+	wantProblem(t, e.do("POST", "/v1/invoices", e.key, `{"customer_email":"a@b.test","currency":"EUR","due_date":"2030-01-01",
+		"line_items":[{"description":"X","quantity":1,"unit_amount":100},{"description":"Y","quantity":1,"unit_amount":100,"colour":"red"}]}`),
+		400, "unknown_field", "line_items[1].colour")
+	if l := e.do("GET", "/v1/invoices", e.key, "").json(t)["data"].([]any); len(l) != 0 {
+		t.Fatalf("a refused invoice was kept: %v", l)
+	}
+}

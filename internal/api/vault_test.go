@@ -51,6 +51,8 @@ func TestTokenIsSingleUseNeedsItsKeyAndExpires(t *testing.T) {
 	if r.status != 201 || bytes.Contains(r.body, []byte("4242424242424242")) || bytes.Contains(r.body, []byte(`"123"`)) {
 		t.Fatalf("token answer %d %s", r.status, r.body)
 	}
+	// A bad card names the request's own field (hosted fields pass it on).
+	wantProblem(t, e.do("POST", "/v1/tokens", pk, `{"card":`+cardJSON("4242424242424241", "123")+`}`), 400, "incorrect_number", "card.number")
 	m := r.json(t)
 	tok, key := m["id"].(string), m["key"].(string)
 	if !strings.HasPrefix(tok, "tok_") || m["usage"] != "single_use" || m["card"].(map[string]any)["last4"] != "4242" {

@@ -364,12 +364,12 @@ func (e *Engine) directDestination(ctx context.Context, a Actor, in PayoutInput,
 	default:
 		c := *in.Card
 		if err := e.decryptCard(ctx, a, &c, now); err != nil {
-			return err
+			return cardAt(err, "destination.card")
 		}
 		withoutCVC(&c)
 		number, brand, err := validCard(&c, now)
 		if err != nil {
-			return err
+			return cardAt(err, "destination.card")
 		}
 		po.Destination = payout.Destination{Type: "card", Holder: c.Holder, Card: payment.Card{Brand: string(brand), First6: card.First6(number),
 			Last4: card.Last4(number), ExpMonth: c.ExpMonth, ExpYear: normalizeYear(c.ExpYear), Holder: c.Holder, Fingerprint: e.fingerprint(ctx, number)}}

@@ -27,11 +27,11 @@ type CardToken struct {
 func (e *Engine) CreateToken(ctx context.Context, a Actor, in CardInput) (*CardToken, error) {
 	now := e.now()
 	if err := e.decryptCard(ctx, a, &in, now); err != nil {
-		return nil, err
+		return nil, cardAt(err, "card")
 	}
 	number, brand, err := validCard(&in, now)
 	if err != nil {
-		return nil, err
+		return nil, cardAt(err, "card")
 	}
 	expires := now.Add(e.cardTTL)
 	m := &vault.PaymentMethod{ID: id.New("tok"), MerchantID: a.MerchantID, Mode: a.Mode, Usage: vault.SingleUse,

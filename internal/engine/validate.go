@@ -3,6 +3,7 @@ package engine
 import (
 	"errors"
 	"net/url"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -236,4 +237,17 @@ func validURL(param, v string) error {
 		return fault.InvalidParam(param, "url_invalid", "%s must be an absolute http or https URL", param)
 	}
 	return nil
+}
+
+// cardAt moves a card error's param from where a payment's card is
+// (payment_method.card.…) to where this request holds its card (card.…,
+// destination.card.…), so the answer names a field the request has.
+func cardAt(err error, prefix string) error {
+	var fe *fault.Error
+	if !errors.As(err, &fe) || !strings.HasPrefix(fe.Param, "payment_method.card") {
+		return err
+	}
+	moved := *fe
+	moved.Param = prefix + strings.TrimPrefix(fe.Param, "payment_method.card")
+	return &moved
 }
