@@ -42,7 +42,12 @@ func TestADeclineAnswers402WithTheFailedPayment(t *testing.T) {
 func TestAuthorizeCaptureVoidAndRefundLimits(t *testing.T) {
 	e := newEnv(t)
 	id := e.pay(saleBody(5000, "5555555555554444", "manual"), 201)
-	wantProblem(t, e.do("POST", "/v1/payments/"+id+"/capture", e.key, `{"amount":6000}`), 400, "amount_too_large", "amount")
+	over := e.do("POST", "/v1/payments/"+id+"/capture", e.key, `{"amount":6000}`)
+	wantProblem(t, over, 400, "amount_too_large", "amount")
+	// The message speaks money, as the payer and the front doors count it.
+	if d := over.json(t)["detail"]; d != "capture amount EUR 60.00 exceeds the authorized EUR 50.00" {
+		t.Fatalf("over-capture message: %v", d)
+	}
 	r := e.do("POST", "/v1/payments/"+id+"/capture", e.key, `{"amount":3000}`)
 	if r.status != 200 || r.json(t)["amount_captured"].(float64) != 3000 {
 		t.Fatalf("partial capture: %d %s", r.status, r.body)
@@ -54,7 +59,11 @@ func TestAuthorizeCaptureVoidAndRefundLimits(t *testing.T) {
 			t.Fatalf("refund %d: %d %s", i, r.status, r.body)
 		}
 	}
-	wantProblem(t, e.do("POST", "/v1/payments/"+id+"/refunds", e.key, `{"amount":1001}`), 400, "amount_too_large", "amount")
+	over = e.do("POST", "/v1/payments/"+id+"/refunds", e.key, `{"amount":1001}`)
+	wantProblem(t, over, 400, "amount_too_large", "amount")
+	if d := over.json(t)["detail"]; d != "refund amount EUR 10.01 exceeds the EUR 10.00 that can still be refunded" {
+		t.Fatalf("over-refund message: %v", d)
+	}
 	if r = e.do("POST", "/v1/payments/"+id+"/refunds", e.key, ""); r.status != 201 || r.json(t)["amount"].(float64) != 1000 {
 		t.Fatalf("refund the rest: %d %s", r.status, r.body)
 	}

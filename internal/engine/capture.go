@@ -30,7 +30,7 @@ func (e *Engine) Capture(ctx context.Context, a Actor, paymentID string, amount 
 				want = *amount
 			}
 			if want > p.Authorized {
-				return 0, fault.InvalidParam("amount", "amount_too_large", "capture amount %d exceeds the authorized amount %d", want, p.Authorized)
+				return 0, fault.InvalidParam("amount", "amount_too_large", "capture amount %s exceeds the authorized %s", FormatAmount(want, p.Currency), FormatAmount(p.Authorized, p.Currency))
 			}
 			return want, nil
 		},

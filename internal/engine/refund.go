@@ -49,7 +49,7 @@ func (e *Engine) Refund(ctx context.Context, a Actor, paymentID string, in Refun
 				return 0, fault.New(fault.Conflict, "charge_already_refunded", "payment %s has nothing left to refund", p.ID)
 			}
 			if want > left {
-				return 0, fault.InvalidParam("amount", "amount_too_large", "refund amount %d exceeds the %d that can still be refunded", want, left)
+				return 0, fault.InvalidParam("amount", "amount_too_large", "refund amount %s exceeds the %s that can still be refunded", FormatAmount(want, p.Currency), FormatAmount(left, p.Currency))
 			}
 			return want, nil
 		},
