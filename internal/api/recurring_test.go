@@ -33,6 +33,16 @@ func TestRecurringInitialAndRepeatedPayments(t *testing.T) {
 	if rep.status != 201 || r["status"] != "captured" || r["initiator"] != "merchant" || r["mandate"] != mdt || pmOf(t, r) != pmOf(t, first) {
 		t.Fatalf("repeated payment: %d %s", rep.status, rep.body)
 	}
+	// It names the mandate's customer, so it lists under them.
+	if r["customer"] != "sub-1" {
+		t.Fatalf("the repeated payment names customer %v, want sub-1", r["customer"])
+	}
+	if l := e.do("GET", "/v1/payments?customer=sub-1", e.key, "").json(t)["data"].([]any); len(l) != 2 {
+		t.Fatalf("%d payments list under sub-1, want the initial and the repeated one", len(l))
+	}
+	e.do("POST", "/v1/customers", e.key, `{"reference":"someone-else"}`)
+	wantProblem(t, e.do("POST", "/v1/payments", e.key, `{"amount":500,"currency":"EUR","customer":"someone-else","recurring":{"type":"repeated","mandate":"`+mdt+`"}}`),
+		400, "mandate_customer_mismatch", "customer")
 	if d := e.do("POST", "/v1/payments", e.key, initialPayment("sub-1", "4000000000009995")).json(t); d["status"] != "failed" || d["mandate"] != nil {
 		t.Fatalf("a declined initial payment stored a mandate: %v", d)
 	}

@@ -57,6 +57,9 @@ func (e *Engine) resolveSource(ctx context.Context, a Actor, in *CreatePaymentIn
 			return nil, fault.New(fault.Conflict, "mandate_inactive", "mandate %s is %s and cannot be charged", m.ID, m.Status)
 		}
 		src.mandate, in.PaymentMethodID = m, m.PaymentMethodID
+		if err := e.mandateCustomer(ctx, a, in, m); err != nil {
+			return nil, err
+		}
 	}
 	if in.Recurring == "initial" {
 		in.DoNotSave = false
@@ -208,6 +211,32 @@ func (e *Engine) savedSource(ctx context.Context, a Actor, in *CreatePaymentInpu
 // findCustomer resolves a customer id (cus_…) or the merchant's own
 // reference (which can never start with cus_), in one query: every payment
 // that names a customer asks, guest payments included.
+// mandateCustomer makes a repeated payment name the mandate's customer
+// (as the merchant knows them: their reference, else their id) when the
+// request names none, so a customer's charges all list under them; a
+// request naming another customer is refused.
+func (e *Engine) mandateCustomer(ctx context.Context, a Actor, in *CreatePaymentInput, m *recurring.Mandate) error {
+	if in.Customer != "" {
+		c, err := e.findCustomer(ctx, a, in.Customer)
+		if err != nil && !fault.IsNotFound(err) {
+			return err
+		}
+		if c == nil || c.ID != m.CustomerID {
+			return fault.InvalidParam("customer", "mandate_customer_mismatch", "mandate %s belongs to another customer than %q", m.ID, in.Customer)
+		}
+		return nil
+	}
+	c, err := e.store.GetCustomer(ctx, a.MerchantID, a.Mode, m.CustomerID)
+	if err != nil {
+		return err
+	}
+	in.Customer = c.ID
+	if c.Reference != "" {
+		in.Customer = c.Reference
+	}
+	return nil
+}
+
 func (e *Engine) findCustomer(ctx context.Context, a Actor, ref string) (*customer.Customer, error) {
 	if strings.HasPrefix(ref, "cus_") {
 		return e.store.GetCustomer(ctx, a.MerchantID, a.Mode, ref)
