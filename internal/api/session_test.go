@@ -82,6 +82,10 @@ func TestDashboardSessionsUseSecureCookiesCSRFAndTOTP(t *testing.T) {
 	wantProblem(t, b.do("POST", "/dashboard/totp/setup", "{}", "Cookie", cookie, "X-CSRF-Token", b.csrf, "Origin", "https://evil.test"), 403, "csrf_failed", "")
 	wantProblem(t, b.do("POST", "/v1/api-keys", `{"kind":"secret"}`, "Cookie", cookie), 403, "csrf_failed", "")
 
+	// Basic with the password works (and is cached) before the second factor.
+	if r := e.as(basic("owner@a.test", userPassword), "GET", "/v1/payments", "", "Paygate-Mode", "live"); r.status != 200 {
+		t.Fatalf("Basic before two-factor: %d %s", r.status, r.body)
+	}
 	// Second factor: set up, prove a code, then required at sign-in.
 	r = b.do("POST", "/dashboard/totp/setup", "{}", "Cookie", cookie, "X-CSRF-Token", b.csrf)
 	if r.status != 200 || !strings.HasPrefix(r.json(t)["otpauth_uri"].(string), "otpauth://totp/paygate:") {
@@ -94,6 +98,10 @@ func TestDashboardSessionsUseSecureCookiesCSRFAndTOTP(t *testing.T) {
 		t.Fatalf("totp enable: %d %s", r.status, r.body)
 	}
 	wantProblem(t, e.browser().login("owner@a.test", userPassword, ""), 401, "totp_required", "")
+	// A password alone no longer reaches the API either, cached or not; a
+	// wrong one learns nothing about the second factor.
+	wantProblem(t, e.as(basic("owner@a.test", userPassword), "GET", "/v1/payments", "", "Paygate-Mode", "live"), 403, "two_factor_enabled", "")
+	wantProblem(t, e.as(basic("owner@a.test", "not the password"), "GET", "/v1/payments", "", "Paygate-Mode", "live"), 401, "invalid_credentials", "")
 	wantProblem(t, e.browser().login("owner@a.test", userPassword, "123456"), 401, "invalid_totp", "")
 	clk.advance(30 * time.Second)
 	code, _ = auth.TOTPCode(secret, clk.now())

@@ -107,8 +107,16 @@ func (e *Engine) AuthenticateUser(ctx context.Context, email, password string, m
 	if err != nil {
 		return Actor{}, err
 	}
+	if u.TOTPEnabled {
+		// A password alone must not do what the dashboard asks a second
+		// factor for; only the right password learns this.
+		return Actor{}, errBasicWithTOTP
+	}
 	return userActor(u, mode, u.ID, auth.CredUser, src), nil
 }
+
+var errBasicWithTOTP = fault.New(fault.Forbidden, "two_factor_enabled",
+	"this person has two-factor authentication, so Basic with their password is refused; use an API key or an OAuth token")
 
 func userActor(u *auth.User, mode payment.Mode, credID string, kind auth.CredentialKind, src Source) Actor {
 	return Actor{MerchantID: u.MerchantID, Mode: mode, IP: src.IP, RequestID: src.RequestID,

@@ -170,6 +170,7 @@ func (e *Engine) EnableTOTP(ctx context.Context, a Actor, code string) error {
 	if !a.Principal.IsPerson() {
 		return fault.New(fault.Forbidden, "person_required", "only a signed-in person can set up a second factor")
 	}
+	defer e.credentialsChanged()
 	return e.store.Update(ctx, func(tx Tx) error {
 		u, err := tx.GetUserForUpdate(ctx, a.MerchantID, a.Principal.UserID)
 		if err != nil {
@@ -185,7 +186,9 @@ func (e *Engine) EnableTOTP(ctx context.Context, a Actor, code string) error {
 		if !ok {
 			return fault.InvalidParam("code", "invalid_totp", "the code does not match; check the authenticator's clock")
 		}
-		// The code that enabled the factor cannot also sign in.
+		// The code that enabled the factor cannot also sign in. Cached
+		// Basic sign-ins of the person are dropped (credentialsChanged):
+		// from now on a password alone is not enough.
 		u.TOTPEnabled, u.TOTPLastStep, u.UpdatedAt = true, step, e.now()
 		if err := tx.UpdateUser(ctx, u); err != nil {
 			return err
