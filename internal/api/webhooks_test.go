@@ -203,6 +203,11 @@ func TestEveryStateChangeEmitsItsEvent(t *testing.T) {
 	if got := joinStrings(types); got != want {
 		t.Fatalf("events\n got %s\nwant %s", got, want)
 	}
+	if l := e.do("GET", "/v1/events?type=payment.voided", e.key, "").json(t)["data"].([]any); len(l) != 1 {
+		t.Fatalf("%d payment.voided events, want 1", len(l))
+	}
+	// A type that does not exist is a mistake, not an empty list.
+	wantProblem(t, e.do("GET", "/v1/events?type=payment.voidd", e.key, ""), 400, "parameter_invalid", "type")
 	// Sequences grow per object in emission order.
 	var last float64
 	for i := len(evs) - 1; i >= 0; i-- {

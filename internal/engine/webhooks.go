@@ -150,6 +150,13 @@ func (e *Engine) GetWebhookEndpoint(ctx context.Context, a Actor, epID string) (
 
 // ListEvents lists the actor's events, newest first.
 func (e *Engine) ListEvents(ctx context.Context, a Actor, f EventFilter) ([]*webhook.Event, error) {
+	if f.Type != "" && !slices.Contains(webhook.Types, f.Type) {
+		// A door's own events (smartpay.settled) are named after the door.
+		door, _, _ := strings.Cut(f.Type, ".")
+		if e.doors[door] == nil {
+			return nil, fault.InvalidParam("type", "parameter_invalid", "unknown event type %q (see GET /openapi.json for the list)", f.Type)
+		}
+	}
 	f.MerchantID, f.Mode, f.Limit = a.MerchantID, a.Mode, min(max(f.Limit, 1), 101)
 	return e.store.ListEvents(ctx, f)
 }
