@@ -102,16 +102,20 @@ func newGateway(ctx context.Context, c Config, logw io.Writer, migrate bool) (*g
 	sp := smartpay.New(smartpay.Config{Engine: eng, Logger: log, PublicURL: strings.TrimRight(c.PublicURL, "/"), SettleAfter: c.SmartPaySettleAfter})
 	eng.RegisterDoor(smartpay.Door, sp)
 	eng.RegisterDoor(ottu.Door, &ottu.Notifier{Engine: eng})
-	dash := dashboard.New(dashboard.Config{Engine: eng, Logger: log, SessionTTL: c.SessionTTL})
+	logins := api.NewLoginLimiter(&limits, nil)
+	dash := dashboard.New(dashboard.Config{Engine: eng, Logger: log, SessionTTL: c.SessionTTL, Logins: logins})
 	doors := map[string]http.Handler{paymentz.Prefix: pz.Handler(), paymentz.InvoicePrefix: pz.Handler(), opentrade.Prefix: ot.Handler(),
 		smartpay.Prefix: sp.Handler(), dashboard.Prefix: dash.Handler()}
-	od := ottu.New(ottu.Config{Engine: eng, Logger: log, PublicURL: strings.TrimRight(c.PublicURL, "/")}).Handler()
+	ottuDoor := ottu.New(ottu.Config{Engine: eng, Logger: log, PublicURL: strings.TrimRight(c.PublicURL, "/")})
+	od := ottuDoor.Handler()
 	for _, p := range ottu.Prefixes {
 		doors[p] = od // Ottu's Checkout and operations APIs; its Payment Methods API is native
 	}
-	srv := api.New(api.Config{Engine: eng, Logger: log, Registry: reg, Metrics: metrics, RateLimits: &limits, SessionTTL: c.SessionTTL,
+	srv := api.New(api.Config{Engine: eng, Logger: log, Registry: reg, Metrics: metrics, RateLimits: &limits, Logins: logins, SessionTTL: c.SessionTTL,
 		Pages: pages.Handler(), PagePrefixes: web.Prefixes,
 		Doors: doors})
+	// The door's Basic passwords go through the API's sign-in limits and cache.
+	ottuDoor.UsePasswords(ottu.PasswordChecker(srv.PasswordChecker()))
 	return &gateway{store: st, engine: eng, api: srv, log: log}, nil
 }
 

@@ -147,7 +147,7 @@ func (s *Server) authenticate(r *http.Request, ip string) (engine.Actor, error) 
 		return a, nil
 	}
 	src := engine.Source{IP: ip, RequestID: requestID(r.Context())}
-	a, err := s.verify(r.Context(), h, secret, mode, src)
+	a, err := s.verify(r.Context(), key, h, secret, mode, src)
 	if err != nil {
 		return engine.Actor{}, err
 	}
@@ -155,8 +155,44 @@ func (s *Server) authenticate(r *http.Request, ip string) (engine.Actor, error) 
 	return a, nil
 }
 
+// checkPassword is a person's email and password, checked under the
+// sign-in limits (one check of an account at a time, failures slow the
+// account and the address) and remembered in the credential cache under
+// key; a check that waited its turn first looks whether the one before it
+// filled the cache.
+func (s *Server) checkPassword(ctx context.Context, key [32]byte, user, pass string, mode payment.Mode, src engine.Source) (engine.Actor, error) {
+	done, wait, ok := s.limits.allowLogin(ctx, user, src.IP)
+	if !ok {
+		return engine.Actor{}, limited{errLoginBlocked, wait}
+	}
+	defer done()
+	if a, ok := s.auth.get(key, time.Now()); ok {
+		return a, nil
+	}
+	a, err := s.engine.AuthenticateUser(ctx, user, pass, mode, src)
+	s.limits.loginResult(user, src.IP, err)
+	return a, err
+}
+
+// PasswordChecker checks a person's email and password for a front door
+// that takes Basic credentials of its own (Ottu's), with the API's limits
+// and cache: a door's password guesses are slowed like the API's.
+func (s *Server) PasswordChecker() func(ctx context.Context, user, pass string, mode payment.Mode, ip string) (engine.Actor, error) {
+	return func(ctx context.Context, user, pass string, mode payment.Mode, ip string) (engine.Actor, error) {
+		key := sha256.Sum256([]byte("door-basic\x00" + user + "\x00" + pass + "\x00" + string(mode)))
+		if a, ok := s.auth.get(key, time.Now()); ok {
+			return a, nil
+		}
+		a, err := s.checkPassword(ctx, key, user, pass, mode, engine.Source{IP: ip})
+		if err == nil {
+			s.auth.put(key, a, time.Now())
+		}
+		return a, err
+	}
+}
+
 // verify asks the engine about a credential not in the cache.
-func (s *Server) verify(ctx context.Context, header, session string, mode payment.Mode, src engine.Source) (engine.Actor, error) {
+func (s *Server) verify(ctx context.Context, key [32]byte, header, session string, mode payment.Mode, src engine.Source) (engine.Actor, error) {
 	if header == "" {
 		return s.engine.AuthenticateSession(ctx, session, mode, src)
 	}
@@ -180,13 +216,7 @@ func (s *Server) verify(ctx context.Context, header, session string, mode paymen
 		if auth.LooksLikeKey(c.pass) {
 			return s.engine.AuthenticateBasic(ctx, c.user, c.pass)
 		}
-		if wait, ok := s.limits.allowLogin(ctx, c.user, src.IP); !ok {
-			return engine.Actor{}, limited{errLoginBlocked, wait}
-		}
-		defer s.limits.loginDone(c.user)
-		a, err := s.engine.AuthenticateUser(ctx, c.user, c.pass, mode, src)
-		s.limits.loginResult(c.user, src.IP, err)
-		return a, err
+		return s.checkPassword(ctx, key, c.user, c.pass, mode, src)
 	}
 }
 
@@ -199,7 +229,10 @@ type limited struct {
 }
 
 func (l limited) Error() string { return l.err.Error() }
-func (l limited) Unwrap() error { return l.err }
+
+// RetryAfter is how long to wait before trying again.
+func (l limited) RetryAfter() time.Duration { return l.wait }
+func (l limited) Unwrap() error             { return l.err }
 
 func retryAfter(w http.ResponseWriter, d time.Duration) {
 	secs := int((d + time.Second - 1) / time.Second)

@@ -96,12 +96,13 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, err)
 		return
 	}
-	if wait, ok := s.limits.allowLogin(r.Context(), req.Email, ip); !ok {
+	done, wait, ok := s.limits.allowLogin(r.Context(), req.Email, ip)
+	if !ok {
 		retryAfter(w, wait)
 		writeProblem(w, r, errLoginBlocked)
 		return
 	}
-	defer s.limits.loginDone(req.Email)
+	defer done()
 	secret, u, err := s.engine.Login(r.Context(), engine.LoginInput{Email: req.Email, Password: req.Password, TOTP: req.TOTP,
 		Source: engine.Source{IP: ip, RequestID: requestID(r.Context())}})
 	if fault.As(err).Code != "totp_required" {

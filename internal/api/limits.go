@@ -3,9 +3,9 @@ package api
 import (
 	"context"
 	"net/http"
-	"strings"
 	"time"
 
+	"github.com/paygate/paygate/internal/auth"
 	"github.com/paygate/paygate/internal/fault"
 	"github.com/paygate/paygate/internal/ratelimit"
 )
@@ -37,15 +37,19 @@ type limits struct {
 	failures       *ratelimit.Backoff
 }
 
-func newLimits(c RateLimits, now func() time.Time) *limits {
+func newLimits(c RateLimits, now func() time.Time, logins *ratelimit.Backoff) *limits {
 	mk := func(rate, burst float64) *ratelimit.Limiter {
 		if rate <= 0 {
 			return nil
 		}
 		return ratelimit.New(rate, max(int(burst), 1), now)
 	}
-	return &limits{cred: mk(c.PerCredential, c.PerCredentialBurst), ip: mk(c.PerIP, c.PerIPBurst), auth: mk(c.Auth, c.AuthBurst),
-		failures: ratelimit.NewBackoff(c.FreeFailures, c.BackoffBase, c.BackoffMax, now)}
+	l := &limits{cred: mk(c.PerCredential, c.PerCredentialBurst), ip: mk(c.PerIP, c.PerIPBurst), auth: mk(c.Auth, c.AuthBurst),
+		failures: logins}
+	if l.failures == nil {
+		l.failures = ratelimit.NewBackoff(c.FreeFailures, c.BackoffBase, c.BackoffMax, now)
+	}
+	return l
 }
 
 var errRateLimited = fault.New(fault.RateLimited, "rate_limited", "too many requests; slow down and retry after the Retry-After delay")
@@ -99,17 +103,15 @@ func (l *limits) failed(key string) { l.failures.Failure(key) }
 // account runs (so attempts sent at once count as if sent one after
 // another), or says how long to wait: failures delay the next attempt for
 // the account (from anywhere) and for the address. An allowed attempt
-// ends with loginDone.
-func (l *limits) allowLogin(ctx context.Context, user, ip string) (time.Duration, bool) {
-	return l.failures.Begin(ctx, "user|"+strings.ToLower(user), "ip|"+ip)
+// ends with done.
+func (l *limits) allowLogin(ctx context.Context, user, ip string) (done func(), wait time.Duration, ok bool) {
+	return l.failures.Begin(ctx, auth.LoginKey(user), "ip|"+ip)
 }
-
-func (l *limits) loginDone(user string) { l.failures.End("user|" + strings.ToLower(user)) }
 
 // loginResult counts a failed attempt against the account and the address,
 // or forgets the account's failures after a success.
 func (l *limits) loginResult(user, ip string, err error) {
-	key := "user|" + strings.ToLower(user)
+	key := auth.LoginKey(user)
 	switch {
 	case err == nil:
 		l.failures.Success(key)
@@ -117,4 +119,17 @@ func (l *limits) loginResult(user, ip string, err error) {
 		l.failures.Failure(key)
 		l.failures.Failure("ip|" + ip)
 	}
+}
+
+// NewLoginLimiter is the sign-in limiter of c (nil: DefaultRateLimits), to
+// share between the API (Config.Logins) and the dashboard's form.
+func NewLoginLimiter(c *RateLimits, now func() time.Time) *ratelimit.Backoff {
+	rl := DefaultRateLimits
+	if c != nil {
+		rl = *c
+	}
+	if now == nil {
+		now = time.Now
+	}
+	return ratelimit.NewBackoff(rl.FreeFailures, rl.BackoffBase, rl.BackoffMax, now)
 }

@@ -101,12 +101,13 @@ func (s *Server) issueToken(w http.ResponseWriter, r *http.Request) {
 		oauthFail(w, r, fault.New(fault.Invalid, "unsupported_grant_type", "grant_type %q is not supported: use client_credentials", gt))
 		return
 	}
-	if wait, ok := s.limits.allowLogin(r.Context(), "client|"+clientID, ip); !ok {
+	done, wait, ok := s.limits.allowLogin(r.Context(), "client|"+clientID, ip)
+	if !ok {
 		retryAfter(w, wait)
 		oauthFail(w, r, errLoginBlocked)
 		return
 	}
-	defer s.limits.loginDone("client|" + clientID)
+	defer done()
 	tok, err := s.engine.IssueToken(r.Context(), engine.TokenRequest{ClientID: clientID, ClientSecret: secret,
 		Scope: form.Get("scope"), Source: engine.Source{IP: ip, RequestID: requestID(r.Context())}})
 	s.limits.loginResult("client|"+clientID, ip, err)

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/paygate/paygate/internal/engine"
+	"github.com/paygate/paygate/internal/ratelimit"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
@@ -24,6 +25,10 @@ type Config struct {
 	AuthCacheTTL time.Duration
 	// RateLimits; nil means DefaultRateLimits.
 	RateLimits *RateLimits
+	// Logins, if set, is the sign-in limiter to share with the dashboard's
+	// form (NewLoginLimiter), so an account has one budget of free failures
+	// whichever way it is tried; else the API keeps its own.
+	Logins *ratelimit.Backoff
 	// SessionTTL is the dashboard cookie's lifetime (default 12 h); match the engine's.
 	SessionTTL time.Duration
 	// Now is the clock of the rate limiters (default time.Now).
@@ -84,7 +89,7 @@ func New(cfg Config) *Server {
 	if now == nil {
 		now = time.Now
 	}
-	s.limits = newLimits(rl, now)
+	s.limits = newLimits(rl, now, cfg.Logins)
 	s.sessionTTL = cfg.SessionTTL
 	if s.sessionTTL <= 0 {
 		s.sessionTTL = 12 * time.Hour

@@ -47,6 +47,16 @@ func NormalizeEmail(s string) (string, bool) {
 	return s, true
 }
 
+// LoginKey is an account's key in the sign-in limiter: its email as
+// sign-in reads it (trimmed, lower case), so spelling it another way is not
+// another account; a name that is no address is trimmed and lowered too.
+func LoginKey(user string) string {
+	if norm, ok := NormalizeEmail(user); ok {
+		return "user|" + norm
+	}
+	return "user|" + strings.ToLower(strings.TrimSpace(user))
+}
+
 // Token is an OAuth 2.0 access token, stored by hash. It is opaque: a
 // revocation (RFC 7009) must take effect at once, so every use needs a
 // lookup anyway, and a lookup of a random string leaks nothing, where a JWT

@@ -8,6 +8,7 @@ import (
 
 	"github.com/paygate/paygate/internal/auth"
 	"github.com/paygate/paygate/internal/engine"
+	"github.com/paygate/paygate/internal/ratelimit"
 )
 
 // Prefix is the path the dashboard owns, for mounting beside the API. The
@@ -22,6 +23,9 @@ type Config struct {
 	// SessionTTL is the session cookie's lifetime (default 12 h); match the
 	// engine's and the API's.
 	SessionTTL time.Duration
+	// Logins is the sign-in limiter shared with the API (api.NewLoginLimiter);
+	// nil: the form keeps its own.
+	Logins *ratelimit.Backoff
 }
 
 // Server serves the dashboard's pages.
@@ -36,7 +40,7 @@ type Server struct {
 
 // New builds the dashboard.
 func New(cfg Config) *Server {
-	s := &Server{eng: cfg.Engine, log: cfg.Logger, sessionTTL: cfg.SessionTTL, pages: loadPages(), limiter: newLimiter(time.Now)}
+	s := &Server{eng: cfg.Engine, log: cfg.Logger, sessionTTL: cfg.SessionTTL, pages: loadPages(), limiter: newLimiter(cfg.Logins, time.Now)}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}

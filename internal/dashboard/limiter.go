@@ -3,9 +3,9 @@ package dashboard
 import (
 	"context"
 	"strconv"
-	"strings"
 	"time"
 
+	"github.com/paygate/paygate/internal/auth"
 	"github.com/paygate/paygate/internal/ratelimit"
 )
 
@@ -21,24 +21,25 @@ const (
 	maxWait      = 15 * time.Minute
 )
 
-func newLimiter(now func() time.Time) *limiter {
+// newLimiter is shared, if given, with the API's JSON sign-in and Basic
+// (api.NewLoginLimiter): an account has one budget of free failures.
+func newLimiter(shared *ratelimit.Backoff, now func() time.Time) *limiter {
+	if shared != nil {
+		return &limiter{shared}
+	}
 	return &limiter{ratelimit.NewBackoff(freeFailures, time.Second, maxWait, now)}
 }
 
-func limiterKeys(email, ip string) []string {
-	return []string{"email|" + strings.ToLower(email), "ip|" + ip}
-}
+// limiterKeys are the API's keys for an account and an address.
+func limiterKeys(email, ip string) []string { return []string{auth.LoginKey(email), "ip|" + ip} }
 
-// allow starts a try, once no other try for the email runs, or says how
-// many seconds to wait. Every allowed try must be followed by done.
-func (l *limiter) allow(ctx context.Context, email, ip string) (string, bool) {
+// allow starts a try, once no other try for the email runs, and returns
+// done to end it; or says how many seconds to wait.
+func (l *limiter) allow(ctx context.Context, email, ip string) (done func(), wait string, ok bool) {
 	keys := limiterKeys(email, ip)
-	wait, ok := l.b.Begin(ctx, keys[0], keys[1])
-	return strconv.Itoa(max(int((wait+time.Second-1)/time.Second), 1)), ok
+	done, w, ok := l.b.Begin(ctx, keys[0], keys[1])
+	return done, strconv.Itoa(max(int((w+time.Second-1)/time.Second), 1)), ok
 }
-
-// done ends a try allow allowed (after failed or succeeded, if either).
-func (l *limiter) done(email string) { l.b.End(limiterKeys(email, "")[0]) }
 
 func (l *limiter) failed(email, ip string) {
 	for _, k := range limiterKeys(email, ip) {

@@ -23,13 +23,14 @@ func (s *Server) passwordPage(w http.ResponseWriter, r *http.Request, q *request
 func (s *Server) changePassword(w http.ResponseWriter, r *http.Request, q *request) {
 	ip := clientIP(r)
 	v := &passwordView{view: view{Title: "Password"}}
-	if wait, ok := s.limiter.allow(r.Context(), q.user.Email, ip); !ok {
+	done, wait, ok := s.limiter.allow(r.Context(), q.user.Email, ip)
+	if !ok {
 		w.Header().Set("Retry-After", wait)
 		v.Error, v.ErrorField = "Too many wrong passwords. Wait a moment before trying again.", "current_password"
 		s.renderFor(w, r, q, http.StatusTooManyRequests, "password", v)
 		return
 	}
-	defer s.limiter.done(q.user.Email)
+	defer done()
 	next := r.PostForm.Get("new_password")
 	if next != r.PostForm.Get("confirm_password") {
 		v.Error, v.ErrorField = "The new password and its confirmation differ.", "confirm_password"

@@ -153,13 +153,14 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 	}
 	email, ip := strings.TrimSpace(r.PostForm.Get("email")), clientIP(r)
 	v := &signInView{view: view{Title: "Sign in"}, Email: email, Next: safeNext(r.PostForm.Get("next"))}
-	if wait, ok := s.limiter.allow(r.Context(), email, ip); !ok {
+	done, wait, ok := s.limiter.allow(r.Context(), email, ip)
+	if !ok {
 		w.Header().Set("Retry-After", wait)
 		v.Error = "Too many failed attempts. Wait a moment before trying again."
 		s.render(w, r, http.StatusTooManyRequests, "signin", v)
 		return
 	}
-	defer s.limiter.done(email)
+	defer done()
 	secret, _, err := s.eng.Login(r.Context(), engine.LoginInput{Email: email, Password: r.PostForm.Get("password"),
 		TOTP: strings.TrimSpace(r.PostForm.Get("totp")), Source: engine.Source{IP: ip}})
 	if err != nil {

@@ -93,10 +93,13 @@ func (b *Backoff) Blocked(key string) (bool, time.Duration) {
 // Begin waits its turn for key, since tries of one key run one after
 // another: guesses sent at once are each checked against the failures of
 // those before them, not all against none. Then, unless key or one of also
-// must still wait (Blocked: the wait is returned), the try starts; it ends
-// with End(key), after Failure or Success. A request given up while waiting
-// is refused with no wait.
-func (b *Backoff) Begin(ctx context.Context, key string, also ...string) (time.Duration, bool) {
+// must still wait (Blocked: the wait is returned), the try starts; end it
+// by calling done (once; more calls do nothing), after Failure or Success.
+// A request given up before or while waiting is refused with no wait.
+func (b *Backoff) Begin(ctx context.Context, key string, also ...string) (done func(), wait time.Duration, ok bool) {
+	if ctx.Err() != nil {
+		return nil, 0, false
+	}
 	b.mu.Lock()
 	t := b.turns[key]
 	if t == nil {
@@ -109,34 +112,26 @@ func (b *Backoff) Begin(ctx context.Context, key string, also ...string) (time.D
 	case t.ch <- struct{}{}:
 	case <-ctx.Done():
 		b.leave(key, t, false)
-		return 0, false
+		return nil, 0, false
 	}
 	for _, k := range append([]string{key}, also...) {
 		if blocked, wait := b.Blocked(k); blocked {
 			b.leave(key, t, true)
-			return wait, false
+			return nil, wait, false
 		}
 	}
-	return 0, true
+	var once sync.Once
+	return func() { once.Do(func() { b.leave(key, t, true) }) }, 0, true
 }
 
-// End ends the try Begin(key) started.
-func (b *Backoff) End(key string) {
-	b.mu.Lock()
-	t := b.turns[key]
-	b.mu.Unlock()
-	if t != nil {
-		b.leave(key, t, true)
-	}
-}
-
+// leave gives up a place in key's turn (and the turn itself if held).
 func (b *Backoff) leave(key string, t *turn, held bool) {
 	if held {
 		<-t.ch
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if t.users--; t.users == 0 {
+	if t.users--; t.users == 0 && b.turns[key] == t {
 		delete(b.turns, key)
 	}
 }

@@ -109,42 +109,79 @@ func TestConcurrentUseIsSafe(t *testing.T) {
 
 // TestBeginLetsOneTryOfAKeyRunAtATime: a second try of a key waits for the
 // first and then sees its failure; other keys do not wait; a try given up
-// while waiting is refused; turns are dropped once nobody holds them.
+// before or while waiting is refused; ending a try twice does not let two
+// run at once; turns are dropped once nobody holds them.
 func TestBeginLetsOneTryOfAKeyRunAtATime(t *testing.T) {
 	clk := &fakeClock{t: time.Unix(0, 0)}
 	b := NewBackoff(0, time.Second, time.Minute, clk.now)
 	ctx := context.Background()
-	if _, ok := b.Begin(ctx, "ada", "ip|1"); !ok {
+	doneAda, _, ok := b.Begin(ctx, "ada", "ip|1")
+	if !ok {
 		t.Fatal("the first try was refused")
 	}
 	second := make(chan bool)
 	go func() {
-		_, ok := b.Begin(ctx, "ada", "ip|2")
+		done, _, ok := b.Begin(ctx, "ada", "ip|2")
+		if ok {
+			done()
+		}
 		second <- ok
 	}()
-	if _, ok := b.Begin(ctx, "bo", "ip|1"); !ok {
+	doneBo, _, ok := b.Begin(ctx, "bo", "ip|1")
+	if !ok {
 		t.Fatal("another key waited for ada's try")
 	}
-	b.End("bo")
+	doneBo()
 	select {
 	case <-second:
 		t.Fatal("a second try of the key ran beside the first")
 	case <-time.After(50 * time.Millisecond):
 	}
 	b.Failure("ada")
-	b.End("ada")
+	doneAda()
 	if ok := <-second; ok {
 		t.Fatal("the second try did not see the first one's failure")
 	}
-	gone, cancel := context.WithCancel(ctx)
-	if _, ok := b.Begin(ctx, "cy"); !ok {
-		t.Fatal("cy's first try was refused")
+
+	// done twice, with another try waiting: still one at a time.
+	doneCy, _, _ := b.Begin(ctx, "cy")
+	got := make(chan func())
+	go func() {
+		d, _, _ := b.Begin(ctx, "cy")
+		got <- d
+	}()
+	time.Sleep(20 * time.Millisecond)
+	doneCy()
+	doneCy()
+	next := <-got
+	third := make(chan bool)
+	go func() {
+		d, _, _ := b.Begin(ctx, "cy")
+		d()
+		third <- true
+	}()
+	select {
+	case <-third:
+		t.Fatal("a repeated done let a third try run beside the second")
+	case <-time.After(50 * time.Millisecond):
 	}
-	go cancel()
-	if _, ok := b.Begin(gone, "cy"); ok {
+	next()
+	<-third
+
+	gone, cancel := context.WithCancel(ctx)
+	cancel()
+	for range 100 {
+		if _, _, ok := b.Begin(gone, "dee"); ok {
+			t.Fatal("a try given up before it began ran")
+		}
+	}
+	doneDee, _, _ := b.Begin(ctx, "dee")
+	waiting, stop := context.WithCancel(ctx)
+	go func() { time.Sleep(20 * time.Millisecond); stop() }()
+	if _, _, ok := b.Begin(waiting, "dee"); ok {
 		t.Fatal("a try given up while waiting ran")
 	}
-	b.End("cy")
+	doneDee()
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if len(b.turns) != 0 {

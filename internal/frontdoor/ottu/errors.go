@@ -1,8 +1,11 @@
 package ottu
 
 import (
+	"errors"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/paygate/paygate/internal/fault"
 )
@@ -47,6 +50,9 @@ func errorBody(err error) (int, any) {
 		return http.StatusUnauthorized, map[string]string{"detail": fe.Message}
 	case fault.Forbidden:
 		msg := "You do not have permission to perform this action."
+		if fe.Code == "two_factor_enabled" {
+			msg = fe.Message
+		}
 		if strings.HasPrefix(fe.Required, "use:") {
 			msg = "You do not have permission to use the payment gateway " + strings.TrimPrefix(fe.Required, "use:") + "."
 		}
@@ -72,6 +78,10 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	if status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Api-Key realm="paygate"`)
+	}
+	var wait interface{ RetryAfter() time.Duration }
+	if errors.As(err, &wait) {
+		w.Header().Set("Retry-After", strconv.Itoa(max(int((wait.RetryAfter()+time.Second-1)/time.Second), 1)))
 	}
 	writeJSON(w, status, body)
 }

@@ -56,13 +56,15 @@ func newGateway(t *testing.T) *gateway {
 		t.Fatal(err)
 	}
 	g.eng.RegisterDoor(ottu.Door, &ottu.Notifier{Engine: g.eng})
-	door := ottu.New(ottu.Config{Engine: g.eng, Logger: log, PublicURL: g.url}).Handler()
+	od := ottu.New(ottu.Config{Engine: g.eng, Logger: log, PublicURL: g.url})
+	door := od.Handler()
 	doors := map[string]http.Handler{}
 	for _, p := range ottu.Prefixes {
 		doors[p] = door
 	}
 	pages := web.New(web.Config{Engine: g.eng, Logger: log})
 	srv := api.New(api.Config{Engine: g.eng, Logger: log, Pages: pages.Handler(), PagePrefixes: web.Prefixes, Doors: doors})
+	od.UsePasswords(ottu.PasswordChecker(srv.PasswordChecker())) // as cmd/paygate wires it
 	hs := &http.Server{Handler: srv.Handler()}
 	go hs.Serve(ln)
 	t.Cleanup(func() { hs.Close() })

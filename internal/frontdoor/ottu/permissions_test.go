@@ -3,8 +3,10 @@ package ottu_test
 import (
 	"context"
 	"encoding/base64"
+	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/paygate/paygate/internal/engine"
@@ -67,5 +69,41 @@ func TestBasicCredentialsUseOnlyTheirGatewayCodes(t *testing.T) {
 	wrong := "Basic " + base64.StdEncoding.EncodeToString([]byte("cashier@shop.test:wrong password here"))
 	if r := g.call("POST", "/b/checkout/v1/pymt-txn/", create("knet"), "Authorization", wrong); r.status != http.StatusUnauthorized || !strings.Contains(r.body, `"detail"`) {
 		t.Fatalf("a wrong password: %d %s", r.status, r.body)
+	}
+}
+
+// TestBasicPasswordGuessesAtTheDoorAreSlowed: Ottu's Basic email:password
+// goes through the API's sign-in limits, so forty wrong guesses sent at
+// once, spelled with spaces or capitals, get no more checked than in a row
+// (the free five and one more) and the rest answer 429 with Retry-After;
+// a person with two-factor is told to use a key.
+func TestBasicPasswordGuessesAtTheDoorAreSlowed(t *testing.T) {
+	g := newGateway(t)
+	ctx := context.Background()
+	system := engine.Actor{MerchantID: g.actor.MerchantID}
+	if _, _, err := g.eng.CreateUser(ctx, system, engine.UserInput{Email: "cashier@shop.test", Role: "admin", Password: "correct horse battery staple"}); err != nil {
+		t.Fatal(err)
+	}
+	basic := func(user, pass string) string {
+		return "Basic " + base64.StdEncoding.EncodeToString([]byte(user+":"+pass))
+	}
+	var mu sync.Mutex
+	counts := map[int]int{}
+	var wg sync.WaitGroup
+	for i := range 40 {
+		wg.Go(func() {
+			user := strings.Repeat(" ", i%4) + []string{"cashier@shop.test", "Cashier@Shop.test"}[i%2]
+			r := g.call("GET", "/b/checkout/v1/pymt-txn/cs_nope/", "", "Authorization", basic(user, fmt.Sprintf("guess %d", i)))
+			if r.status == http.StatusTooManyRequests && r.header.Get("Retry-After") == "" {
+				t.Error("429 without Retry-After")
+			}
+			mu.Lock()
+			counts[r.status]++
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	if counts[http.StatusUnauthorized] > 6 || counts[http.StatusTooManyRequests] != 40-counts[http.StatusUnauthorized] {
+		t.Fatalf("answers to forty parallel wrong guesses: %v (at most 6 may be checked)", counts)
 	}
 }

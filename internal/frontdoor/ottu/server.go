@@ -7,8 +7,10 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -54,7 +56,18 @@ type Server struct {
 	now        func() time.Time
 	limit      int64
 	returnWait time.Duration
+	passwords  atomic.Pointer[PasswordChecker]
 }
+
+// PasswordChecker checks a person's Basic email and password under the
+// API's sign-in limits and credential cache (api.Server.PasswordChecker).
+type PasswordChecker func(ctx context.Context, user, pass string, mode payment.Mode, ip string) (engine.Actor, error)
+
+// UsePasswords makes the door check Basic passwords with check, so guesses
+// through the door are slowed like the API's (the API server, which owns
+// the limits, is built after the door). Without it the engine checks them
+// unthrottled: tests only.
+func (s *Server) UsePasswords(check PasswordChecker) { s.passwords.Store(&check) }
 
 // New returns a Server.
 func New(cfg Config) *Server {
@@ -192,11 +205,21 @@ func (s *Server) authenticate(r *http.Request) (engine.Actor, error) {
 		if mode != payment.Sandbox && mode != payment.Live {
 			return engine.Actor{}, fault.InvalidParam(ModeHeader, "parameter_invalid", "must be sandbox or live")
 		}
-		a, err := s.e.AuthenticateUser(ctx, user, pass, mode, engine.Source{IP: r.RemoteAddr})
-		if err != nil {
-			return engine.Actor{}, errBadAuth
+		ip, _, _ := net.SplitHostPort(r.RemoteAddr)
+		check := func(ctx context.Context, user, pass string, mode payment.Mode, ip string) (engine.Actor, error) {
+			return s.e.AuthenticateUser(ctx, user, pass, mode, engine.Source{IP: ip})
 		}
-		return a, nil
+		if p := s.passwords.Load(); p != nil {
+			check = *p
+		}
+		a, err := check(ctx, user, pass, mode, ip)
+		switch fe := fault.As(err); {
+		case err == nil:
+			return a, nil
+		case fe.Kind == fault.RateLimited, fe.Code == "two_factor_enabled":
+			return engine.Actor{}, err // says what to do, unlike a wrong password
+		}
+		return engine.Actor{}, errBadAuth
 	}
 	return engine.Actor{}, errBadAuth
 }
