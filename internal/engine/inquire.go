@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"time"
 
 	"github.com/paygate/paygate/internal/payment"
 )
@@ -18,11 +19,20 @@ func (e *Engine) Inquire(ctx context.Context, a Actor, paymentID string) (*payme
 	if err != nil || p.Status != payment.Pending {
 		return p, err
 	}
+	if e.now().Sub(p.UpdatedAt) < minInquiryGap {
+		// Asked (or changed) a moment ago: inquiries in a loop do not
+		// become a loop of processor calls.
+		return p, nil
+	}
 	if _, err := e.resolve(ctx, p); err != nil {
 		return nil, err
 	}
 	return e.store.GetPayment(ctx, a.MerchantID, a.Mode, paymentID)
 }
+
+// minInquiryGap is the least time between two processor lookups of one
+// pending payment through Inquire (each lookup marks the payment updated).
+const minInquiryGap = 2 * time.Second
 
 // RenderObject is an object's native JSON as events carry it, for a door
 // that answers in the shape of its notifications.

@@ -2,13 +2,14 @@ package ottu
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
 
+	"github.com/paygate/paygate/internal/auth"
 	"github.com/paygate/paygate/internal/engine"
 	"github.com/paygate/paygate/internal/fault"
-	"github.com/paygate/paygate/internal/id"
 )
 
 // InquiryRequest is a body of POST /b/pbl/v2/inquiry/.
@@ -75,6 +76,13 @@ func (s *Server) inquiry(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, fieldErr("webhook_url", "Must be the session's webhook_url; paygate notifies only the URL a session was created with."))
 		return
 	}
+	if req.NotifyWebhookURL {
+		// Sending is a write: a read-only credential may look, not notify.
+		if ok, _ := a.Principal.Allows(auth.Need{Scope: auth.ScopePaymentsWrite, Perm: auth.PermCreatePayments}); !ok {
+			s.fail(w, r, errNoAccess)
+			return
+		}
+	}
 	if req.NotifyWebhookURL && sess.NotificationURL == "" {
 		s.fail(w, r, fieldErr("notify_webhook_url", "The session has no webhook_url to notify."))
 		return
@@ -107,8 +115,10 @@ func (s *Server) inquiry(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if req.NotifyWebhookURL {
-		// Each inquiry asking for it sends one webhook (the once key is new).
-		if err := s.e.ScheduleDoorEvent(ctx, a, p.ID, inquiryEvent, "inquiry:"+id.New("inq"), s.now()); err != nil {
+		// At most one such webhook per payment a minute: a loop of
+		// inquiries does not flood the merchant's endpoint.
+		once := fmt.Sprintf("inquiry:%s:%d", p.ID, s.now().Unix()/60)
+		if err := s.e.ScheduleDoorEvent(ctx, a, p.ID, inquiryEvent, once, s.now()); err != nil {
 			s.fail(w, r, err)
 			return
 		}

@@ -46,6 +46,10 @@ func TestAnInquiryAsksTheProcessorAboutAPendingPayment(t *testing.T) {
 		t.Fatalf("inquiry while pending: %d %s", r.status, r.body)
 	}
 	time.Sleep(2100 * time.Millisecond)
+	if time.Now().Second() >= 58 {
+		// The notifications asked for below must fall in one minute.
+		time.Sleep(3 * time.Second)
+	}
 	r = g.call("POST", "/b/pbl/v2/inquiry/", `{"session_id":"`+sid+`","notify_webhook_url":true,"webhook_url":"https://shop.example/hooks/ottu"}`)
 	got := r.json(t)
 	if r.status != 200 || got["state"] != "paid" || got["result"] != "success" || got["amount"] != "4.500" || got["order_no"] != "INQ-1" || !signedBy(got, key) {
@@ -53,6 +57,21 @@ func TestAnInquiryAsksTheProcessorAboutAPendingPayment(t *testing.T) {
 	}
 	if s := g.call("GET", "/b/checkout/v1/pymt-txn/"+sid+"/", "").json(t); s["state"] != "paid" {
 		t.Fatalf("the session after the inquiry: %v", s["state"])
+	}
+	// Asked again within the minute: answered, but no second webhook.
+	if r := g.call("POST", "/b/pbl/v2/inquiry/", `{"session_id":"`+sid+`","notify_webhook_url":true}`); r.status != 200 {
+		t.Fatalf("a second inquiry: %d %s", r.status, r.body)
+	}
+	// A read-only key may look, not notify.
+	_, ro, err := g.eng.CreateKey(ctx, g.actor, engine.CreateKeyInput{Kind: "restricted", Scopes: []string{"payments:read"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := g.call("POST", "/b/pbl/v2/inquiry/", `{"session_id":"`+sid+`"}`, "Authorization", "Api-Key "+ro); r.status != 200 {
+		t.Fatalf("a read-only inquiry: %d %s", r.status, r.body)
+	}
+	if r := g.call("POST", "/b/pbl/v2/inquiry/", `{"session_id":"`+sid+`","notify_webhook_url":true}`, "Authorization", "Api-Key "+ro); r.status != 403 {
+		t.Fatalf("a read-only key asked for a webhook: %d %s", r.status, r.body)
 	}
 	snd := &hookSender{}
 	if _, err := g.eng.DispatchOnce(ctx, engine.DispatchConfig{Sender: snd, Batch: 50}); err != nil {
@@ -64,7 +83,7 @@ func TestAnInquiryAsksTheProcessorAboutAPendingPayment(t *testing.T) {
 			paidHooks++
 		}
 	}
-	// One from the payment's capture, one asked for by the inquiry.
+	// One from the payment's capture, one asked for by the inquiries.
 	if paidHooks != 2 {
 		t.Fatalf("%d paid webhooks to webhook_url, want 2 (the capture's and the inquiry's): %v", paidHooks, snd.sent)
 	}
