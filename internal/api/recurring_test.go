@@ -84,7 +84,7 @@ func TestScheduleChargesEachCycleOnceAndCompletes(t *testing.T) {
 	for _, p := range pays {
 		if md := p.(map[string]any)["metadata"].(map[string]any); md["subscription"] == id {
 			cycles++
-			if p.(map[string]any)["amount"].(float64) != 900 || p.(map[string]any)["initiator"] != "merchant" {
+			if p.(map[string]any)["amount"].(float64) != 900 || p.(map[string]any)["initiator"] != "merchant" || p.(map[string]any)["customer"] != "sub-2" {
 				t.Fatalf("cycle payment %v", p)
 			}
 		}

@@ -211,20 +211,20 @@ func (e *Engine) savedSource(ctx context.Context, a Actor, in *CreatePaymentInpu
 // findCustomer resolves a customer id (cus_…) or the merchant's own
 // reference (which can never start with cus_), in one query: every payment
 // that names a customer asks, guest payments included.
-// mandateCustomer makes a repeated payment name the mandate's customer
-// (as the merchant knows them: their reference, else their id) when the
-// request names none, so a customer's charges all list under them; a
-// request naming another customer is refused.
+// mandateCustomer makes a repeated payment name the mandate's customer as
+// the merchant knows them (their reference, else their id), whatever way
+// the request names them (reference, cus_… id, or not at all), so all of
+// a customer's charges list under one name. A request naming another
+// stored customer is refused; a name no customer has is replaced.
 func (e *Engine) mandateCustomer(ctx context.Context, a Actor, in *CreatePaymentInput, m *recurring.Mandate) error {
 	if in.Customer != "" {
 		c, err := e.findCustomer(ctx, a, in.Customer)
 		if err != nil && !fault.IsNotFound(err) {
 			return err
 		}
-		if c == nil || c.ID != m.CustomerID {
+		if c != nil && c.ID != m.CustomerID {
 			return fault.InvalidParam("customer", "mandate_customer_mismatch", "mandate %s belongs to another customer than %q", m.ID, in.Customer)
 		}
-		return nil
 	}
 	c, err := e.store.GetCustomer(ctx, a.MerchantID, a.Mode, m.CustomerID)
 	if err != nil {
