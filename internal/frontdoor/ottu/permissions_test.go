@@ -8,7 +8,9 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
+	"github.com/paygate/paygate/internal/auth"
 	"github.com/paygate/paygate/internal/engine"
 )
 
@@ -105,5 +107,39 @@ func TestBasicPasswordGuessesAtTheDoorAreSlowed(t *testing.T) {
 	wg.Wait()
 	if counts[http.StatusUnauthorized] > 6 || counts[http.StatusTooManyRequests] != 40-counts[http.StatusUnauthorized] {
 		t.Fatalf("answers to forty parallel wrong guesses: %v (at most 6 may be checked)", counts)
+	}
+}
+
+// TestBasicAtTheDoorTellsATwoFactorPersonToUseAKey: once a person turns
+// two-factor on, their password alone no longer opens the door, and the
+// answer says why (a wrong password still learns nothing).
+func TestBasicAtTheDoorTellsATwoFactorPersonToUseAKey(t *testing.T) {
+	g := newGateway(t)
+	ctx := context.Background()
+	u, _, err := g.eng.CreateUser(ctx, engine.Actor{MerchantID: g.actor.MerchantID}, engine.UserInput{Email: "lead@shop.test", Role: "admin", Password: "correct horse battery staple"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	basic := func(pass string) string {
+		return "Basic " + base64.StdEncoding.EncodeToString([]byte("lead@shop.test:"+pass))
+	}
+	if r := g.call("GET", "/b/checkout/v1/pymt-txn/cs_nope/", "", "Authorization", basic("correct horse battery staple")); r.status != http.StatusNotFound {
+		t.Fatalf("before two-factor: %d %s", r.status, r.body)
+	}
+	person := engine.Actor{MerchantID: g.actor.MerchantID, Principal: auth.Principal{Kind: auth.CredSession, UserID: u.ID}}
+	secret, _, err := g.eng.BeginTOTP(ctx, person)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, _ := auth.TOTPCode(secret, time.Now())
+	if err := g.eng.EnableTOTP(ctx, person, code); err != nil {
+		t.Fatal(err)
+	}
+	r := g.call("GET", "/b/checkout/v1/pymt-txn/cs_nope/", "", "Authorization", basic("correct horse battery staple"))
+	if r.status != http.StatusForbidden || !strings.Contains(r.body, "two-factor") {
+		t.Fatalf("after two-factor: %d %s", r.status, r.body)
+	}
+	if r := g.call("GET", "/b/checkout/v1/pymt-txn/cs_nope/", "", "Authorization", basic("wrong password here")); r.status != http.StatusUnauthorized || strings.Contains(r.body, "two-factor") {
+		t.Fatalf("a wrong password after two-factor: %d %s", r.status, r.body)
 	}
 }
