@@ -14,7 +14,9 @@ import (
 
 type developersView struct {
 	view
-	Keys    []*auth.APIKey
+	Keys []*auth.APIKey
+	// Emails name the people keys act for (by user id).
+	Emails  map[string]string
 	Configs []*pmconfig.Config
 	// NewKey is a key's secret, shown once right after it is made.
 	NewKey, NewKeyHint string
@@ -38,6 +40,12 @@ func (s *Server) developersPage(w http.ResponseWriter, r *http.Request, q *reque
 	if v.Keys, err = s.eng.ListKeys(r.Context(), q.actor); err != nil {
 		s.fail(w, r, q, err)
 		return
+	}
+	v.Emails = map[string]string{}
+	if us, err := s.eng.ListUsers(r.Context(), q.actor); err == nil {
+		for _, u := range us {
+			v.Emails[u.ID] = u.Email
+		}
 	}
 	cfgs, err := s.eng.ListConfigs(r.Context(), q.actor)
 	if err != nil {

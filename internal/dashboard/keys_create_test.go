@@ -60,6 +60,11 @@ func TestCreateKeyShowsItOnceAndRevokeAsksFirst(t *testing.T) {
 	if strings.Contains(list.body, secret) || !strings.Contains(list.body, `id="revoke-`+id+`"`) {
 		t.Fatalf("the page shows the secret again or has no revoke button:\n%s", list.body)
 	}
+	// The list says whom each key acts for: the owner who made it, or the system.
+	if !strings.Contains(list.body, `<td data-label="Name">ci deploys</td><td data-label="Acts for">owner@shop.test</td>`) ||
+		!strings.Contains(list.body, `<td data-label="Acts for"><small>the system</small></td>`) {
+		t.Fatalf("the keys list does not say whom keys act for:\n%s", list.body)
+	}
 
 	path := "/dashboard/developers/keys/" + id + "/revoke"
 	for _, who := range []*browserless{analyst, support} {
