@@ -171,6 +171,10 @@ func (s *Server) checkPassword(ctx context.Context, key [32]byte, user, pass str
 	}
 	a, err := s.engine.AuthenticateUser(ctx, user, pass, mode, src)
 	s.limits.loginResult(user, src.IP, err)
+	if err == nil {
+		// Cached before the turn passes on, so the next in line finds it.
+		s.auth.put(key, a, time.Now())
+	}
 	return a, err
 }
 
@@ -183,11 +187,7 @@ func (s *Server) PasswordChecker() func(ctx context.Context, user, pass string, 
 		if a, ok := s.auth.get(key, time.Now()); ok {
 			return a, nil
 		}
-		a, err := s.checkPassword(ctx, key, user, pass, mode, engine.Source{IP: ip})
-		if err == nil {
-			s.auth.put(key, a, time.Now())
-		}
-		return a, err
+		return s.checkPassword(ctx, key, user, pass, mode, engine.Source{IP: ip})
 	}
 }
 

@@ -41,11 +41,14 @@ func (s *Server) developersPage(w http.ResponseWriter, r *http.Request, q *reque
 		s.fail(w, r, q, err)
 		return
 	}
+	us, err := s.eng.ListUsers(r.Context(), q.actor)
+	if err != nil {
+		s.fail(w, r, q, err)
+		return
+	}
 	v.Emails = map[string]string{}
-	if us, err := s.eng.ListUsers(r.Context(), q.actor); err == nil {
-		for _, u := range us {
-			v.Emails[u.ID] = u.Email
-		}
+	for _, u := range us {
+		v.Emails[u.ID] = u.Email
 	}
 	cfgs, err := s.eng.ListConfigs(r.Context(), q.actor)
 	if err != nil {

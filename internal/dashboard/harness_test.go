@@ -25,6 +25,7 @@ import (
 	"github.com/paygate/paygate/internal/delivery"
 	"github.com/paygate/paygate/internal/engine"
 	"github.com/paygate/paygate/internal/payment"
+	"github.com/paygate/paygate/internal/ratelimit"
 	"github.com/paygate/paygate/internal/store/sqlite"
 	"github.com/paygate/paygate/internal/vault"
 	"github.com/paygate/paygate/internal/web"
@@ -45,7 +46,12 @@ type env struct {
 
 const password = "correct horse battery staple"
 
-func newEnv(t *testing.T) *env {
+func newEnv(t *testing.T) *env { return newEnvLimits(t, false) }
+
+// newEnvLimits with real is wired with cmd/paygate's default limits and its
+// sign-in limiter shared between the API and the dashboard's form; else
+// the API's failure limits are off (tests send many bad credentials).
+func newEnvLimits(t *testing.T, real bool) *env {
 	t.Helper()
 	ctx := context.Background()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -65,10 +71,15 @@ func newEnv(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	quiet := api.RateLimits{FreeFailures: 1 << 20, BackoffBase: time.Second, BackoffMax: time.Minute}
+	limits := api.RateLimits{FreeFailures: 1 << 20, BackoffBase: time.Second, BackoffMax: time.Minute}
+	var logins *ratelimit.Backoff
+	if real {
+		limits = api.DefaultRateLimits
+		logins = api.NewLoginLimiter(&limits, nil)
+	}
 	pages := web.New(web.Config{Engine: e.eng, Logger: log})
-	dash := dashboard.New(dashboard.Config{Engine: e.eng, Logger: log})
-	srv := api.New(api.Config{Engine: e.eng, Logger: log, RateLimits: &quiet, Pages: pages.Handler(), PagePrefixes: web.Prefixes,
+	dash := dashboard.New(dashboard.Config{Engine: e.eng, Logger: log, Logins: logins})
+	srv := api.New(api.Config{Engine: e.eng, Logger: log, RateLimits: &limits, Logins: logins, Pages: pages.Handler(), PagePrefixes: web.Prefixes,
 		Doors: map[string]http.Handler{dashboard.Prefix: dash.Handler()}})
 	hs := &http.Server{Handler: srv.Handler()}
 	go hs.Serve(ln)

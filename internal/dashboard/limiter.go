@@ -30,8 +30,11 @@ func newLimiter(shared *ratelimit.Backoff, now func() time.Time) *limiter {
 	return &limiter{ratelimit.NewBackoff(freeFailures, time.Second, maxWait, now)}
 }
 
-// limiterKeys are the API's keys for an account and an address.
-func limiterKeys(email, ip string) []string { return []string{auth.LoginKey(email), "ip|" + ip} }
+// limiterKeys are an account's key as the API's sign-in limits it (one
+// budget of free failures for the account), and the form's own key for the
+// address: the API's address key also slows every API call from the
+// address, which a few typos on this form must not do.
+func limiterKeys(email, ip string) []string { return []string{auth.LoginKey(email), "signin-ip|" + ip} }
 
 // allow starts a try, once no other try for the email runs, and returns
 // done to end it; or says how many seconds to wait.

@@ -183,3 +183,40 @@ func TestGuessesSentAtOnceAreSlowedDownLikeOnesInARow(t *testing.T) {
 		t.Fatalf("%d guesses checked, %d slowed down: sent at once, at most 6 may be checked", checked, limited)
 	}
 }
+
+// TestTheFormAndTheAPIShareAnAccountsBudgetNotTheAddress: wired as
+// cmd/paygate is, wrong passwords at the dashboard's form and at the API's
+// sign-in count against one budget per account; but typos on the form do
+// not slow the API calls of the same address (a valid key still works).
+func TestTheFormAndTheAPIShareAnAccountsBudgetNotTheAddress(t *testing.T) {
+	e := newEnvLimits(t, true)
+	form := &browserless{e: e}
+	for i := range 3 {
+		if p := form.post("/dashboard/sign-in", url.Values{"email": {"owner@shop.test"}, "password": {"typo " + strconv.Itoa(i)}}); p.status != http.StatusUnauthorized {
+			t.Fatalf("wrong password %d on the form: %d", i, p.status)
+		}
+	}
+	apiLogin := func(pass string) int {
+		req, _ := http.NewRequest("POST", e.url+"/dashboard/login", strings.NewReader(`{"email":"owner@shop.test","password":"`+pass+`"}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Origin", e.url)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	for i := range 3 {
+		if st := apiLogin("api typo " + strconv.Itoa(i)); st != http.StatusUnauthorized {
+			t.Fatalf("wrong password %d at the API: %d", i, st)
+		}
+	}
+	// Six failures in all: the account waits, whichever way it is tried.
+	if p := form.post("/dashboard/sign-in", url.Values{"email": {"owner@shop.test"}, "password": {password}}); p.status != http.StatusTooManyRequests {
+		t.Fatalf("the right password after six failures at two doors: %d", p.status)
+	}
+	if !e.keyWorks(e.sk) {
+		t.Fatal("typos at the sign-in slowed a valid key's API calls from the same address")
+	}
+}

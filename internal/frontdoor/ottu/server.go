@@ -205,7 +205,10 @@ func (s *Server) authenticate(r *http.Request) (engine.Actor, error) {
 		if mode != payment.Sandbox && mode != payment.Live {
 			return engine.Actor{}, fault.InvalidParam(ModeHeader, "parameter_invalid", "must be sandbox or live")
 		}
-		ip, _, _ := net.SplitHostPort(r.RemoteAddr)
+		ip, _, err := net.SplitHostPort(r.RemoteAddr)
+		if err != nil {
+			ip = r.RemoteAddr
+		}
 		check := func(ctx context.Context, user, pass string, mode payment.Mode, ip string) (engine.Actor, error) {
 			return s.e.AuthenticateUser(ctx, user, pass, mode, engine.Source{IP: ip})
 		}

@@ -94,3 +94,15 @@ func TestBatchCommitsAreObserved(t *testing.T) {
 	defer st.Close()
 	storetest.CommitsAreObserved(t, st, &o)
 }
+
+func TestKeysMadeBeforeCreatedByAreBackfilled(t *testing.T) {
+	url := freshSchema(t)
+	st := open(t, url)
+	defer st.Close()
+	db, err := sql.Open("pgx", url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	storetest.CreatedByBackfill(t, st, db)
+}

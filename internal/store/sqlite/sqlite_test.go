@@ -102,3 +102,15 @@ func TestGroupCommitsAreObserved(t *testing.T) {
 	defer st.Close()
 	storetest.CommitsAreObserved(t, st, &o)
 }
+
+func TestKeysMadeBeforeCreatedByAreBackfilled(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "k.db")
+	st := open(t, path)
+	defer st.Close()
+	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(5000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	storetest.CreatedByBackfill(t, st, db)
+}

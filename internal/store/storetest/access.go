@@ -13,6 +13,7 @@ import (
 	"github.com/paygate/paygate/internal/fault"
 	"github.com/paygate/paygate/internal/id"
 	"github.com/paygate/paygate/internal/payment"
+	"github.com/paygate/paygate/internal/store/sqlstore"
 )
 
 // runAccess checks keys, tokens, people, sessions and the audit log.
@@ -147,4 +148,52 @@ func SeedAuditEvent(t *testing.T, st engine.Store) {
 	update(t, st, func(tx engine.Tx) error {
 		return tx.InsertAuditEvent(ctx, &audit.Event{ID: id.New("aev"), MerchantID: m.ID, Action: audit.KeyCreated, ActorType: "system", ActorID: "system", CreatedAt: now})
 	})
+}
+
+// CreatedByBackfill checks migration 0027 on db (the store's database): a
+// person's key, the key it was rolled to, the key that one was rolled to,
+// and a key the last made all act for the person afterwards; the system's
+// key and a key it made act for nobody.
+func CreatedByBackfill(t *testing.T, st engine.Store, db *sql.DB) {
+	t.Helper()
+	ctx := context.Background()
+	m := newMerchant(t, st)
+	keys := map[string]*auth.APIKey{}
+	for _, name := range []string{"sys", "a", "b", "c", "x", "y"} {
+		_, k := auth.NewKey(m.ID, payment.Live, auth.SecretKey, name, nil, now)
+		keys[name] = k
+		update(t, st, func(tx engine.Tx) error { return tx.InsertAPIKey(ctx, k) })
+	}
+	ev := func(action audit.Action, actor, target string, details map[string]string) {
+		update(t, st, func(tx engine.Tx) error {
+			return tx.InsertAuditEvent(ctx, &audit.Event{ID: id.New("aev"), MerchantID: m.ID, Mode: "live", Action: action,
+				ActorType: "key", ActorID: actor, TargetType: "api_key", TargetID: target, Details: details, CreatedAt: now})
+		})
+	}
+	ev(audit.KeyCreated, "usr_ada", keys["a"].ID, nil)
+	ev(audit.KeyRolled, keys["a"].ID, keys["a"].ID, map[string]string{"new_key": keys["b"].ID, "overlap_seconds": "0"})
+	ev(audit.KeyRolled, "usr_ada", keys["b"].ID, map[string]string{"new_key": keys["c"].ID, "overlap_seconds": "0"})
+	ev(audit.KeyCreated, keys["c"].ID, keys["x"].ID, nil)
+	ev(audit.KeyCreated, keys["sys"].ID, keys["y"].ID, nil)
+	var backfill string
+	for _, mg := range sqlstore.Migrations {
+		if mg.Version == 27 {
+			backfill = mg.SQL
+		}
+	}
+	if backfill == "" {
+		t.Fatal("no migration 0027")
+	}
+	if _, err := db.ExecContext(ctx, backfill); err != nil {
+		t.Fatalf("migration 0027: %v", err)
+	}
+	for name, want := range map[string]string{"sys": "", "a": "usr_ada", "b": "usr_ada", "c": "usr_ada", "x": "usr_ada", "y": ""} {
+		got, err := st.GetAPIKey(ctx, m.ID, payment.Live, keys[name].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.CreatedBy != want {
+			t.Errorf("key %s acts for %q after the backfill, want %q", name, got.CreatedBy, want)
+		}
+	}
 }
