@@ -40,6 +40,16 @@ func TestRecurringInitialAndRepeatedPayments(t *testing.T) {
 	if l := e.do("GET", "/v1/payments?customer=sub-1", e.key, "").json(t)["data"].([]any); len(l) != 2 {
 		t.Fatalf("%d payments list under sub-1, want the initial and the repeated one", len(l))
 	}
+	// The customer's id finds them too (a subscription names its customer by id).
+	var cusID string
+	for _, c := range e.do("GET", "/v1/customers", e.key, "").json(t)["data"].([]any) {
+		if c := c.(map[string]any); c["reference"] == "sub-1" {
+			cusID = c["id"].(string)
+		}
+	}
+	if l := e.do("GET", "/v1/payments?customer="+cusID, e.key, "").json(t)["data"].([]any); cusID == "" || len(l) != 2 {
+		t.Fatalf("%d payments list under %q, want 2", len(l), cusID)
+	}
 	e.do("POST", "/v1/customers", e.key, `{"reference":"someone-else"}`)
 	wantProblem(t, e.do("POST", "/v1/payments", e.key, `{"amount":500,"currency":"EUR","customer":"someone-else","recurring":{"type":"repeated","mandate":"`+mdt+`"}}`),
 		400, "mandate_customer_mismatch", "customer")

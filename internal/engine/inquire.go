@@ -19,10 +19,24 @@ func (e *Engine) Inquire(ctx context.Context, a Actor, paymentID string) (*payme
 	if err != nil || p.Status != payment.Pending {
 		return p, err
 	}
-	if e.now().Sub(p.UpdatedAt) < minInquiryGap {
-		// Asked (or changed) a moment ago: inquiries in a loop do not
-		// become a loop of processor calls.
-		return p, nil
+	// The lookup is claimed by marking the payment updated, under its row
+	// lock: of inquiries sent at once, or in a loop, one asks the processor
+	// every minInquiryGap.
+	claimed := false
+	err = e.store.Update(ctx, func(tx Tx) error {
+		cur, err := tx.GetPaymentForUpdate(ctx, a.MerchantID, a.Mode, paymentID)
+		if err != nil || cur.Status != payment.Pending || e.now().Sub(cur.UpdatedAt) < minInquiryGap {
+			return err
+		}
+		cur.UpdatedAt, claimed = e.now(), true
+		p = cur
+		return tx.UpdatePayment(ctx, cur)
+	})
+	if err != nil || !claimed {
+		if err != nil {
+			return nil, err
+		}
+		return e.store.GetPayment(ctx, a.MerchantID, a.Mode, paymentID)
 	}
 	if _, err := e.resolve(ctx, p); err != nil {
 		return nil, err

@@ -407,7 +407,7 @@ func (e *Engine) PaymentMethods(ctx context.Context, a Actor, f pmconfig.Filter)
 	}
 	customerMethods = []*pmconfig.Config{}
 	if f.CustomerID != "" {
-		codes, err := e.store.CustomerConfigs(ctx, a.MerchantID, a.Mode, f.CustomerID)
+		codes, err := e.store.CustomerConfigs(ctx, a.MerchantID, a.Mode, e.customerNames(ctx, a, f.CustomerID))
 		if err != nil {
 			return nil, nil, err
 		}

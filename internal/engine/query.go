@@ -31,6 +31,13 @@ func (e *Engine) ListPayments(ctx context.Context, a Actor, f PaymentFilter) ([]
 		return nil, false, fault.InvalidParam("status", "parameter_invalid", "unknown status %q", f.Status)
 	}
 	f.MerchantID, f.Mode = a.MerchantID, a.Mode
+	if f.Customer != "" {
+		// A customer's payments name them by reference or by id (as each
+		// request did): either finds all of them.
+		if names := e.customerNames(ctx, a, f.Customer); len(names) == 2 {
+			f.Customer, f.CustomerAlso = names[0], names[1]
+		}
+	}
 	want := f.Limit
 	f.Limit++
 	ps, err := e.store.ListPayments(ctx, f)
@@ -77,4 +84,14 @@ func (e *Engine) Balance(ctx context.Context, a Actor) ([]CurrencyBalance, error
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Currency < out[j].Currency })
 	return out, nil
+}
+
+// customerNames are the names payments may give a customer: what was asked
+// for, and, for a stored customer, their id and reference.
+func (e *Engine) customerNames(ctx context.Context, a Actor, name string) []string {
+	c, err := e.findCustomer(ctx, a, name)
+	if err != nil || c.Reference == "" {
+		return []string{name}
+	}
+	return []string{c.ID, c.Reference}
 }

@@ -116,8 +116,9 @@ type Reader interface {
 	GetPMConfigByCode(ctx context.Context, merchantID string, mode payment.Mode, code string) (*pmconfig.Config, error)
 	// ConfigVersion changes whenever a merchant's configurations do (cache validation).
 	ConfigVersion(ctx context.Context, merchantID string) (int64, error)
-	// CustomerConfigs lists the configuration codes a customer has paid with successfully.
-	CustomerConfigs(ctx context.Context, merchantID string, mode payment.Mode, customer string) ([]string, error)
+	// CustomerConfigs lists the configuration codes a customer has paid with
+	// successfully, under any of the names given (their reference and id).
+	CustomerConfigs(ctx context.Context, merchantID string, mode payment.Mode, customers []string) ([]string, error)
 	GetInvoice(ctx context.Context, merchantID string, mode payment.Mode, id string) (*invoice.Invoice, error)
 	// FindInvoiceByToken finds an invoice by its payment link (any merchant).
 	FindInvoiceByToken(ctx context.Context, tokenHash string) (*invoice.Invoice, error)
@@ -348,6 +349,9 @@ type PaymentFilter struct {
 	// the card's last four digits and the customer reference (empty: any).
 	AmountGTE, AmountLTE int64
 	Last4, Customer      string
+	// CustomerAlso is another name of the same customer (their cus_… id
+	// or reference): payments naming either match.
+	CustomerAlso string
 }
 
 // AuditFilter selects audit events; results are newest first and

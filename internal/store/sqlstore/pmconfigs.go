@@ -118,10 +118,17 @@ func (r *Reader) ConfigVersion(ctx context.Context, merchantID string) (int64, e
 
 // CustomerConfigs implements engine.Reader: the configuration codes a
 // customer has paid with successfully.
-func (r *Reader) CustomerConfigs(ctx context.Context, merchantID string, mode payment.Mode, customer string) ([]string, error) {
+func (r *Reader) CustomerConfigs(ctx context.Context, merchantID string, mode payment.Mode, customers []string) ([]string, error) {
+	if len(customers) == 0 {
+		return nil, nil
+	}
+	args := []any{merchantID, string(mode)}
+	for _, c := range customers {
+		args = append(args, c)
+	}
 	return list(r, ctx, func(s scanner) (string, error) {
 		var code string
 		return code, s.Scan(&code)
-	}, `SELECT DISTINCT config FROM payments WHERE merchant_id = ? AND mode = ? AND customer = ? AND config <> ''
- AND status IN ('authorized', 'captured', 'partially_refunded', 'refunded') ORDER BY config`, merchantID, string(mode), customer)
+	}, `SELECT DISTINCT config FROM payments WHERE merchant_id = ? AND mode = ? AND customer IN (?`+strings.Repeat(", ?", len(customers)-1)+`) AND config <> ''
+ AND status IN ('authorized', 'captured', 'partially_refunded', 'refunded') ORDER BY config`, args...)
 }

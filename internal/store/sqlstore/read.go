@@ -101,7 +101,10 @@ func (r *Reader) ListPayments(ctx context.Context, f engine.PaymentFilter) ([]*p
 	if f.Last4 != "" {
 		add("card_last4 = ?", f.Last4)
 	}
-	if f.Customer != "" {
+	if f.Customer != "" && f.CustomerAlso != "" && f.CustomerAlso != f.Customer {
+		add("customer IN (?, ?)", f.Customer)
+		args = append(args, f.CustomerAlso)
+	} else if f.Customer != "" {
 		add("customer = ?", f.Customer)
 	}
 	if f.StartingAfter != "" {
