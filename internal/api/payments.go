@@ -158,7 +158,8 @@ func (s *Server) refundPayment(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) listPayments(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	f := engine.PaymentFilter{Status: payment.Status(q.Get("status")), Reference: q.Get("reference"), StartingAfter: q.Get("starting_after")}
+	f := engine.PaymentFilter{Status: payment.Status(q.Get("status")), Reference: q.Get("reference"), StartingAfter: q.Get("starting_after"),
+		Customer: q.Get("customer")}
 	var err error
 	if v := q.Get("limit"); v != "" {
 		// 0 would read as "not given" below: refuse it here, as elsewhere.

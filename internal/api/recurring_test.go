@@ -33,7 +33,9 @@ func TestRecurringInitialAndRepeatedPayments(t *testing.T) {
 	if rep.status != 201 || r["status"] != "captured" || r["initiator"] != "merchant" || r["mandate"] != mdt || pmOf(t, r) != pmOf(t, first) {
 		t.Fatalf("repeated payment: %d %s", rep.status, rep.body)
 	}
-	// It names the mandate's customer, so it lists under them.
+	// It names the mandate's customer, so it lists under them (and a
+	// payment of someone else does not).
+	e.pay(saleBody(300, "4242424242424242", "automatic"), 201)
 	if r["customer"] != "sub-1" {
 		t.Fatalf("the repeated payment names customer %v, want sub-1", r["customer"])
 	}

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Adds GET /v1/events' query parameters and its 400 to internal/api/openapi.json (idempotent).
+"""Adds GET /v1/events' query parameters and its 400, and GET /v1/payments' customer, to internal/api/openapi.json (idempotent).
 Run from the repository root: python3 internal/api/openapi/events.py"""
 import os, sys
 sys.path.insert(0, os.path.dirname(__file__))
@@ -15,4 +15,8 @@ o["parameters"] = [
     {"name": "starting_after", "in": "query", "schema": {"type": "string"}},
 ]
 o["responses"]["400"] = problem("parameter_invalid", 400, "Invalid request", {"param": "type"})
+lp = d["paths"]["/v1/payments"]["get"]
+if not any(x["name"] == "customer" for x in lp["parameters"]):
+    lp["parameters"].insert(2, {"name": "customer", "in": "query", "schema": {"type": "string"},
+        "description": "A customer's reference or cus_… id: payments that named them either way."})
 save(d)
