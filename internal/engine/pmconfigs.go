@@ -292,6 +292,24 @@ func (e *Engine) ListConfigs(ctx context.Context, a Actor) ([]*pmconfig.Config, 
 	return out, err
 }
 
+// ConfigsInMode is the actor's mode's configurations from the routing
+// cache (a change made anywhere is seen within a second), for callers that
+// only read them on every request, such as a front door naming a session's
+// payment methods. The configurations are shared: do not change them.
+func (e *Engine) ConfigsInMode(ctx context.Context, a Actor) ([]*pmconfig.Config, error) {
+	all, err := e.merchantConfigs(ctx, a.MerchantID)
+	if err != nil {
+		return nil, err
+	}
+	var out []*pmconfig.Config
+	for _, c := range all {
+		if c.Mode == a.Mode {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
 // configCache keeps each merchant's configurations with the version they
 // were read at; a change anywhere bumps the version, so every process sees
 // its entries are stale on the next call.

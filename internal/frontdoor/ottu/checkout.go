@@ -113,7 +113,7 @@ func (s *Server) configs(ctx context.Context, a engine.Actor, codes []string, cu
 	if err := s.e.CheckConfigs(ctx, a, codes, cur); err != nil {
 		return nil, err
 	}
-	all, err := s.e.ListConfigs(ctx, a)
+	all, err := s.e.ConfigsInMode(ctx, a)
 	if err != nil {
 		return nil, err
 	}

@@ -81,7 +81,7 @@ func (s *Server) view(ctx context.Context, a engine.Actor, sess *checkout.Sessio
 	// configuration's name in the session's language); a code whose
 	// configuration is gone keeps its code.
 	names := map[string]string{}
-	if cfgs, err := s.e.ListConfigs(ctx, a); err == nil {
+	if cfgs, err := s.e.ConfigsInMode(ctx, a); err == nil {
 		for _, c := range cfgs {
 			names[c.Code] = c.NameEN
 			if sess.Locale == "ar" && c.NameAR != "" {
