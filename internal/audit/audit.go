@@ -20,6 +20,7 @@ const (
 	UserCreated       Action = "user.created"
 	PermissionChanged Action = "user.permissions_changed"
 	UserDisabled      Action = "user.disabled"
+	UserEnabled       Action = "user.enabled"
 	TOTPEnabled       Action = "user.totp_enabled"
 	TOTPReset         Action = "user.totp_reset"
 	PasswordChanged   Action = "user.password_changed"

@@ -155,15 +155,29 @@ func (e *Engine) UpdateUser(ctx context.Context, a Actor, userID string, in User
 		}
 		now := e.now()
 		var events []*audit.Event
+		disabling := in.Disabled != nil && *in.Disabled && u.DisabledAt == nil
+		if oldRole == auth.RoleOwner && u.DisabledAt == nil && (u.Role != auth.RoleOwner || disabling) {
+			// Else nobody could manage the team any more (only the command
+			// line could mend it).
+			if err := e.anotherOwner(ctx, tx, a.MerchantID, u.ID); err != nil {
+				return err
+			}
+		}
 		if in.Disabled != nil && *in.Disabled != (u.DisabledAt != nil) {
 			if a.Principal.UserID == u.ID {
 				return fault.InvalidParam("disabled", "cannot_disable_self", "you cannot disable your own account")
 			}
 			if *in.Disabled {
 				u.DisabledAt = &now
+				// Their sessions end now, not only while disabled: enabling
+				// them again must not bring a stolen session back.
+				if err := tx.RevokeUserSessions(ctx, a.MerchantID, u.ID, "", now); err != nil {
+					return err
+				}
 				events = append(events, e.auditEvent(a, audit.UserDisabled, "user", u.ID, nil))
 			} else {
 				u.DisabledAt = nil
+				events = append(events, e.auditEvent(a, audit.UserEnabled, "user", u.ID, nil))
 			}
 		}
 		if after := u.Permissions(); !slices.Equal(before, after) || oldRole != u.Role {
@@ -186,6 +200,29 @@ func (e *Engine) UpdateUser(ctx context.Context, a Actor, userID string, in User
 		return nil, err
 	}
 	return u, nil
+}
+
+// anotherOwner refuses to leave the merchant without an active owner: the
+// other owners are locked and looked at under the lock, so two owners
+// demoting each other at once cannot both succeed.
+func (e *Engine) anotherOwner(ctx context.Context, tx Tx, merchantID, userID string) error {
+	us, err := e.store.ListUsers(ctx, merchantID)
+	if err != nil {
+		return err
+	}
+	for _, o := range us {
+		if o.ID == userID || o.Role != auth.RoleOwner {
+			continue
+		}
+		cur, err := tx.GetUserForUpdate(ctx, merchantID, o.ID)
+		if err != nil {
+			return err
+		}
+		if cur.Role == auth.RoleOwner && cur.Active() {
+			return nil
+		}
+	}
+	return fault.New(fault.Conflict, "last_owner", "this is the merchant's last owner: make someone else an owner before changing their role or disabling them")
 }
 
 // ResetTOTP turns a person's second factor off, for someone who lost their
