@@ -84,6 +84,20 @@ func ValidatePassword(pw string) error {
 		return errors.New("password must be at least 12 characters")
 	case len(pw) > 256:
 		return errors.New("password must be at most 256 bytes")
+	case utf8.RuneCountInString(strings.TrimSpace(pw)) < 12:
+		// Twelve spaces (or a short word padded with them) are not twelve
+		// characters of password.
+		return errors.New("password must be at least 12 characters besides spaces at its ends")
+	case distinctRunes(pw) < 4:
+		return errors.New("password must not be one or two characters repeated")
 	}
 	return nil
+}
+
+func distinctRunes(s string) int {
+	seen := map[rune]bool{}
+	for _, r := range s {
+		seen[r] = true
+	}
+	return len(seen)
 }

@@ -48,6 +48,11 @@ func TestValidatePassword(t *testing.T) {
 	if ValidatePassword("short") == nil || ValidatePassword(strings.Repeat("a", 300)) == nil || ValidatePassword("long enough words") != nil {
 		t.Fatal("password rules")
 	}
+	for _, weak := range []string{strings.Repeat(" ", 12), "   pass   word   ", strings.Repeat("ab", 8), "\t\t\t\t\t\t\t\t\t\t\t\t"} {
+		if ValidatePassword(weak) == nil {
+			t.Errorf("%q was taken as a password", weak)
+		}
+	}
 }
 
 func FuzzVerifyPassword(f *testing.F) {
