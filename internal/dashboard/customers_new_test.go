@@ -37,7 +37,16 @@ func TestNewCustomerFromThePages(t *testing.T) {
 		t.Fatalf("a forged create: %d, %d customers", p.status, count())
 	}
 	form := owner.get("/dashboard/customers/new")
-	made := owner.post("/dashboard/customers", url.Values{"csrf": {form.csrf(t)}, "reference": {"guest-12"}, "email": {"ana@example.com"}, "name": {"Ana Lima"}})
+	once := regexpFind(t, form.body, `name="once" value="([^"]+)"`)
+	made := owner.post("/dashboard/customers", url.Values{"csrf": {form.csrf(t)}, "once": {once}, "reference": {"guest-12"}, "email": {"ana@example.com"}, "name": {"Ana Lima"}})
+	// The same form sent again (without a reference it would make a twin):
+	// nothing new, and the page says it was sent already.
+	if again := owner.post("/dashboard/customers", url.Values{"csrf": {form.csrf(t)}, "once": {once}, "reference": {"guest-12"}, "email": {"ana@example.com"}}); again.status != http.StatusSeeOther || !strings.Contains(again.header.Get("Location"), "done=replay") {
+		t.Fatalf("the form sent twice: %d %s", again.status, again.header.Get("Location"))
+	}
+	if count() != 1 {
+		t.Fatalf("%d customers after a double post, want 1", count())
+	}
 	loc := made.header.Get("Location")
 	if made.status != http.StatusSeeOther || !strings.HasPrefix(loc, "/dashboard/customers/cus_") || count() != 1 {
 		t.Fatalf("create: %d %q (%d customers)\n%s", made.status, loc, count(), made.body)

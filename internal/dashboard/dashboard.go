@@ -3,7 +3,6 @@ package dashboard
 import (
 	"log/slog"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/paygate/paygate/internal/auth"
@@ -67,16 +66,16 @@ func New(cfg Config) *Server {
 	m.HandleFunc("POST /dashboard/payments/{id}/refund", s.signed(auth.PermRefund, s.paymentAction(actRefund)))
 	m.HandleFunc("GET /dashboard/customers", s.signed(auth.PermViewPayments, s.customers))
 	m.HandleFunc("GET /dashboard/customers/new", s.signed(auth.PermManageCustomer, s.newCustomer))
-	m.HandleFunc("POST /dashboard/customers", s.signed(auth.PermManageCustomer, s.createCustomer))
+	m.HandleFunc("POST /dashboard/customers", s.signed(auth.PermManageCustomer, s.onceForm(to("/dashboard/customers"), s.createCustomer)))
 	m.HandleFunc("GET /dashboard/customers/{id}", s.signed(auth.PermViewPayments, s.customerDetail))
-	m.HandleFunc("POST /dashboard/customers/{id}/cards/{pm}/delete", s.signed(auth.PermManageCustomer, s.deleteCard))
-	m.HandleFunc("POST /dashboard/customers/{id}/delete", s.signed(auth.PermManageCustomer, s.deleteCustomer))
+	m.HandleFunc("POST /dashboard/customers/{id}/cards/{pm}/delete", s.signed(auth.PermManageCustomer, s.onceForm(upTo("/cards/"), s.deleteCard)))
+	m.HandleFunc("POST /dashboard/customers/{id}/delete", s.signed(auth.PermManageCustomer, s.onceForm(to("/dashboard/customers"), s.deleteCustomer)))
 	m.HandleFunc("GET /dashboard/invoices", s.signed(auth.PermViewPayments, s.invoices))
 	m.HandleFunc("GET /dashboard/invoices/new", s.signed(auth.PermCreatePayments, s.newInvoice))
 	m.HandleFunc("POST /dashboard/invoices", s.signed(auth.PermCreatePayments, s.onceForm(to("/dashboard/invoices"), s.createInvoice)))
 	m.HandleFunc("GET /dashboard/invoices/{id}", s.signed(auth.PermViewPayments, s.invoiceDetail))
-	m.HandleFunc("POST /dashboard/invoices/{id}/cancel", s.signed(auth.PermCreatePayments, s.invoiceAction("cancel")))
-	m.HandleFunc("POST /dashboard/invoices/{id}/send", s.signed(auth.PermCreatePayments, s.invoiceAction("send")))
+	m.HandleFunc("POST /dashboard/invoices/{id}/cancel", s.signed(auth.PermCreatePayments, s.onceForm(upTo("/cancel"), s.invoiceAction("cancel"))))
+	m.HandleFunc("POST /dashboard/invoices/{id}/send", s.signed(auth.PermCreatePayments, s.onceForm(upTo("/send"), s.invoiceAction("send"))))
 	m.HandleFunc("GET /dashboard/payouts", s.signed(auth.PermViewPayments, s.payouts))
 	m.HandleFunc("GET /dashboard/payouts/new", s.signed(auth.PermPayout, s.newPayout))
 	m.HandleFunc("POST /dashboard/payouts", s.signed(auth.PermPayout, s.createPayout))
@@ -90,8 +89,8 @@ func New(cfg Config) *Server {
 	m.HandleFunc("POST /dashboard/subscriptions/{id}/cancel", s.signed(auth.PermCreatePayments, s.subscriptionAction("cancel")))
 	m.HandleFunc("GET /dashboard/developers", s.signed(auth.PermManageKeys, s.developers))
 	m.HandleFunc("POST /dashboard/developers/keys", s.signed(auth.PermManageKeys, s.onceForm(to("/dashboard/developers"), s.createKey)))
-	m.HandleFunc("POST /dashboard/developers/keys/{id}/revoke", s.signed(auth.PermManageKeys, s.revokeKey))
-	m.HandleFunc("POST /dashboard/developers/keys/{id}/roll", s.signed(auth.PermManageKeys, s.rollKey))
+	m.HandleFunc("POST /dashboard/developers/keys/{id}/revoke", s.signed(auth.PermManageKeys, s.onceForm(to("/dashboard/developers"), s.revokeKey)))
+	m.HandleFunc("POST /dashboard/developers/keys/{id}/roll", s.signed(auth.PermManageKeys, s.onceForm(to("/dashboard/developers"), s.rollKey)))
 	m.HandleFunc("GET /dashboard/developers/configs/new", s.signed(auth.PermManageKeys, s.newConfig))
 	m.HandleFunc("POST /dashboard/developers/configs", s.signed(auth.PermManageKeys, s.createConfig))
 	m.HandleFunc("GET /dashboard/developers/configs/{id}", s.signed(auth.PermManageKeys, s.configDetail))
@@ -111,8 +110,8 @@ func New(cfg Config) *Server {
 	m.HandleFunc("GET /dashboard/team/users/{id}", s.signed(auth.PermManageTeam, s.userDetail))
 	m.HandleFunc("POST /dashboard/team/users/{id}", s.signed(auth.PermManageTeam, s.updateUser))
 	m.HandleFunc("POST /dashboard/team/users/{id}/disable", s.signed(auth.PermManageTeam, s.switchUser(true)))
-	m.HandleFunc("POST /dashboard/team/users/{id}/reset-two-factor", s.signed(auth.PermManageTeam, s.resetTwoFactor))
-	m.HandleFunc("POST /dashboard/team/users/{id}/reset-password", s.signed(auth.PermManageTeam, s.onceForm(func(r *http.Request) string { return strings.TrimSuffix(r.URL.Path, "/reset-password") }, s.resetPassword)))
+	m.HandleFunc("POST /dashboard/team/users/{id}/reset-two-factor", s.signed(auth.PermManageTeam, s.onceForm(upTo("/reset-two-factor"), s.resetTwoFactor)))
+	m.HandleFunc("POST /dashboard/team/users/{id}/reset-password", s.signed(auth.PermManageTeam, s.onceForm(upTo("/reset-password"), s.resetPassword)))
 	m.HandleFunc("POST /dashboard/team/users/{id}/enable", s.signed(auth.PermManageTeam, s.switchUser(false)))
 	m.HandleFunc("GET /dashboard/audit", s.signed(auth.PermViewAudit, s.auditLog))
 	m.HandleFunc("/dashboard/", s.notFound)

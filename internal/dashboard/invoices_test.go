@@ -126,6 +126,19 @@ func TestInvoiceSendAndCancelNeedConfirmationPermissionAndCSRF(t *testing.T) {
 	if emails() != before+1 {
 		t.Fatalf("emails %d after sending, want %d", emails(), before+1)
 	}
+	// The confirmation page's form, sent twice (a double click, a reload):
+	// one more email, and the second post is told it was sent already.
+	review := owner.post("/dashboard/invoices/"+id+"/send", url.Values{"csrf": {csrf}, "step": {"review"}})
+	once := regexpFind(t, review.body, `name="once" value="([^"]+)"`)
+	for i := range 2 {
+		p := owner.post("/dashboard/invoices/"+id+"/send", url.Values{"csrf": {csrf}, "step": {"confirm"}, "once": {once}})
+		if p.status != http.StatusSeeOther || (i == 1) != strings.Contains(p.header.Get("Location"), "done=replay") {
+			t.Fatalf("confirmation post %d: %d %s", i+1, p.status, p.header.Get("Location"))
+		}
+	}
+	if emails() != before+2 {
+		t.Fatalf("emails %d after a double-posted resend, want %d", emails(), before+2)
+	}
 	if p := owner.post("/dashboard/invoices/"+id+"/cancel", url.Values{"csrf": {csrf}, "step": {"confirm"}}); p.status != http.StatusSeeOther || !strings.HasSuffix(p.header.Get("Location"), "?done=invoice-cancel") {
 		t.Fatalf("cancel: %d %s", p.status, p.header.Get("Location"))
 	}

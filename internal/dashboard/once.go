@@ -14,7 +14,7 @@ import (
 // replayed post finds the token used and is sent to back with a notice
 // instead of creating a second invoice, endpoint or key, or resetting a
 // password again. Only the place to go is kept for the token, never the
-// answer (it may show a secret). A refused act (not 2xx) frees the token,
+// answer (it may show a secret). A refused act (not 2xx or 3xx) frees the token,
 // so the corrected form can be sent again. A post without a token (an
 // older page) acts as before.
 func (s *Server) onceForm(back func(*http.Request) string, h func(http.ResponseWriter, *http.Request, *request)) func(http.ResponseWriter, *http.Request, *request) {
@@ -34,6 +34,10 @@ func (s *Server) onceForm(back func(*http.Request) string, h func(http.ResponseW
 			ran = true
 			sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 			h(sw, r, q)
+			if sw.status >= 300 && sw.status < 400 {
+				// Acted, then sent on (303 to the object's page): done.
+				return http.StatusOK, []byte(back(r))
+			}
 			return sw.status, []byte(back(r))
 		}, nil)
 		switch {
@@ -75,3 +79,14 @@ func (w *statusWriter) WriteHeader(code int) {
 
 // to is a fixed place to go back to.
 func to(path string) func(*http.Request) string { return func(*http.Request) string { return path } }
+
+// upTo is the request's path before its last part starting with suffix
+// (".../invoices/inv_1/send" → ".../invoices/inv_1"): the object's page.
+func upTo(suffix string) func(*http.Request) string {
+	return func(r *http.Request) string {
+		if i := strings.LastIndex(r.URL.Path, suffix); i > 0 {
+			return r.URL.Path[:i]
+		}
+		return "/dashboard/"
+	}
+}
