@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/paygate/paygate/internal/engine"
 	"github.com/paygate/paygate/internal/fault"
@@ -68,6 +69,11 @@ func (s *Server) paymentAction(act action) func(http.ResponseWriter, *http.Reque
 					formatMoney(*amount, p.Currency.Code), formatMoney(limit, p.Currency.Code), what))
 				return
 			}
+		}
+		if n := utf8.RuneCountInString(reason); act == actRefund && n > maxRefundReason {
+			// Refused before the confirmation, as the engine would after it.
+			s.paymentPage(w, r, q, p.ID, http.StatusBadRequest, fmt.Sprintf("The reason is %d characters long; keep it to %d.", n, maxRefundReason))
+			return
 		}
 		if form.Get("step") != "confirm" {
 			v := &confirmView{view: view{Title: "Confirm " + string(act), Nav: "payments"}, P: p, Action: string(act),
@@ -132,3 +138,6 @@ func randomKey() string {
 	rand.Read(b)
 	return base64.RawURLEncoding.EncodeToString(b)
 }
+
+// maxRefundReason is the engine's limit on a refund's reason (characters).
+const maxRefundReason = 500

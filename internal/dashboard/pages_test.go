@@ -156,6 +156,10 @@ func TestRefundNeedsConfirmationPermissionAndCSRF(t *testing.T) {
 		!strings.Contains(over.body, "USD 5000.00 is more than the USD 15.00 left to refund") || !strings.Contains(over.body, "left to refund") || strings.Contains(over.body, `id="confirm-form"`) {
 		t.Fatalf("a refund review beyond what is left: %d\n%s", over.status, over.body)
 	}
+	if long := owner.post(path, url.Values{"csrf": {csrf}, "step": {"review"}, "amount": {"4.00"}, "reason": {strings.Repeat("é", 501)}}); long.status != http.StatusBadRequest ||
+		!strings.Contains(long.body, "keep it to 500") || strings.Contains(long.body, `id="confirm-form"`) {
+		t.Fatalf("a refund reason too long for the engine reached the confirmation: %d", long.status)
+	}
 	review := owner.post(path, url.Values{"csrf": {csrf}, "step": {"review"}, "amount": {"4.00"}})
 	if review.status != 200 || !strings.Contains(review.body, "Refund USD 4.00 of payment "+id) {
 		t.Fatalf("review: %d\n%s", review.status, review.body)
