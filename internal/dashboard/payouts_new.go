@@ -1,6 +1,7 @@
 package dashboard
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -132,14 +133,25 @@ func (s *Server) createPayout(w http.ResponseWriter, r *http.Request, q *request
 	if r.PostForm.Get("step") != "confirm" {
 		v := &payoutFormView{view: view{Title: "Confirm payout", Nav: "payouts"}, F: f, Key: "dash_" + randomKey(), Fields: payoutFields,
 			AmountText: formatMoney(amount, cur.Code), Account: account}
-		if bs, err := s.eng.Balance(ctx, q.actor); err == nil {
-			v.AvailableText = formatMoney(0, cur.Code)
-			for _, b := range bs {
-				if b.Currency == cur.Code {
-					v.AvailableText = formatMoney(b.Available, cur.Code)
-				}
+		bs, err := s.eng.Balance(ctx, q.actor)
+		if err != nil {
+			s.fail(w, r, q, err)
+			return
+		}
+		var available int64
+		for _, b := range bs {
+			if b.Currency == cur.Code {
+				available = b.Available
 			}
 		}
+		if amount > available {
+			// Refused at the review, as the engine would refuse it after
+			// the confirmation (it checks again under the balance lock).
+			s.payoutForm(w, r, q, f, http.StatusBadRequest, fmt.Sprintf("Amount: %s is more than the %s available.",
+				formatMoney(amount, cur.Code), formatMoney(available, cur.Code)))
+			return
+		}
+		v.AvailableText = formatMoney(available, cur.Code)
 		s.renderFor(w, r, q, http.StatusOK, "payout-confirm", v)
 		return
 	}

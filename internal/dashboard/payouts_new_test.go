@@ -79,16 +79,20 @@ func TestPayoutFromThePagesIsConfirmedOnceAndNeverOverdraws(t *testing.T) {
 		t.Fatalf("the payout's audit entry: %d %+v", len(logged), logged)
 	}
 
-	// More than is left: refused with the reason, nothing paid.
+	// More than is left: refused with the reason at the review, before any
+	// confirmation, nothing paid (the engine checks again when it acts).
 	review.Set("csrf", owner.get("/dashboard/payouts/new").csrf(t))
 	review.Set("amount", "50.00")
-	conf = owner.post("/dashboard/payouts", review)
-	confirm.Set("csrf", conf.csrf(t))
-	confirm.Set("key", regexpMust(`name="key" value="(dash_[^"]+)"`).FindStringSubmatch(conf.body)[1])
-	confirm.Set("amount", "50.00")
-	if p := owner.post("/dashboard/payouts", confirm); p.status != http.StatusBadRequest || !strings.Contains(p.body, "exceeds") || payouts() != 1 {
-		t.Fatalf("an overdraft: %d (%d payouts)\n%s", p.status, payouts(), p.body)
+	if p := owner.post("/dashboard/payouts", review); p.status != http.StatusBadRequest || !strings.Contains(p.body, "is more than the USD") ||
+		strings.Contains(p.body, `name="key" value="dash_`) || payouts() != 1 {
+		t.Fatalf("an overdraft's review: %d (%d payouts)\n%s", p.status, payouts(), p.body)
 	}
+	review.Set("csrf", owner.get("/dashboard/payouts/new").csrf(t))
+	review.Set("currency", "EUR")
+	if p := owner.post("/dashboard/payouts", review); p.status != http.StatusBadRequest || !strings.Contains(p.body, "EUR 0.00 available") {
+		t.Fatalf("a payout in a currency with no balance: %d\n%s", p.status, p.body)
+	}
+	review.Set("currency", "usd")
 	// Bad input names the field and pays nothing.
 	for field, value := range map[string]string{"amount": "sixty", "currency": "EURO", "iban": ""} {
 		bad := url.Values{}
