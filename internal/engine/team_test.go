@@ -9,7 +9,6 @@ import (
 	"github.com/paygate/paygate/internal/engine"
 	"github.com/paygate/paygate/internal/fault"
 	"github.com/paygate/paygate/internal/payment"
-	"github.com/paygate/paygate/internal/vault"
 )
 
 // TestTheLastOwnerStaysAndADisabledPersonsSessionsEnd: the merchant's only
@@ -20,22 +19,17 @@ import (
 func TestTheLastOwnerStaysAndADisabledPersonsSessionsEnd(t *testing.T) {
 	eachStore(t, func(t *testing.T, st engine.Store) {
 		ctx := context.Background()
-		e, err := engine.New(engine.Config{Store: st, Keyring: vault.Ephemeral()})
-		if err != nil {
-			t.Fatal(err)
-		}
-		m, _, _ := e.CreateMerchant(ctx, "Shop")
-		sys := engine.Actor{MerchantID: m.ID}
+		const password = "correct horse battery staple"
+		e, _, sys, ana := hookedUser(t, st, password)
 		mk := func(email, role string) *auth.User {
-			u, _, err := e.CreateUser(ctx, sys, engine.UserInput{Email: email, Role: role, Password: "correct horse battery staple"})
+			u, _, err := e.CreateUser(ctx, sys, engine.UserInput{Email: email, Role: role, Password: password})
 			if err != nil {
 				t.Fatal(err)
 			}
 			return u
 		}
 		owner := mk("olu@shop.test", "owner")
-		ana := mk("ana@shop.test", "admin")
-		self := engine.Actor{MerchantID: m.ID, Principal: auth.Principal{Kind: auth.CredSession, UserID: owner.ID, Role: auth.RoleOwner, Perms: owner.Permissions()}}
+		self := engine.Actor{MerchantID: sys.MerchantID, Principal: auth.Principal{Kind: auth.CredSession, UserID: owner.ID, Role: auth.RoleOwner, Perms: owner.Permissions()}}
 		analyst, yes := "analyst", true
 		for _, who := range []engine.Actor{self, sys} {
 			if _, err := e.UpdateUser(ctx, who, owner.ID, engine.UserUpdate{Role: &analyst}); fault.As(err) == nil || fault.As(err).Code != "last_owner" {
@@ -50,7 +44,7 @@ func TestTheLastOwnerStaysAndADisabledPersonsSessionsEnd(t *testing.T) {
 			t.Fatalf("demoting an owner while another remains: %v", err)
 		}
 
-		secret, _, err := e.Login(ctx, engine.LoginInput{Email: "ana@shop.test", Password: "correct horse battery staple"})
+		secret, _, err := e.Login(ctx, engine.LoginInput{Email: "ana@shop.test", Password: password})
 		if err != nil {
 			t.Fatal(err)
 		}
